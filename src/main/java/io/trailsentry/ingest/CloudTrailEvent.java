@@ -1,0 +1,217 @@
+package io.trailsentry.ingest;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One CloudTrail record, normalised: the fields detection rules need, flattened and immutable.
+ *
+ * <p>This is a final class with getters rather than a record because Esper reads event properties
+ * through JavaBean getters only (record accessors are not seen as properties); the getter names are
+ * the field names rules use in EPL ({@code eventName}, {@code principalId}, {@code sourceIPAddress}, …).
+ * {@code requestParameters} and {@code responseElements} are kept as compact JSON text so later rules
+ * can look into them without the parser having to know every API's shape.
+ */
+public final class CloudTrailEvent {
+
+    private final Instant eventTime;
+    private final long eventTimeMillis;
+    private final String eventName;
+    private final String eventSource;
+    private final String eventType;
+    private final String awsRegion;
+    private final String sourceIPAddress;
+    private final String userAgent;
+    private final String errorCode;
+    private final String errorMessage;
+    private final Boolean readOnly;
+    private final String eventID;
+    private final String recipientAccountId;
+    private final String requestParameters;
+    private final String responseElements;
+    private final String userIdentityType;
+    private final String principalId;
+    private final String arn;
+    private final String accountId;
+    private final String accessKeyId;
+    private final String userName;
+    private final String sessionIssuerArn;
+    private final String sessionIssuerUserName;
+    private final String invokedBy;
+
+    private CloudTrailEvent(Builder b) {
+        this.eventTime = Objects.requireNonNull(b.eventTime, "eventTime");
+        this.eventTimeMillis = b.eventTime.toEpochMilli();
+        this.eventName = Objects.requireNonNull(b.eventName, "eventName");
+        this.eventSource = b.eventSource;
+        this.eventType = b.eventType;
+        this.awsRegion = b.awsRegion;
+        this.sourceIPAddress = b.sourceIPAddress;
+        this.userAgent = b.userAgent;
+        this.errorCode = b.errorCode;
+        this.errorMessage = b.errorMessage;
+        this.readOnly = b.readOnly;
+        this.eventID = b.eventID;
+        this.recipientAccountId = b.recipientAccountId;
+        this.requestParameters = b.requestParameters;
+        this.responseElements = b.responseElements;
+        this.userIdentityType = b.userIdentityType;
+        this.principalId = b.principalId;
+        this.arn = b.arn;
+        this.accountId = b.accountId;
+        this.accessKeyId = b.accessKeyId;
+        this.userName = b.userName;
+        this.sessionIssuerArn = b.sessionIssuerArn;
+        this.sessionIssuerUserName = b.sessionIssuerUserName;
+        this.invokedBy = b.invokedBy;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder()
+                .eventTime(eventTime).eventName(eventName).eventSource(eventSource).eventType(eventType)
+                .awsRegion(awsRegion).sourceIPAddress(sourceIPAddress).userAgent(userAgent)
+                .errorCode(errorCode).errorMessage(errorMessage).readOnly(readOnly).eventID(eventID)
+                .recipientAccountId(recipientAccountId).requestParameters(requestParameters)
+                .responseElements(responseElements).userIdentityType(userIdentityType)
+                .principalId(principalId).arn(arn).accountId(accountId).accessKeyId(accessKeyId)
+                .userName(userName).sessionIssuerArn(sessionIssuerArn)
+                .sessionIssuerUserName(sessionIssuerUserName).invokedBy(invokedBy);
+    }
+
+    public Instant getEventTime() { return eventTime; }
+    /** Event time as epoch milliseconds: what the engine clock and EPL time arithmetic use. */
+    public long getEventTimeMillis() { return eventTimeMillis; }
+    public String getEventName() { return eventName; }
+    public String getEventSource() { return eventSource; }
+    public String getEventType() { return eventType; }
+    public String getAwsRegion() { return awsRegion; }
+    public String getSourceIPAddress() { return sourceIPAddress; }
+    public String getUserAgent() { return userAgent; }
+    public String getErrorCode() { return errorCode; }
+    public String getErrorMessage() { return errorMessage; }
+    public Boolean getReadOnly() { return readOnly; }
+    public String getEventID() { return eventID; }
+    public String getRecipientAccountId() { return recipientAccountId; }
+    /** {@code requestParameters} as compact JSON text, or null when the record had none. */
+    public String getRequestParameters() { return requestParameters; }
+    /** {@code responseElements} as compact JSON text, or null when the record had none. */
+    public String getResponseElements() { return responseElements; }
+    /** {@code userIdentity.type}: IAMUser, AssumedRole, Root, AWSService, FederatedUser, … */
+    public String getUserIdentityType() { return userIdentityType; }
+    public String getPrincipalId() { return principalId; }
+    /** {@code userIdentity.arn} (Sentinel's UserIdentityArn). */
+    public String getArn() { return arn; }
+    /** {@code userIdentity.accountId} (Sentinel's UserIdentityAccountId). */
+    public String getAccountId() { return accountId; }
+    public String getAccessKeyId() { return accessKeyId; }
+    public String getUserName() { return userName; }
+    public String getSessionIssuerArn() { return sessionIssuerArn; }
+    public String getSessionIssuerUserName() { return sessionIssuerUserName; }
+    public String getInvokedBy() { return invokedBy; }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) return true;
+        if (!(o instanceof CloudTrailEvent other)) return false;
+        return eventTimeMillis == other.eventTimeMillis
+                && eventName.equals(other.eventName)
+                && Objects.equals(eventID, other.eventID)
+                && Objects.equals(eventSource, other.eventSource)
+                && Objects.equals(awsRegion, other.awsRegion)
+                && Objects.equals(sourceIPAddress, other.sourceIPAddress)
+                && Objects.equals(userAgent, other.userAgent)
+                && Objects.equals(errorCode, other.errorCode)
+                && Objects.equals(errorMessage, other.errorMessage)
+                && Objects.equals(readOnly, other.readOnly)
+                && Objects.equals(eventType, other.eventType)
+                && Objects.equals(recipientAccountId, other.recipientAccountId)
+                && Objects.equals(requestParameters, other.requestParameters)
+                && Objects.equals(responseElements, other.responseElements)
+                && Objects.equals(userIdentityType, other.userIdentityType)
+                && Objects.equals(principalId, other.principalId)
+                && Objects.equals(arn, other.arn)
+                && Objects.equals(accountId, other.accountId)
+                && Objects.equals(accessKeyId, other.accessKeyId)
+                && Objects.equals(userName, other.userName)
+                && Objects.equals(sessionIssuerArn, other.sessionIssuerArn)
+                && Objects.equals(sessionIssuerUserName, other.sessionIssuerUserName)
+                && Objects.equals(invokedBy, other.invokedBy);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(eventTimeMillis, eventName, eventID, principalId);
+    }
+
+    @Override
+    public String toString() {
+        return "CloudTrailEvent[" + eventTime + " " + eventSource + ":" + eventName
+                + " by " + arn + " from " + sourceIPAddress + " id=" + eventID + "]";
+    }
+
+    /** Mutable builder used by the parser and by tests; {@link #build()} checks the two required fields. */
+    public static final class Builder {
+        private Instant eventTime;
+        private String eventName;
+        private String eventSource;
+        private String eventType;
+        private String awsRegion;
+        private String sourceIPAddress;
+        private String userAgent;
+        private String errorCode;
+        private String errorMessage;
+        private Boolean readOnly;
+        private String eventID;
+        private String recipientAccountId;
+        private String requestParameters;
+        private String responseElements;
+        private String userIdentityType;
+        private String principalId;
+        private String arn;
+        private String accountId;
+        private String accessKeyId;
+        private String userName;
+        private String sessionIssuerArn;
+        private String sessionIssuerUserName;
+        private String invokedBy;
+
+        private Builder() {
+        }
+
+        public Builder eventTime(Instant v) { this.eventTime = v; return this; }
+        public Builder eventName(String v) { this.eventName = v; return this; }
+        public Builder eventSource(String v) { this.eventSource = v; return this; }
+        public Builder eventType(String v) { this.eventType = v; return this; }
+        public Builder awsRegion(String v) { this.awsRegion = v; return this; }
+        public Builder sourceIPAddress(String v) { this.sourceIPAddress = v; return this; }
+        public Builder userAgent(String v) { this.userAgent = v; return this; }
+        public Builder errorCode(String v) { this.errorCode = v; return this; }
+        public Builder errorMessage(String v) { this.errorMessage = v; return this; }
+        public Builder readOnly(Boolean v) { this.readOnly = v; return this; }
+        public Builder eventID(String v) { this.eventID = v; return this; }
+        public Builder recipientAccountId(String v) { this.recipientAccountId = v; return this; }
+        public Builder requestParameters(String v) { this.requestParameters = v; return this; }
+        public Builder responseElements(String v) { this.responseElements = v; return this; }
+        public Builder userIdentityType(String v) { this.userIdentityType = v; return this; }
+        public Builder principalId(String v) { this.principalId = v; return this; }
+        public Builder arn(String v) { this.arn = v; return this; }
+        public Builder accountId(String v) { this.accountId = v; return this; }
+        public Builder accessKeyId(String v) { this.accessKeyId = v; return this; }
+        public Builder userName(String v) { this.userName = v; return this; }
+        public Builder sessionIssuerArn(String v) { this.sessionIssuerArn = v; return this; }
+        public Builder sessionIssuerUserName(String v) { this.sessionIssuerUserName = v; return this; }
+        public Builder invokedBy(String v) { this.invokedBy = v; return this; }
+
+        public Instant eventTime() { return eventTime; }
+        public String eventName() { return eventName; }
+
+        /** @throws NullPointerException naming the missing field when eventTime or eventName is absent */
+        public CloudTrailEvent build() {
+            return new CloudTrailEvent(this);
+        }
+    }
+}
