@@ -1,0 +1,80 @@
+package io.trailsentry.engine;
+
+import io.trailsentry.ingest.CloudTrailEvent;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Events in, rule hits out, on event time: the reorder buffer in front of the Esper runtime.
+ * Not thread-safe; callers serialise.
+ */
+public final class DetectionEngine implements AutoCloseable {
+
+    /**
+     * How far event time is pushed past the last event when input ends, so every window still open
+     * (a 10-minute bin, a 15-minute sequence) closes and reports. Longer than any rule window.
+     */
+    static final Duration END_OF_INPUT_DRAIN = Duration.ofHours(1);
+
+    private final EsperEngine esper;
+    private final ReorderBuffer buffer;
+    private long processed;
+
+    public DetectionEngine(EngineSettings settings, Consumer<RuleHit> hits) throws RuleLoadException {
+        this(settings, EsperEngine.compile(settings.rulesDir()), hits);
+    }
+
+    /** With rules compiled beforehand, e.g. once for many rule-test cases. */
+    public DetectionEngine(EngineSettings settings, CompiledRules rules, Consumer<RuleHit> hits) throws RuleLoadException {
+        this.esper = new EsperEngine(hits);
+        try {
+            esper.deploy(rules, settings.ruleParameters());
+        } catch (RuleLoadException | RuntimeException e) {
+            esper.close();
+            throw e;
+        }
+        this.buffer = new ReorderBuffer(settings.allowedLateness(), this::evaluate);
+    }
+
+    public ReorderBuffer.Outcome accept(CloudTrailEvent event) {
+        return buffer.offer(event);
+    }
+
+    /** No input for {@code elapsedMillis} of wall-clock time: let event time run on so windows close. */
+    public void idle(long elapsedMillis) {
+        buffer.advanceIdle(elapsedMillis);
+        long watermark = buffer.watermark();
+        if (watermark != Long.MIN_VALUE && processed > 0) {
+            esper.advanceTo(watermark);
+        }
+    }
+
+    /** End of input (a replay finished): release held events and close every open window. */
+    public void finish() {
+        buffer.flush();
+        if (processed > 0) {
+            esper.advanceTo(esper.currentTime() + END_OF_INPUT_DRAIN.toMillis());
+        }
+    }
+
+    public List<RuleMetadata> rules() {
+        return esper.rules();
+    }
+
+    public EngineStats stats() {
+        return new EngineStats(processed, buffer.duplicates(), buffer.late(), buffer.pendingCount(),
+                esper.currentTime(), buffer.watermark(), esper.rules().size());
+    }
+
+    @Override
+    public void close() {
+        esper.close();
+    }
+
+    private void evaluate(CloudTrailEvent event) {
+        processed++;
+        esper.send(event);
+    }
+}

@@ -1,0 +1,23 @@
+package io.trailsentry.engine;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * What the detection engine needs to start.
+ *
+ * @param rulesDir         the folder of {@code .epl} rule files
+ * @param allowedLateness  how far behind the newest event time an event may arrive and still be put in order
+ * @param ruleParameters   overrides for EPL variables ({@code create variable}) by name, e.g. a threshold
+ */
+public record EngineSettings(Path rulesDir, Duration allowedLateness, Map<String, Object> ruleParameters) {
+
+    public EngineSettings {
+        ruleParameters = Map.copyOf(ruleParameters);
+    }
+
+    public static EngineSettings defaults(Path rulesDir) {
+        return new EngineSettings(rulesDir, Duration.ofMinutes(5), Map.of());
+    }
+}

@@ -1,0 +1,99 @@
+package io.trailsentry.engine;
+
+import com.espertech.esper.common.client.EventBean;
+import io.trailsentry.ingest.CloudTrailEvent;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Turns a rule statement's output row into a {@link RuleHit}, filling what the row leaves out from its evidence. */
+final class RuleHitMapper {
+
+    private static final Set<String> WELL_KNOWN = Set.of(
+            "principalId", "principalArn", "accountId", "eventCount", "windowStart", "windowEnd", "events");
+
+    private RuleHitMapper() {
+    }
+
+    static RuleHit map(RuleMetadata rule, EventBean row, long engineTime) {
+        Object underlying = row.getUnderlying();
+        if (underlying instanceof CloudTrailEvent single) {
+            return fromEvidence(rule, List.of(single), Map.of(), engineTime);
+        }
+        Map<String, Object> values = new HashMap<>();
+        for (String property : row.getEventType().getPropertyNames()) {
+            Object value = row.get(property);
+            if (value != null) {
+                values.put(property, value);
+            }
+        }
+        List<CloudTrailEvent> evidence = evidenceOf(values.get("events"));
+        RuleHit derived = fromEvidence(rule, evidence, extraColumns(values), engineTime);
+        return new RuleHit(rule,
+                stringOr(values.get("principalId"), derived.principalId()),
+                stringOr(values.get("principalArn"), derived.principalArn()),
+                stringOr(values.get("accountId"), derived.accountId()),
+                longOr(values.get("windowStart"), derived.windowStart()),
+                longOr(values.get("windowEnd"), derived.windowEnd()),
+                longOr(values.get("eventCount"), derived.count()),
+                evidence,
+                derived.columns(),
+                engineTime);
+    }
+
+    private static RuleHit fromEvidence(RuleMetadata rule, List<CloudTrailEvent> evidence, Map<String, Object> columns, long engineTime) {
+        List<CloudTrailEvent> sorted = new ArrayList<>(evidence);
+        sorted.sort(Comparator.comparingLong(CloudTrailEvent::getEventTimeMillis));
+        CloudTrailEvent first = sorted.isEmpty() ? null : sorted.get(0);
+        long start = first == null ? engineTime : first.getEventTimeMillis();
+        long end = sorted.isEmpty() ? engineTime : sorted.get(sorted.size() - 1).getEventTimeMillis();
+        return new RuleHit(rule,
+                first == null ? null : first.getPrincipalId(),
+                first == null ? null : first.getArn(),
+                first == null ? null : first.getAccountId(),
+                start, end, sorted.size(), sorted, columns, engineTime);
+    }
+
+    private static List<CloudTrailEvent> evidenceOf(Object events) {
+        List<CloudTrailEvent> out = new ArrayList<>();
+        if (events instanceof Object[] array) {
+            for (Object o : array) {
+                addEvent(out, o);
+            }
+        } else if (events instanceof Collection<?> collection) {
+            for (Object o : collection) {
+                addEvent(out, o);
+            }
+        } else if (events != null) {
+            addEvent(out, events);
+        }
+        return out;
+    }
+
+    private static void addEvent(List<CloudTrailEvent> out, Object o) {
+        if (o instanceof CloudTrailEvent e) {
+            out.add(e);
+        } else if (o instanceof EventBean bean && bean.getUnderlying() instanceof CloudTrailEvent e) {
+            out.add(e);
+        }
+    }
+
+    private static Map<String, Object> extraColumns(Map<String, Object> values) {
+        Map<String, Object> extra = new HashMap<>(values);
+        extra.keySet().removeAll(WELL_KNOWN);
+        return extra;
+    }
+
+    private static String stringOr(Object value, String fallback) {
+        return value == null ? fallback : value.toString();
+    }
+
+    private static long longOr(Object value, long fallback) {
+        return value instanceof Number n ? n.longValue() : fallback;
+    }
+}

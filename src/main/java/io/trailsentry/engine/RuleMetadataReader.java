@@ -1,0 +1,76 @@
+package io.trailsentry.engine;
+
+import com.espertech.esper.common.client.annotation.Description;
+import com.espertech.esper.common.client.annotation.Tag;
+
+import java.lang.annotation.Annotation;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Reads {@link RuleMetadata} back from a deployed statement's annotations and checks it is complete. */
+final class RuleMetadataReader {
+
+    private RuleMetadataReader() {
+    }
+
+    /**
+     * @return empty for helper statements (no {@code id} tag: schemas, variables, {@code insert into} steps)
+     * @throws IllegalArgumentException naming what is missing or malformed when the statement is a rule
+     */
+    static Optional<RuleMetadata> read(String file, String statementName, Annotation[] annotations) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        String description = null;
+        for (Annotation annotation : annotations) {
+            if (annotation instanceof Tag tag) {
+                if (tags.putIfAbsent(tag.name(), tag.value()) != null) {
+                    throw new IllegalArgumentException("statement '" + statementName + "' has tag '" + tag.name() + "' twice");
+                }
+            } else if (annotation instanceof Description d) {
+                description = d.value();
+            }
+        }
+        if (!tags.containsKey("id")) {
+            return Optional.empty();
+        }
+        List<String> missing = new ArrayList<>();
+        for (String required : RuleMetadata.REQUIRED_TAGS) {
+            String value = tags.get(required);
+            if (value == null || value.isBlank()) {
+                missing.add("@Tag(name='" + required + "', value=…)");
+            }
+        }
+        if (description == null || description.isBlank()) {
+            missing.add("@Description('…')");
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException("rule '" + statementName + "' is missing required metadata: " + String.join(", ", missing));
+        }
+        List<String> stages = Arrays.stream(tags.get("stage").split(","))
+                .map(String::trim).filter(s -> !s.isEmpty()).toList();
+        for (String stage : stages) {
+            if (!RuleMetadata.STAGES.contains(stage)) {
+                throw new IllegalArgumentException("rule '" + statementName + "' names unknown stage '" + stage
+                        + "'; known stages: " + String.join(", ", RuleMetadata.STAGES.stream().sorted().toList()));
+            }
+        }
+        try {
+            return Optional.of(new RuleMetadata(
+                    tags.get("id").trim(),
+                    tags.get("name").trim(),
+                    Severity.parse(tags.get("severity")),
+                    stages,
+                    Mitre.parse(tags.get("mitre")),
+                    description.trim(),
+                    tags.get("version").trim(),
+                    statementName,
+                    file,
+                    tags));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("rule '" + statementName + "': " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package io.trailsentry.engine;
+
+import io.trailsentry.ingest.CloudTrailEvent;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DetectionEngineTest {
+
+    static final String COMPAT = "cfaaf0bc-16d1-48df-ac8b-9d901bbd516a";
+    static final String SLIDING = "8d3f6a52-4c1e-4b8e-9a57-2f0c7d9e1b34";
+    static CompiledRules rules;
+
+    @BeforeAll
+    static void compile() throws RuleLoadException {
+        rules = EsperEngine.compile(Path.of("epl"));
+    }
+
+    static List<RuleHit> run(List<CloudTrailEvent> events) throws RuleLoadException {
+        List<RuleHit> hits = new ArrayList<>();
+        try (DetectionEngine engine = new DetectionEngine(EngineSettings.defaults(Path.of("epl")), rules, hits::add)) {
+            events.forEach(engine::accept);
+            engine.finish();
+        }
+        return hits;
+    }
+
+    static List<RuleHit> of(List<RuleHit> hits, String ruleId) {
+        return hits.stream().filter(h -> h.rule().id().equals(ruleId)).toList();
+    }
+
+    @Test
+    void compatFiresOncePerBinWhenCountExceedsThreshold() throws Exception {
+        Instant binStart = Instant.parse("2024-08-01T10:10:00Z");
+        List<RuleHit> hits = run(TestEvents.burst("AIDAEXAMPLE", binStart.plusSeconds(5), 51, 5, "203.0.113.42", "198.51.100.7"));
+        List<RuleHit> compat = of(hits, COMPAT);
+        assertThat(compat).hasSize(1);
+        RuleHit hit = compat.get(0);
+        assertThat(hit.count()).isEqualTo(51);
+        assertThat(hit.windowStart()).isEqualTo(binStart.toEpochMilli());
+        assertThat(hit.windowEnd()).isEqualTo(binStart.plus(Duration.ofMinutes(10)).toEpochMilli());
+        assertThat(hit.principalId()).isEqualTo("AIDAEXAMPLE");
+        assertThat(hit.principalArn()).isEqualTo("arn:aws:iam::123456789012:user/AIDAEXAMPLE");
+        assertThat(hit.accountId()).isEqualTo("123456789012");
+        assertThat(hit.events()).hasSize(51);
+    }
+
+    @Test
+    void exactlyThresholdIsSilent() throws Exception {
+        List<RuleHit> hits = run(TestEvents.burst("AIDAEXAMPLE", Instant.parse("2024-08-01T10:10:00Z"), 50, 5, "203.0.113.42"));
+        assertThat(hits).isEmpty();
+    }
+
+    @Test
+    void binsAreAlignedToTheEpochLikeKqlBin() throws Exception {
+        // 40 calls in 10:00–10:09:59 and 40 in 10:10–10:19: 80 calls in 4 minutes, but no bin holds 51.
+        Instant boundary = Instant.parse("2024-08-01T10:10:00Z");
+        List<CloudTrailEvent> events = new ArrayList<>(TestEvents.burst("AIDAX", boundary.minusSeconds(120), 40, 3, "203.0.113.42"));
+        events.addAll(TestEvents.burst("AIDAX", boundary, 40, 3, "203.0.113.42").stream()
+                .map(e -> e.toBuilder().eventID(e.getEventID() + "b").build()).toList());
+        List<RuleHit> hits = run(events);
+        assertThat(of(hits, COMPAT)).isEmpty();
+        assertThat(of(hits, SLIDING)).hasSize(1);
+    }
+
+    @Test
+    void straddlingBurstIsMissedByCompatAndCaughtBySliding() throws Exception {
+        Instant boundary = Instant.parse("2024-08-01T10:20:00Z");
+        List<CloudTrailEvent> events = new ArrayList<>(TestEvents.burst("AIDASTRADDLE", boundary.minusSeconds(96), 32, 3, "203.0.113.42"));
+        events.addAll(TestEvents.burst("AIDASTRADDLE", boundary, 32, 3, "203.0.113.42"));
+        List<RuleHit> hits = run(events);
+        assertThat(of(hits, COMPAT)).isEmpty();
+        List<RuleHit> sliding = of(hits, SLIDING);
+        assertThat(sliding).hasSize(1);
+        assertThat(sliding.get(0).count()).isEqualTo(51);
+        assertThat(sliding.get(0).windowStart()).isEqualTo(boundary.minusSeconds(96).toEpochMilli());
+    }
+
+    @Test
+    void slidingFiresOncePerBurstNotOncePerEventPastThreshold() throws Exception {
+        List<RuleHit> hits = run(TestEvents.burst("AIDABIG", Instant.parse("2024-08-01T10:21:00Z"), 300, 1, "203.0.113.42"));
+        assertThat(of(hits, SLIDING)).hasSize(1);
+        assertThat(of(hits, SLIDING).get(0).count()).isEqualTo(51);
+    }
+
+    @Test
+    void aSecondSeparateBurstIsASecondAlert() throws Exception {
+        List<CloudTrailEvent> events = new ArrayList<>(TestEvents.burst("AIDATWICE", Instant.parse("2024-08-01T10:21:00Z"), 60, 1, "203.0.113.42"));
+        events.addAll(TestEvents.burst("AIDATWICE", Instant.parse("2024-08-01T11:00:00Z"), 60, 1, "203.0.113.42"));
+        assertThat(of(run(events), SLIDING)).hasSize(2);
+    }
+
+    @Test
+    void eachActorIsCountedOnItsOwn() throws Exception {
+        Instant start = Instant.parse("2024-08-01T10:21:00Z");
+        List<CloudTrailEvent> events = new ArrayList<>(TestEvents.burst("AIDAONE", start, 60, 2, "203.0.113.42"));
+        events.addAll(TestEvents.burst("AIDATWO", start.plusSeconds(1), 60, 2, "203.0.113.43"));
+        events.addAll(TestEvents.burst("AIDATHREE", start.plusSeconds(1), 30, 2, "203.0.113.44"));
+        events.sort(java.util.Comparator.comparing(CloudTrailEvent::getEventTime));
+        List<RuleHit> hits = run(events);
+        assertThat(of(hits, SLIDING)).extracting(RuleHit::principalId).containsExactlyInAnyOrder("AIDAONE", "AIDATWO");
+        assertThat(of(hits, COMPAT)).extracting(RuleHit::principalId).containsExactlyInAnyOrder("AIDAONE", "AIDATWO");
+    }
+
+    @Test
+    void outOfOrderWithinLatenessGivesTheSameHitsAsSortedInput() throws Exception {
+        Instant boundary = Instant.parse("2024-08-01T10:20:00Z");
+        List<CloudTrailEvent> events = new ArrayList<>(TestEvents.burst("AIDASHUF", boundary.minusSeconds(96), 32, 3, "203.0.113.42"));
+        events.addAll(TestEvents.burst("AIDASHUF", boundary, 32, 3, "203.0.113.42"));
+        events.addAll(TestEvents.burst("AIDACOMPAT", boundary.plusSeconds(30), 55, 4, "203.0.113.9"));
+        events.sort(java.util.Comparator.comparing(CloudTrailEvent::getEventTime));
+        List<RuleHit> sorted = run(events);
+
+        List<CloudTrailEvent> shuffled = shuffleWithin(events, Duration.ofMinutes(4), 42);
+        assertThat(shuffled).isNotEqualTo(events);
+        List<RuleHit> replayed = run(shuffled);
+        assertThat(summary(replayed)).isEqualTo(summary(sorted));
+        assertThat(summary(sorted)).hasSize(3);
+    }
+
+    @Test
+    void duplicateEventIdsAreCountedOnce() throws Exception {
+        List<CloudTrailEvent> burst = TestEvents.burst("AIDADUP", Instant.parse("2024-08-01T10:21:00Z"), 30, 5, "203.0.113.42");
+        List<CloudTrailEvent> twice = new ArrayList<>(burst);
+        twice.addAll(burst);
+        List<RuleHit> hits = new ArrayList<>();
+        try (DetectionEngine engine = new DetectionEngine(EngineSettings.defaults(Path.of("epl")), rules, hits::add)) {
+            twice.forEach(engine::accept);
+            engine.finish();
+            assertThat(engine.stats().duplicates()).isEqualTo(30);
+            assertThat(engine.stats().processed()).isEqualTo(30);
+        }
+        assertThat(hits).isEmpty();
+    }
+
+    @Test
+    void ruleParametersOverrideEplVariables() throws Exception {
+        List<RuleHit> hits = new ArrayList<>();
+        EngineSettings settings = new EngineSettings(Path.of("epl"), Duration.ofMinutes(5),
+                Map.of("iam_enum_sliding_threshold", "10"));
+        try (DetectionEngine engine = new DetectionEngine(settings, rules, hits::add)) {
+            TestEvents.burst("AIDALOW", Instant.parse("2024-08-01T10:21:00Z"), 11, 5, "203.0.113.42").forEach(engine::accept);
+            engine.finish();
+        }
+        assertThat(of(hits, SLIDING)).hasSize(1);
+        assertThat(of(hits, COMPAT)).isEmpty();
+    }
+
+    @Test
+    void lateEventsBeyondTheAllowedLatenessAreCountedAndStillEvaluated() throws Exception {
+        List<RuleHit> hits = new ArrayList<>();
+        try (DetectionEngine engine = new DetectionEngine(new EngineSettings(Path.of("epl"), Duration.ofMinutes(1), Map.of()), rules, hits::add)) {
+            Instant t = Instant.parse("2024-08-01T10:21:00Z");
+            engine.accept(TestEvents.call("ListUsers", t, "AIDA1", "203.0.113.1").build());
+            engine.accept(TestEvents.call("ListUsers", t.plusSeconds(100), "AIDA1", "203.0.113.1").build());
+            // 10:31 puts the watermark at 10:30, releasing 10:21:00 and 10:22:40: 10:21:01 is now behind them.
+            engine.accept(TestEvents.call("ListUsers", t.plusSeconds(600), "AIDA1", "203.0.113.1").build());
+            assertThat(engine.accept(TestEvents.call("ListRoles", t.plusSeconds(1), "AIDA1", "203.0.113.1").build()))
+                    .isEqualTo(ReorderBuffer.Outcome.LATE);
+            engine.finish();
+            assertThat(engine.stats().late()).isEqualTo(1);
+            assertThat(engine.stats().processed()).isEqualTo(4);
+        }
+    }
+
+    private static List<String> summary(List<RuleHit> hits) {
+        return hits.stream().map(h -> h.rule().id() + " " + h.principalId() + " " + h.count() + " " + h.windowStart() + " " + h.windowEnd()
+                + " " + h.events().stream().map(CloudTrailEvent::getEventID).sorted().toList()).sorted().toList();
+    }
+
+    /** Moves each event by a random amount, keeping every event within {@code bound} of its true position. */
+    static List<CloudTrailEvent> shuffleWithin(List<CloudTrailEvent> sorted, Duration bound, long seed) {
+        Random random = new Random(seed);
+        record Keyed(double key, CloudTrailEvent event) {
+        }
+        List<Keyed> keyed = new ArrayList<>();
+        for (CloudTrailEvent e : sorted) {
+            keyed.add(new Keyed(e.getEventTimeMillis() + random.nextDouble() * bound.toMillis(), e));
+        }
+        keyed.sort(java.util.Comparator.comparingDouble(Keyed::key));
+        List<CloudTrailEvent> out = new ArrayList<>();
+        keyed.forEach(k -> out.add(k.event()));
+        return Collections.unmodifiableList(out);
+    }
+}
