@@ -39,14 +39,22 @@ public final class DetectionEngine implements AutoCloseable {
     }
 
     public ReorderBuffer.Outcome accept(CloudTrailEvent event) {
-        return buffer.offer(event);
+        ReorderBuffer.Outcome outcome = buffer.offer(event);
+        // Nothing older than the watermark will be released any more (late events aside), so event
+        // time may move up to it: a bin or window ending before it closes now, not at the next event.
+        advanceClockToWatermark();
+        return outcome;
     }
 
     /** No input for {@code elapsedMillis} of wall-clock time: let event time run on so windows close. */
     public void idle(long elapsedMillis) {
         buffer.advanceIdle(elapsedMillis);
+        advanceClockToWatermark();
+    }
+
+    private void advanceClockToWatermark() {
         long watermark = buffer.watermark();
-        if (watermark != Long.MIN_VALUE && processed > 0) {
+        if (processed > 0 && watermark > esper.currentTime()) {
             esper.advanceTo(watermark);
         }
     }

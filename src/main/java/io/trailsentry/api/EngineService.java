@@ -1,0 +1,109 @@
+package io.trailsentry.api;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.trailsentry.alert.AlertStore;
+import io.trailsentry.alert.JsonlAlertSink;
+import io.trailsentry.engine.RuleLoadException;
+import io.trailsentry.ingest.JsonlDeadLetterFile;
+import io.trailsentry.ingest.ReadSummary;
+import io.trailsentry.pipeline.DetectionPipeline;
+import io.trailsentry.pipeline.TrailSentryConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The server's one pipeline: started with the app, fed by HTTP and the inbox, and kept moving in
+ * event time while input is idle so a burst's window closes without waiting for the next event.
+ */
+@ApplicationScoped
+public class EngineService {
+
+    private static final Logger LOG = Logger.getLogger(EngineService.class);
+
+    private final TrailSentryConfig config;
+    private DetectionPipeline pipeline;
+    private JsonlAlertSink alertFile;
+    private JsonlDeadLetterFile deadLetters;
+    private AlertStore alertStore;
+    private volatile long lastInputNanos = System.nanoTime();
+    private volatile long lastIdleAdvanceNanos = System.nanoTime();
+
+    EngineService(TrailSentryConfig config) {
+        this.config = config;
+    }
+
+    void start(@Observes StartupEvent ignored) throws RuleLoadException {
+        alertStore = new AlertStore(config.alerts().memoryCapacity());
+        alertFile = new JsonlAlertSink(config.alerts().file());
+        deadLetters = new JsonlDeadLetterFile(config.deadLetter().file());
+        try {
+            pipeline = new DetectionPipeline(Settings.engineSettings(config), List.of(alertFile, alertStore), deadLetters);
+        } catch (RuleLoadException e) {
+            LOG.errorf("rules in %s did not load; fix them and restart:%n%s", config.rules().dir().toAbsolutePath(), e.getMessage());
+            throw e;
+        }
+        LOG.infof("TrailSentry engine started: %d rules from %s, alerts to %s, dead letters to %s",
+                pipeline.rules().size(), config.rules().dir().toAbsolutePath(), config.alerts().file().toAbsolutePath(),
+                config.deadLetter().file().toAbsolutePath());
+    }
+
+    void stop(@Observes ShutdownEvent ignored) {
+        if (pipeline != null) {
+            pipeline.close();
+            alertFile.close();
+            deadLetters.close();
+        }
+    }
+
+    public ReadSummary ingest(byte[] payload, String source) {
+        markInput();
+        return pipeline.ingest(payload, source);
+    }
+
+    public ReadSummary ingest(InputStream in, String source) {
+        markInput();
+        return pipeline.ingest(in, source);
+    }
+
+    public ReadSummary ingest(Path file) {
+        markInput();
+        return pipeline.ingest(file);
+    }
+
+    public DetectionPipeline pipeline() {
+        return pipeline;
+    }
+
+    public AlertStore alerts() {
+        return alertStore;
+    }
+
+    /**
+     * Real time in serve mode: when no input has come for {@code idle-advance-after}, the wall-clock
+     * time that passes is added to event time, so windows close and held events are released.
+     */
+    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void advanceWhenIdle() {
+        if (pipeline == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (now - lastInputNanos < config.engine().idleAdvanceAfter().toNanos()) {
+            return;
+        }
+        long since = Math.max(lastInputNanos, lastIdleAdvanceNanos);
+        pipeline.idle((now - since) / 1_000_000);
+        lastIdleAdvanceNanos = now;
+    }
+
+    private void markInput() {
+        lastInputNanos = System.nanoTime();
+    }
+}

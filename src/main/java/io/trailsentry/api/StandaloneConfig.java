@@ -1,0 +1,54 @@
+package io.trailsentry.api;
+
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import io.trailsentry.pipeline.TrailSentryConfig;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Reads {@link TrailSentryConfig} for the commands that run without booting Quarkus (replay, bench,
+ * rules): the same mapping, defaults and keys as the server, from {@code application.properties},
+ * environment, system properties and, above them all, the file given with {@code --config}.
+ */
+final class StandaloneConfig {
+
+    /** Above system properties (400): a file named on the command line is the most specific intent. */
+    private static final int CONFIG_FILE_ORDINAL = 450;
+    private static final int APPLICATION_PROPERTIES_ORDINAL = 250;
+
+    private StandaloneConfig() {
+    }
+
+    static TrailSentryConfig load(Path configFile) {
+        SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder()
+                .addDefaultSources()
+                .addDefaultInterceptors()
+                // Quarkus' short durations ("5m", "2s") so a file works for serve and replay alike.
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withMapping(TrailSentryConfig.class);
+        URL applicationProperties = StandaloneConfig.class.getClassLoader().getResource("application.properties");
+        try {
+            if (applicationProperties != null) {
+                builder.withSources(new PropertiesConfigSource(applicationProperties, APPLICATION_PROPERTIES_ORDINAL));
+            }
+            if (configFile != null) {
+                if (!Files.isRegularFile(configFile)) {
+                    throw new IllegalArgumentException("--config " + configFile + ": no such file");
+                }
+                builder.withSources(new PropertiesConfigSource(configFile.toUri().toURL(), CONFIG_FILE_ORDINAL));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read configuration " + configFile + ": " + e.getMessage(), e);
+        }
+        SmallRyeConfig config = builder.build();
+        return config.getConfigMapping(TrailSentryConfig.class);
+    }
+}

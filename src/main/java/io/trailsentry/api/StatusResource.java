@@ -1,0 +1,24 @@
+package io.trailsentry.api;
+
+import io.trailsentry.pipeline.PipelineStats;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+/** {@code GET /status}: events read and rejected, alerts, duplicates, late events, the event-time clock. */
+@Path("/status")
+public class StatusResource {
+
+    private final EngineService engine;
+
+    StatusResource(EngineService engine) {
+        this.engine = engine;
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public PipelineStats status() {
+        return engine.pipeline().stats();
+    }
+}

@@ -1,0 +1,116 @@
+package io.trailsentry.pipeline;
+
+import io.trailsentry.alert.Alert;
+import io.trailsentry.alert.AlertFactory;
+import io.trailsentry.alert.AlertSink;
+import io.trailsentry.engine.CompiledRules;
+import io.trailsentry.engine.DetectionEngine;
+import io.trailsentry.engine.EngineSettings;
+import io.trailsentry.engine.RuleHit;
+import io.trailsentry.engine.RuleLoadException;
+import io.trailsentry.engine.RuleMetadata;
+import io.trailsentry.ingest.CloudTrailEvent;
+import io.trailsentry.ingest.CloudTrailReader;
+import io.trailsentry.ingest.DeadLetterSink;
+import io.trailsentry.ingest.ReadSummary;
+import org.jboss.logging.Logger;
+
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * ingest → engine → alerts, wired once. Parsing runs on the caller's thread; the engine is entered
+ * one event at a time under this object's lock, so HTTP requests, the inbox and a replay can feed
+ * the same pipeline.
+ */
+public final class DetectionPipeline implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(DetectionPipeline.class);
+
+    private final CloudTrailReader reader = new CloudTrailReader();
+    private final DetectionEngine engine;
+    private final AlertFactory alertFactory = new AlertFactory();
+    private final List<AlertSink> sinks;
+    private final DeadLetterSink deadLetters;
+    private final AtomicLong read = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong alerts = new AtomicLong();
+    private final AtomicLong sinkErrors = new AtomicLong();
+
+    public DetectionPipeline(EngineSettings settings, List<AlertSink> sinks, DeadLetterSink deadLetters) throws RuleLoadException {
+        this(settings, null, sinks, deadLetters);
+    }
+
+    /** @param compiled rules compiled beforehand, or null to compile {@code settings.rulesDir()} */
+    public DetectionPipeline(EngineSettings settings, CompiledRules compiled, List<AlertSink> sinks, DeadLetterSink deadLetters)
+            throws RuleLoadException {
+        this.sinks = List.copyOf(sinks);
+        this.deadLetters = deadLetters;
+        this.engine = compiled == null
+                ? new DetectionEngine(settings, this::onHit)
+                : new DetectionEngine(settings, compiled, this::onHit);
+    }
+
+    /** A file, or a directory tree of CloudTrail files in any supported shape. */
+    public ReadSummary ingest(Path fileOrDirectory) {
+        return count(reader.read(fileOrDirectory, this::accept, deadLetters));
+    }
+
+    public ReadSummary ingest(InputStream in, String source) {
+        return count(reader.read(in, source, this::accept, deadLetters));
+    }
+
+    public ReadSummary ingest(byte[] payload, String source) {
+        return count(reader.read(payload, source, this::accept, deadLetters));
+    }
+
+    public synchronized void accept(CloudTrailEvent event) {
+        engine.accept(event);
+    }
+
+    /** The input has been idle for {@code elapsedMillis} of wall-clock time; see {@link DetectionEngine#idle}. */
+    public synchronized void idle(long elapsedMillis) {
+        engine.idle(elapsedMillis);
+    }
+
+    /** End of a finite input: release held events and close all windows. */
+    public synchronized void finish() {
+        engine.finish();
+    }
+
+    public synchronized PipelineStats stats() {
+        return new PipelineStats(read.get(), rejected.get(), alerts.get(), sinkErrors.get(), engine.stats());
+    }
+
+    public List<RuleMetadata> rules() {
+        return engine.rules();
+    }
+
+    @Override
+    public synchronized void close() {
+        engine.close();
+    }
+
+    private ReadSummary count(ReadSummary summary) {
+        read.addAndGet(summary.accepted());
+        rejected.addAndGet(summary.rejected());
+        return summary;
+    }
+
+    private void onHit(RuleHit hit) {
+        for (Alert alert : alertFactory.create(hit)) {
+            alerts.incrementAndGet();
+            for (AlertSink sink : sinks) {
+                try {
+                    sink.emit(alert);
+                } catch (RuntimeException e) {
+                    // One broken sink (a full disk, a dead webhook) must not stop detection or the other sinks.
+                    sinkErrors.incrementAndGet();
+                    LOG.errorf(e, "alert sink %s failed for alert %s", sink.getClass().getSimpleName(), alert.alertId());
+                }
+            }
+        }
+    }
+}

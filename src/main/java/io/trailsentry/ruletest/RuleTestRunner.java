@@ -1,0 +1,169 @@
+package io.trailsentry.ruletest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.trailsentry.alert.Alert;
+import io.trailsentry.alert.AlertFactory;
+import io.trailsentry.alert.AlertJson;
+import io.trailsentry.engine.CompiledRules;
+import io.trailsentry.engine.DetectionEngine;
+import io.trailsentry.engine.EngineSettings;
+import io.trailsentry.engine.RuleLoadException;
+import io.trailsentry.engine.RuleMetadata;
+import io.trailsentry.ingest.CloudTrailReader;
+import io.trailsentry.ingest.DeadLetter;
+import io.trailsentry.ingest.ReadSummary;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Runs rules' sample-event tests with no server: the rules folder is compiled once, then every
+ * case gets a fresh engine, its events go through the real parser, and the alerts of the case's
+ * rule are checked against what the case expects.
+ */
+public final class RuleTestRunner {
+
+    public static final String TEST_SUFFIX = ".tests.yaml";
+
+    private final Path rulesDir;
+    private final CompiledRules compiled;
+    private final List<RuleMetadata> deployedRules;
+    private final CloudTrailReader reader = new CloudTrailReader();
+    private final AlertFactory alertFactory = new AlertFactory();
+
+    /** @throws RuleLoadException when the rules themselves do not compile or deploy */
+    public RuleTestRunner(Path rulesDir, CompiledRules compiled) throws RuleLoadException {
+        this.rulesDir = rulesDir;
+        this.compiled = compiled;
+        try (DetectionEngine probe = new DetectionEngine(EngineSettings.defaults(rulesDir), compiled, hit -> { })) {
+            this.deployedRules = probe.rules();
+        }
+    }
+
+    public List<RuleMetadata> rules() {
+        return deployedRules;
+    }
+
+    /** Every {@code *.tests.yaml} under the given paths (files or folders), sorted. */
+    public static List<Path> findTestFiles(List<Path> paths) {
+        List<Path> files = new ArrayList<>();
+        for (Path path : paths) {
+            if (Files.isRegularFile(path)) {
+                files.add(path);
+            } else if (Files.isDirectory(path)) {
+                try (Stream<Path> walk = Files.walk(path)) {
+                    walk.filter(p -> p.getFileName().toString().endsWith(TEST_SUFFIX)).sorted().forEach(files::add);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            } else {
+                throw new IllegalArgumentException(path + " does not exist");
+            }
+        }
+        return files;
+    }
+
+    /** Runs every case of one file; a malformed file is one failed result naming the problem. */
+    public List<RuleTestResult> run(Path testFile) {
+        RuleTestFile file;
+        try {
+            file = RuleTestFile.read(testFile);
+        } catch (IllegalArgumentException e) {
+            return List.of(new RuleTestResult(testFile, "(file)", false, e.getMessage()));
+        }
+        if (deployedRules.stream().noneMatch(r -> r.id().equals(file.rule()))) {
+            return List.of(new RuleTestResult(testFile, "(file)", false,
+                    "rule " + file.rule() + " is not deployed from " + rulesDir + "; known ids: "
+                            + deployedRules.stream().map(RuleMetadata::id).toList()));
+        }
+        List<RuleTestResult> results = new ArrayList<>();
+        for (RuleTestCase testCase : file.cases()) {
+            results.add(runCase(file, testCase));
+        }
+        return results;
+    }
+
+    private RuleTestResult runCase(RuleTestFile file, RuleTestCase testCase) {
+        List<Alert> alerts = new ArrayList<>();
+        List<DeadLetter> rejected = new ArrayList<>();
+        try (DetectionEngine engine = new DetectionEngine(
+                new EngineSettings(rulesDir, Duration.ofMinutes(5), file.parameters()), compiled,
+                hit -> alerts.addAll(alertFactory.create(hit)))) {
+            byte[] json = SampleEvents.toJsonArray(testCase.events());
+            ReadSummary summary = reader.read(json, file.path() + " / " + testCase.name(), engine::accept, rejected::add);
+            if (summary.rejected() > 0) {
+                return fail(file, testCase, "sample events were rejected by the parser: " + rejected);
+            }
+            engine.finish();
+        } catch (RuleLoadException | RuntimeException e) {
+            return fail(file, testCase, e.getMessage());
+        }
+        List<Alert> ofRule = alerts.stream().filter(a -> a.ruleId().equals(file.rule())).toList();
+        if (!testCase.expectsFire()) {
+            return ofRule.isEmpty()
+                    ? pass(file, testCase, "silent as expected")
+                    : fail(file, testCase, "expected: silent\n  actual: " + ofRule.size() + " alert(s), first: " + ofRule.get(0).displayName());
+        }
+        if (ofRule.isEmpty()) {
+            return fail(file, testCase, "expected: fire\n  actual: no alert of rule " + file.rule()
+                    + (alerts.isEmpty() ? "" : " (other rules fired: " + alerts.stream().map(Alert::ruleId).distinct().toList() + ")"));
+        }
+        if (testCase.alerts() != null && testCase.alerts() != ofRule.size()) {
+            return fail(file, testCase, "expected: " + testCase.alerts() + " alert(s)\n  actual: " + ofRule.size());
+        }
+        JsonNode first = AlertJson.mapper().valueToTree(ofRule.get(0));
+        StringBuilder diff = new StringBuilder();
+        for (Map.Entry<String, JsonNode> expected : testCase.fields().entrySet()) {
+            JsonNode actual = first.get(expected.getKey());
+            if (!sameValue(expected.getValue(), actual)) {
+                diff.append("\n  field ").append(expected.getKey())
+                        .append("\n    expected: ").append(expected.getValue())
+                        .append("\n    actual:   ").append(actual);
+            }
+        }
+        if (!diff.isEmpty()) {
+            return fail(file, testCase, "fields differ:" + diff);
+        }
+        return pass(file, testCase, ofRule.size() + " alert(s)");
+    }
+
+    /** YAML gives ints and text where the alert has longs and instants: compare as values, not node types. */
+    static boolean sameValue(JsonNode expected, JsonNode actual) {
+        if (actual == null || actual.isNull()) {
+            return expected == null || expected.isNull();
+        }
+        if (expected.isNumber() && actual.isNumber()) {
+            return expected.decimalValue().compareTo(actual.decimalValue()) == 0;
+        }
+        if (expected.isArray() && actual.isArray()) {
+            if (expected.size() != actual.size()) {
+                return false;
+            }
+            for (int i = 0; i < expected.size(); i++) {
+                if (!sameValue(expected.get(i), actual.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (expected.isValueNode() && actual.isValueNode()) {
+            return expected.asText().equals(actual.asText());
+        }
+        return expected.equals(actual);
+    }
+
+    private static RuleTestResult pass(RuleTestFile file, RuleTestCase c, String detail) {
+        return new RuleTestResult(file.path(), c.name(), true, detail);
+    }
+
+    private static RuleTestResult fail(RuleTestFile file, RuleTestCase c, String detail) {
+        return new RuleTestResult(file.path(), c.name(), false, detail);
+    }
+}

@@ -1,0 +1,106 @@
+package io.trailsentry.api;
+
+import io.trailsentry.alert.AlertJson;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ReplayCommandTest {
+
+    static final String COMPAT = "cfaaf0bc-16d1-48df-ac8b-9d901bbd516a";
+    static final String SLIDING = "8d3f6a52-4c1e-4b8e-9a57-2f0c7d9e1b34";
+
+    @TempDir
+    Path dir;
+
+    final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    int replay(String... args) {
+        return new ReplayCommand(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))
+                .run(List.of(args));
+    }
+
+    @Test
+    void replayWritesAlertsAndASummaryAndIsIdempotent() throws Exception {
+        Path input = burstFile("AIDAREPLAY000000001", 64);
+        Path alerts = dir.resolve("alerts.jsonl");
+        Path deadLetters = dir.resolve("dead.jsonl");
+
+        assertThat(replay("--alerts", alerts.toString(), "--dead-letter", deadLetters.toString(), input.toString()))
+                .as(err.toString()).isZero();
+
+        List<JsonNode> written = readAlerts(alerts);
+        assertThat(written).extracting(a -> a.get("ruleId").asText()).contains(COMPAT, SLIDING);
+        assertThat(out.toString()).contains("64 events", "0 rejected", "events/s");
+
+        out.reset();
+        assertThat(replay("--alerts", alerts.toString(), "--dead-letter", deadLetters.toString(), input.toString())).isZero();
+        assertThat(readAlerts(alerts)).hasSameSizeAs(written);
+        assertThat(out.toString()).contains("(0 new in");
+    }
+
+    @Test
+    void configFileOverridesRuleParameters() throws Exception {
+        Path input = burstFile("AIDACONFIG000000001", 20);
+        Path config = dir.resolve("replay.properties");
+        Files.writeString(config, "trailsentry.rules.parameters.iam_enum_sliding_threshold=10\n");
+        Path alerts = dir.resolve("alerts.jsonl");
+
+        assertThat(replay("--config", config.toString(), "--alerts", alerts.toString(),
+                "--dead-letter", dir.resolve("d.jsonl").toString(), input.toString())).as(err.toString()).isZero();
+
+        assertThat(readAlerts(alerts)).extracting(a -> a.get("ruleId").asText()).containsExactly(SLIDING);
+    }
+
+    @Test
+    void badRecordsGoToTheDeadLetterFileAndTheRestIsProcessed() throws Exception {
+        List<String> lines = new ArrayList<>(CloudTrailJson.burst("AIDABADMIX000000001", "bad", Instant.parse("2024-08-01T10:01:00Z"), 60, 2, "203.0.113.1"));
+        lines.add(10, "{\"eventTime\":\"2024-08-01T10:01:00Z\"");
+        lines.add(20, "null");
+        Path input = dir.resolve("mixed.jsonl");
+        Files.write(input, lines);
+        Path deadLetters = dir.resolve("dead.jsonl");
+
+        assertThat(replay("--alerts", dir.resolve("a.jsonl").toString(), "--dead-letter", deadLetters.toString(), input.toString())).isZero();
+
+        assertThat(out.toString()).contains("60 events", "2 rejected", deadLetters.toString());
+        assertThat(Files.readAllLines(deadLetters)).hasSize(2);
+        assertThat(readAlerts(dir.resolve("a.jsonl"))).extracting(a -> a.get("count").asInt()).contains(60);
+    }
+
+    @Test
+    void missingInputAndUnknownOptionsAreClearErrors() {
+        assertThat(replay(dir.resolve("nope.json").toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("does not exist");
+        assertThat(replay("--frobnicate")).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown option --frobnicate", "usage:");
+        assertThat(replay()).isEqualTo(2);
+    }
+
+    private Path burstFile(String principalId, int n) throws IOException {
+        Path input = dir.resolve(principalId + ".jsonl");
+        Files.write(input, CloudTrailJson.burst(principalId, "someone", Instant.parse("2024-08-01T10:01:00Z"), n, 2, "203.0.113.1"));
+        return input;
+    }
+
+    private static List<JsonNode> readAlerts(Path file) throws IOException {
+        List<JsonNode> alerts = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            alerts.add(AlertJson.mapper().readTree(line));
+        }
+        return alerts;
+    }
+}

@@ -1,0 +1,134 @@
+package io.trailsentry.api;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.trailsentry.pipeline.TrailSentryConfig;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.hasSize;
+
+/**
+ * The server end to end on its embedded default: HTTP in (any shape, gzip), the inbox folder,
+ * alerts out through {@code GET /alerts} and the JSONL file. Tests share one app and one
+ * event-time clock, so each works on a later day than the one before.
+ */
+@QuarkusTest
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ServerIT {
+
+    static final String COMPAT = "cfaaf0bc-16d1-48df-ac8b-9d901bbd516a";
+    static final String SLIDING = "8d3f6a52-4c1e-4b8e-9a57-2f0c7d9e1b34";
+
+    @Inject
+    TrailSentryConfig config;
+
+    @Inject
+    InboxWatcher inbox;
+
+    @Test
+    @Order(1)
+    void burstPostedAsJsonLinesRaisesBothRulesAlerts() throws Exception {
+        Instant start = Instant.parse("2024-09-02T10:01:00Z");
+        List<String> lines = new ArrayList<>(CloudTrailJson.burst("AIDAHTTPBURST000001", "eve", start, 60, 3, "203.0.113.77"));
+        // A later event from someone else moves the watermark past the burst and its bin.
+        lines.add(CloudTrailJson.record("tick-1", start.plusSeconds(1200), "GetCallerIdentity", "AIDAOTHER", "ops", "10.0.0.1"));
+
+        given().body(String.join("\n", lines)).post("/events")
+                .then().statusCode(202).body("accepted", equalTo(61)).body("rejected", equalTo(0));
+
+        given().queryParam("principal", "AIDAHTTPBURST000001").get("/alerts")
+                .then().statusCode(200)
+                .body("ruleId", hasItems(COMPAT, SLIDING))
+                .body("find { it.ruleId == '" + COMPAT + "' }.count", equalTo(60))
+                .body("find { it.ruleId == '" + COMPAT + "' }.windowStart", equalTo("2024-09-02T10:00:00Z"))
+                .body("find { it.ruleId == '" + SLIDING + "' }.count", equalTo(51));
+
+        List<String> written = Files.readAllLines(config.alerts().file());
+        assertThat(written).anyMatch(line -> line.contains("AIDAHTTPBURST000001") && line.contains(COMPAT));
+    }
+
+    @Test
+    @Order(2)
+    void gzipS3RecordsFileIsAccepted() throws Exception {
+        Instant start = Instant.parse("2024-09-03T10:01:00Z");
+        List<String> records = new ArrayList<>(CloudTrailJson.burst("AIDAGZIP00000000001", "gus", start, 55, 2, "198.51.100.9"));
+        records.add(CloudTrailJson.record("tick-2", start.plusSeconds(1200), "GetCallerIdentity", "AIDAOTHER", "ops", "10.0.0.1"));
+        byte[] body = gzip("{\"Records\":[" + String.join(",", records) + "]}");
+
+        given().body(body).post("/events").then().statusCode(202).body("accepted", equalTo(56));
+        given().queryParam("principal", "AIDAGZIP00000000001").queryParam("severity", "Medium").get("/alerts")
+                .then().statusCode(200).body("ruleId", hasItems(COMPAT, SLIDING)).body("severity", everyItem(equalTo("Medium")));
+    }
+
+    @Test
+    @Order(3)
+    void malformedRecordsAreRejectedAndTheGoodOnesBesideThemKept() {
+        Instant t = Instant.parse("2024-09-04T10:00:00Z");
+        String body = CloudTrailJson.record("good-1", t, "ListUsers", "AIDAMIXED", "mix", "10.0.0.2") + "\n"
+                + "{\"eventTime\": \"2024-09-04T10:00:01Z\", \"eventName\": \n"
+                + CloudTrailJson.record("good-2", t.plusSeconds(2), "ListUsers", "AIDAMIXED", "mix", "10.0.0.2") + "\n";
+
+        given().body(body).post("/events").then().statusCode(202)
+                .body("accepted", equalTo(2)).body("rejected", equalTo(1)).body("message", containsString("rejected"));
+        given().body("this is not json").post("/events").then().statusCode(400).body("rejected", equalTo(1));
+        given().body("").post("/events").then().statusCode(400).body("message", containsString("empty body"));
+    }
+
+    @Test
+    @Order(4)
+    void fileDroppedInTheInboxIsIngestedAndMoved() throws Exception {
+        Instant start = Instant.parse("2024-09-05T10:01:00Z");
+        List<String> lines = new ArrayList<>(CloudTrailJson.burst("AIDAINBOX0000000001", "ivy", start, 52, 2, "192.0.2.10"));
+        lines.add(CloudTrailJson.record("tick-4", start.plusSeconds(1200), "GetCallerIdentity", "AIDAOTHER", "ops", "10.0.0.1"));
+        Path dir = config.inbox().dir();
+        Files.createDirectories(dir);
+        Path file = dir.resolve("drop-" + start.getEpochSecond() + ".jsonl");
+        Files.writeString(file, String.join("\n", lines));
+        // Settled: the watcher leaves files younger than one poll interval for the next poll.
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().minusSeconds(60)));
+
+        inbox.poll();
+
+        assertThat(file).doesNotExist();
+        assertThat(dir.resolve(InboxWatcher.PROCESSED).resolve(file.getFileName())).exists();
+        given().queryParam("principal", "AIDAINBOX0000000001").get("/alerts")
+                .then().statusCode(200).body("ruleId", hasItems(COMPAT, SLIDING));
+    }
+
+    @Test
+    @Order(5)
+    void alertQueriesAreValidatedAndRulesListed() {
+        given().queryParam("severity", "Urgent").get("/alerts").then().statusCode(400);
+        given().queryParam("from", "yesterday").get("/alerts").then().statusCode(400);
+        given().queryParam("severity", "Critical").get("/alerts").then().statusCode(200).body("$", hasSize(0));
+        given().get("/rules").then().statusCode(200).body("id", hasItems(COMPAT, SLIDING));
+        given().get("/status").then().statusCode(200).body("rejected", equalTo(2));
+    }
+
+    private static byte[] gzip(String text) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
+            gz.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        return bytes.toByteArray();
+    }
+}

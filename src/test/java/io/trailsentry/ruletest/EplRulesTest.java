@@ -1,0 +1,74 @@
+package io.trailsentry.ruletest;
+
+import io.trailsentry.engine.EsperEngine;
+import io.trailsentry.engine.RuleMetadata;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every rule in {@code epl/} against its own sample events, and the rule set's metadata for
+ * consistency: CI fails when a rule change breaks its samples, without anyone touching Java.
+ */
+class EplRulesTest {
+
+    static final Path RULES = Path.of("epl");
+    static RuleTestRunner runner;
+
+    @BeforeAll
+    static void compile() throws Exception {
+        runner = new RuleTestRunner(RULES, EsperEngine.compile(RULES));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyRuleTestCasePasses() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Path file : RuleTestRunner.findTestFiles(List.of(RULES))) {
+            for (RuleTestResult result : runner.run(file)) {
+                tests.add(DynamicTest.dynamicTest(RULES.relativize(file) + ": " + result.caseName(),
+                        () -> assertTrue(result.passed(), result.detail())));
+            }
+        }
+        assertThat(tests).isNotEmpty();
+        return tests.stream();
+    }
+
+    @Test
+    void everyRuleHasPositiveAndNegativeSamples() {
+        Map<String, List<RuleTestFile>> filesByRule = RuleTestRunner.findTestFiles(List.of(RULES)).stream()
+                .map(RuleTestFile::read).collect(Collectors.groupingBy(RuleTestFile::rule));
+        for (RuleMetadata rule : runner.rules()) {
+            List<RuleTestCase> cases = filesByRule.getOrDefault(rule.id(), List.of()).stream()
+                    .flatMap(f -> f.cases().stream()).toList();
+            assertThat(cases).as("fire cases of %s (%s)", rule.statementName(), rule.file()).anyMatch(RuleTestCase::expectsFire);
+            assertThat(cases).as("silent cases of %s (%s)", rule.statementName(), rule.file()).anyMatch(c -> !c.expectsFire());
+        }
+    }
+
+    @Test
+    void ruleFilesAreNamedAfterTheirStageAndStatement() {
+        for (RuleMetadata rule : runner.rules()) {
+            String fileName = Path.of(rule.file()).getFileName().toString();
+            assertThat(fileName).as("file of rule %s", rule.id()).startsWith(rule.stages().get(0) + "_");
+            assertThat(fileName).as("file of rule %s", rule.id()).isEqualTo(rule.statementName() + ".epl");
+        }
+    }
+
+    @Test
+    void ruleIdsAreUniqueUuids() {
+        assertThat(runner.rules()).extracting(RuleMetadata::id).doesNotHaveDuplicates()
+                .allMatch(id -> id.matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"));
+        assertThat(runner.rules()).isNotEmpty();
+    }
+}
