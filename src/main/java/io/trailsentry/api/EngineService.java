@@ -14,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,7 +40,7 @@ public class EngineService {
         this.config = config;
     }
 
-    void start(@Observes StartupEvent ignored) throws RuleLoadException {
+    void start(@Observes StartupEvent ignored) throws RuleLoadException, IOException {
         alertStore = new AlertStore(config.alerts().memoryCapacity());
         alertFile = new JsonlAlertSink(config.alerts().file());
         deadLetters = new JsonlDeadLetterFile(config.deadLetter().file());
@@ -58,7 +59,11 @@ public class EngineService {
         if (pipeline != null) {
             pipeline.close();
             alertFile.close();
-            deadLetters.close();
+            try {
+                deadLetters.close();
+            } catch (IOException e) {
+                LOG.errorf("cannot close dead-letter file %s: %s", config.deadLetter().file(), e.getMessage());
+            }
         }
     }
 

@@ -119,6 +119,9 @@ final class ReplayCommand {
         } catch (RuleLoadException e) {
             err.println("rules did not load:\n" + e.getMessage());
             return 3;
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            err.println("cannot write output: " + e.getMessage());
+            return 1;
         }
     }
 
