@@ -46,10 +46,12 @@ public final class DetectionEngine implements AutoCloseable {
         return outcome;
     }
 
-    /** No input for {@code elapsedMillis} of wall-clock time: let event time run on so windows close. */
+    /** No input for {@code elapsedMillis} of wall-clock time: see {@link ReorderBuffer#advanceIdle}. */
     public void idle(long elapsedMillis) {
         buffer.advanceIdle(elapsedMillis);
-        advanceClockToWatermark();
+        if (processed > 0 && buffer.maxSeen() > esper.currentTime()) {
+            esper.advanceTo(buffer.maxSeen());
+        }
     }
 
     private void advanceClockToWatermark() {

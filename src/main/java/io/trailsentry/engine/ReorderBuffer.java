@@ -76,15 +76,18 @@ public final class ReorderBuffer {
     }
 
     /**
-     * Event time moves on without events (the input is idle): treat {@code elapsedMillis} of
-     * processing time as that much event time, so held events and open windows are released.
+     * The input has gone quiet for {@code elapsedMillis} of wall-clock time. What is held is as
+     * complete as it is going to get, so all of it is released (in order) rather than making a SOC
+     * wait a whole allowed-lateness for the tail of a burst; event time then runs on with the wall
+     * clock from the newest event, so open windows close. Replays never go idle, so they stay
+     * deterministic.
      */
     public void advanceIdle(long elapsedMillis) {
         if (maxSeen == Long.MIN_VALUE || elapsedMillis <= 0) {
             return;
         }
         maxSeen += elapsedMillis;
-        releaseUpTo(watermark());
+        releaseUpTo(maxSeen);
     }
 
     /** End of input: release everything still held, in order. */

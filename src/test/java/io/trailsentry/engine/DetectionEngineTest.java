@@ -173,6 +173,24 @@ class DetectionEngineTest {
         }
     }
 
+    @Test
+    void idleInputReleasesHeldEventsAndLetsWindowsClose() throws Exception {
+        List<RuleHit> hits = new ArrayList<>();
+        try (DetectionEngine engine = new DetectionEngine(EngineSettings.defaults(Path.of("epl")), rules, hits::add)) {
+            TestEvents.burst("AIDAIDLE", Instant.parse("2024-08-01T10:01:00Z"), 60, 2, "203.0.113.42").forEach(engine::accept);
+            assertThat(engine.stats().pending()).isEqualTo(60);
+            assertThat(hits).isEmpty();
+
+            engine.idle(2_000);
+            assertThat(engine.stats().pending()).isZero();
+            assertThat(of(hits, SLIDING)).hasSize(1);
+            assertThat(of(hits, COMPAT)).isEmpty();
+
+            engine.idle(Duration.ofMinutes(8).toMillis());
+            assertThat(of(hits, COMPAT)).hasSize(1);
+        }
+    }
+
     private static List<String> summary(List<RuleHit> hits) {
         return hits.stream().map(h -> h.rule().id() + " " + h.principalId() + " " + h.count() + " " + h.windowStart() + " " + h.windowEnd()
                 + " " + h.events().stream().map(CloudTrailEvent::getEventID).sorted().toList()).sorted().toList();
