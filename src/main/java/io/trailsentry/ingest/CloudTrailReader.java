@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 
 import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
@@ -106,19 +107,45 @@ public final class CloudTrailReader {
                              Consumer<CloudTrailEvent> events, DeadLetterSink deadLetters) {
         boolean gzip = false;
         SourceReader reader = null;
+        GZIPInputStream gunzip = null;
         try {
             PushbackInputStream head = new PushbackInputStream(in, 2);
             gzip = isGzip(head);
             reader = new SourceReader(factory, records, sourceName, events, deadLetters, gzHint(sourceName, gzip));
-            InputStream body = gzip ? new GZIPInputStream(head, GZIP_BUFFER) : head;
-            readShaped(LineSplitter.over(body, limits.maxLineBytes()), reader);
+            if (gzip) {
+                gunzip = new GZIPInputStream(new NonClosingInputStream(head), GZIP_BUFFER);
+            }
+            readShaped(LineSplitter.over(gzip ? gunzip : head, limits.maxLineBytes()), reader);
         } catch (IOException e) {
             if (reader == null) {
                 reader = new SourceReader(factory, records, sourceName, events, deadLetters, "");
             }
             reader.readFailed(gzip ? new IOException("gzip: " + e.getMessage(), e) : e);
+        } finally {
+            closeQuietly(gunzip); // frees the native Inflater now rather than at GC; the caller's stream stays open
         }
         return new ReadSummary(1, reader.accepted(), reader.rejected());
+    }
+
+    private static void closeQuietly(InputStream in) {
+        if (in != null) {
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // only releasing the inflater; nothing was being written
+            }
+        }
+    }
+
+    /** The caller owns its stream: closing our gzip layer must not close it. */
+    private static final class NonClosingInputStream extends FilterInputStream {
+        NonClosingInputStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     private void readShaped(LineSplitter lines, SourceReader reader) {

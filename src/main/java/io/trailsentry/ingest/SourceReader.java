@@ -169,7 +169,8 @@ final class SourceReader implements RecordParser.RecordsHandler {
         String rest = lineNumber > 0 ? "; the rest of this line was skipped" : "; the rest of this document was skipped";
         String column = lineNumber > 0 && at != null ? " at col " + at.getColumnNr() : "";
         recordNumber++;
-        deadLetter(position(at), what + e.getOriginalMessage() + column + rest + hint,
+        // Once records have parsed, the content clearly is JSON: the name is no longer a useful clue.
+        deadLetter(position(at), what + e.getOriginalMessage() + column + rest + (accepted == 0 ? hint : ""),
                 lineNumber > 0 ? excerpt("") : followingInput(p));
     }
 
