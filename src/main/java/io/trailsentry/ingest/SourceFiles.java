@@ -15,8 +15,15 @@ import java.util.TreeMap;
  * <p>Sorted because S3 prefixes encode time ({@code …/2024/08/01/…_20240801T1335Z_…json.gz}), so path
  * order is roughly event order and the engine's clock moves forward. Hidden entries ({@code .DS_Store},
  * {@code .git}, editors' swap files) are skipped; symlinks are not followed.
+ *
+ * <p>Inside a directory only files named like CloudTrail data are read ({@link #DATA_SUFFIXES}): a
+ * README or LICENSE beside the logs is not input. {@code CloudTrail-Digest} folders are skipped too:
+ * digest files sign the logs, they are not events. A file named explicitly is always read.
  */
 final class SourceFiles {
+
+    static final java.util.List<String> DATA_SUFFIXES = java.util.List.of(
+            ".json", ".json.gz", ".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz", ".gz");
 
     private SourceFiles() {
     }
@@ -32,12 +39,13 @@ final class SourceFiles {
             Files.walkFileTree(root, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                    return !dir.equals(root) && hidden(dir) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+                    boolean skip = !dir.equals(root) && (hidden(dir) || "CloudTrail-Digest".equals(dir.getFileName().toString()));
+                    return skip ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
                 }
 
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                    if (attrs.isRegularFile() && !hidden(file)) {
+                    if (attrs.isRegularFile() && !hidden(file) && looksLikeData(file)) {
                         files.put(file, null);
                     }
                     return FileVisitResult.CONTINUE;
@@ -55,6 +63,11 @@ final class SourceFiles {
             files.put(root, e);
         }
         return files;
+    }
+
+    private static boolean looksLikeData(Path file) {
+        String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        return DATA_SUFFIXES.stream().anyMatch(name::endsWith);
     }
 
     private static boolean hidden(Path path) {

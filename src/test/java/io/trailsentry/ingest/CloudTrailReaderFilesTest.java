@@ -72,21 +72,40 @@ class CloudTrailReaderFilesTest {
     }
 
     @Test
+    void directoriesReadOnlyDataFilesAndSkipDigests(@org.junit.jupiter.api.io.TempDir Path root) throws IOException {
+        Path region = Files.createDirectories(root.resolve("AWSLogs/123456789012/CloudTrail/us-east-1/2024/08/01"));
+        Files.write(region.resolve("a.json"), resource("full-record.json"));
+        Files.write(region.resolve("b.jsonl.gz"), gzip(resource("records.jsonl")));
+        Files.writeString(root.resolve("README.md"), "# notes about these logs");
+        Files.writeString(root.resolve("LICENSE"), "Apache License");
+        Path digest = Files.createDirectories(root.resolve("AWSLogs/123456789012/CloudTrail-Digest/us-east-1/2024/08/01"));
+        Files.writeString(digest.resolve("d.json"), "{\"digestStartTime\":\"2024-08-01T00:00:00Z\"}");
+        CollectingDeadLetters dead = new CollectingDeadLetters();
+
+        ReadSummary summary = reader.read(root, e -> { }, dead);
+
+        assertEquals(List.of(), dead.all());
+        assertEquals(2, summary.files());
+        assertTrue(summary.accepted() >= 2, summary::toString);
+        // named explicitly, any file is read (and a README is then a clear dead letter)
+        assertEquals(1, reader.read(root.resolve("README.md"), e -> { }, dead).rejected());
+    }
+
+    @Test
     void stratusDetonationLogsParseWithoutRejects() throws IOException {
         Path corpus = Stream.of(Path.of("..", "shared", "data", "stratus-detonation-logs"),
                         Path.of("/work/shared/data/stratus-detonation-logs"))
                 .filter(Files::isDirectory).findFirst().orElse(null);
         assumeTrue(corpus != null, "Stratus detonation logs not beside the checkout");
 
-        // The directory also holds README.md and LICENSE, which are not CloudTrail: read the .json files.
+        // The whole folder, as a user would point at it: its README.md and LICENSE are not input.
         List<CloudTrailEvent> events = new ArrayList<>();
         CollectingDeadLetters dead = new CollectingDeadLetters();
-        ReadSummary summary = ReadSummary.EMPTY;
+        ReadSummary summary = reader.read(corpus, events::add, dead);
         long expected = 0;
         ObjectMapper mapper = new ObjectMapper(); // a tree here only to count independently of the reader
         try (Stream<Path> files = Files.list(corpus)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
-                summary = summary.plus(reader.read(file, events::add, dead));
                 JsonNode root = mapper.readTree(file.toFile());
                 expected += root.isArray() ? root.size() : 1;
             }
