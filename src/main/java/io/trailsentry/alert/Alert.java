@@ -23,6 +23,13 @@ import java.util.Map;
  * @param entities    Sentinel-style entity mappings (account, ip)
  * @param customDetails rule-defined details (e.g. EventCount, AWSAccountId, PrincipalId)
  * @param detectedAt  the engine's event-time clock when the rule fired
+ * @param actorKey    the correlated actor (role + session, user ARN); see README "Actors"
+ * @param actorName   the actor as a person reads it
+ * @param accessKeyIds access keys used in the evidence
+ * @param incidentId  the incident this alert belongs to (a signal) or is (an incident alert)
+ * @param scoreBreakdown incident alerts: every point of the score and where it comes from
+ * @param signals     incident alerts: the signals that make up the incident
+ * @param linkedIdentities incident alerts: users and keys the actor created that then acted
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record Alert(
@@ -56,7 +63,17 @@ public record Alert(
         List<String> evidence,
         List<Entity> entities,
         Map<String, Object> customDetails,
-        Instant detectedAt) {
+        Instant detectedAt,
+        String actorKey,
+        String actorName,
+        List<String> accessKeyIds,
+        String incidentId,
+        List<io.trailsentry.scoring.ScoreItem> scoreBreakdown,
+        List<io.trailsentry.scoring.Incident.SignalRef> signals,
+        List<String> linkedIdentities) {
+
+    /** The rule id incident alerts carry: the scorer, not a single rule, raised them. */
+    public static final String INCIDENT_RULE_ID = "trailsentry-incident";
 
     /** MITRE ATT&amp;CK mapping of the rule. */
     public record MitreRef(String tacticId, String tactic, String techniqueId) {

@@ -4,6 +4,7 @@ import io.trailsentry.engine.Mitre;
 import io.trailsentry.engine.RuleHit;
 import io.trailsentry.engine.RuleMetadata;
 import io.trailsentry.ingest.CloudTrailEvent;
+import io.trailsentry.scoring.Incident;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -27,6 +28,11 @@ public final class AlertFactory {
     public static final int EVIDENCE_CAP = 100;
 
     public List<Alert> create(RuleHit hit) {
+        return create(hit, null);
+    }
+
+    /** @param incidentId the incident the scorer put this hit in, or null */
+    public List<Alert> create(RuleHit hit, String incidentId) {
         RuleMetadata rule = hit.rule();
         List<CloudTrailEvent> events = hit.events();
         List<String> sourceIps = distinct(events, CloudTrailEvent::getSourceIPAddress);
@@ -34,6 +40,9 @@ public final class AlertFactory {
         List<String> evidence = events.stream().map(CloudTrailEvent::getEventID)
                 .filter(id -> id != null).limit(EVIDENCE_CAP).toList();
         Mitre mitre = rule.mitre();
+        List<String> contexts = contextsOf(events);
+        CloudTrailEvent actorEvent = events.stream().filter(e -> e.getActorKey() != null).findFirst().orElse(null);
+        List<String> accessKeys = distinct(events, CloudTrailEvent::getAccessKeyId);
 
         List<String> expandedIps = "sourceIps".equals(rule.tag("expand")) && !sourceIps.isEmpty()
                 ? sourceIps : java.util.Collections.singletonList(null);
@@ -49,6 +58,10 @@ public final class AlertFactory {
             fields.put("upnSuffix", principal.upnSuffix());
             fields.put("sourceIp", sourceIp);
             fields.put("ruleName", rule.name());
+            fields.put("actorName", actorEvent == null ? hit.principalId() : actorEvent.getActorName());
+            fields.put("actorKey", actorEvent == null ? null : actorEvent.getActorKey());
+            fields.put("eventNames", String.join(", ", distinct(events, CloudTrailEvent::getEventName)));
+            fields.put("sourceIps", String.join(", ", sourceIps));
             fields.put("windowStart", Instant.ofEpochMilli(hit.windowStart()));
             fields.put("windowEnd", Instant.ofEpochMilli(hit.windowEnd()));
             fields.putAll(hit.columns());
@@ -83,15 +96,82 @@ public final class AlertFactory {
                     distinct(events, CloudTrailEvent::getErrorMessage),
                     distinct(events, CloudTrailEvent::getAwsRegion),
                     distinct(events, CloudTrailEvent::getUserAgent),
-                    List.of(),
+                    contexts,
                     render(rule.tag("displayName"), fields, rule.name() + " - " + hit.principalId()),
                     render(rule.tag("descriptionFormat"), fields, rule.description()),
                     evidence,
                     entities,
                     customDetails(rule.tag("customDetails"), fields),
-                    Instant.ofEpochMilli(hit.engineTime())));
+                    Instant.ofEpochMilli(hit.engineTime()),
+                    actorEvent == null ? null : actorEvent.getActorKey(),
+                    actorEvent == null ? null : actorEvent.getActorName(),
+                    accessKeys,
+                    incidentId,
+                    null,
+                    null,
+                    null));
         }
         return alerts;
+    }
+
+    /**
+     * An incident alert: the same format, with the incident's stages, severity, score and its
+     * breakdown, contributing signals and evidence. Its id changes with each escalation (severity
+     * and stages), so every escalation is one alert and a replay repeats none.
+     */
+    public Alert incident(Incident incident) {
+        String key = String.join("|", Alert.INCIDENT_RULE_ID, incident.incidentId(), incident.severity().name(),
+                String.join(",", incident.stages()));
+        String alertId = UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8)).toString();
+        PrincipalName principal = PrincipalName.of(incident.principalId());
+        String top = incident.stages().isEmpty() ? "" : incident.stages().get(incident.stages().size() - 1);
+        Mitre mitre = STAGE_TACTICS.getOrDefault(top, STAGE_TACTICS.get("discovery"));
+        String display = incident.severity() + " incident: " + incident.actorName() + " reached " + String.join(" → ", incident.stages());
+        String description = "Actor " + incident.actorName() + " (" + incident.actorKey() + ") reached stage(s) "
+                + String.join(", ", incident.stages()) + " with " + incident.signals().size() + " signal(s); score "
+                + incident.score() + " (" + incident.breakdown().stream().map(i -> i.name() + " " + (i.points() >= 0 ? "+" : "") + i.points())
+                .reduce((a, b) -> a + ", " + b).orElse("") + ").";
+        List<Alert.Entity> entities = new ArrayList<>();
+        entities.add(Alert.Entity.account(principal.name() != null ? principal.name() : incident.actorName(), principal.upnSuffix(),
+                incident.accountId(), incident.principalArn()));
+        incident.sourceIps().forEach(ip -> entities.add(Alert.Entity.ip(ip)));
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("IncidentId", incident.incidentId());
+        details.put("Signals", incident.signals().size());
+        return new Alert(alertId, Alert.INCIDENT_RULE_ID, "Attack progression incident", "1", incident.severity().name(),
+                incident.score(), incident.stages(), new Alert.MitreRef(mitre.tacticId(), mitre.tactic(), mitre.techniqueId()),
+                incident.principalId(), incident.principalArn(), incident.accountId(), principal.userName(),
+                principal.name() != null ? principal.name() : incident.actorName(), principal.upnSuffix(),
+                incident.firstSeen(), incident.lastSeen(),
+                incident.signals().stream().mapToLong(Incident.SignalRef::count).sum(), null, incident.sourceIps(),
+                incident.signals().stream().map(Incident.SignalRef::ruleName).distinct().sorted().toList(),
+                List.of(), List.of(), List.of(), List.of(), incident.contexts(), display, description,
+                incident.evidence().stream().limit(EVIDENCE_CAP).toList(), entities, details, incident.lastSeen(),
+                incident.actorKey(), incident.actorName(), List.copyOf(new TreeSet<>(incident.accessKeyIds())),
+                incident.incidentId(), incident.breakdown(), incident.signals(), List.copyOf(new TreeSet<>(incident.linkedIdentities())));
+    }
+
+    /** The tactic an incident alert names: the one of the furthest stage it reached. */
+    private static final Map<String, Mitre> STAGE_TACTICS = Map.ofEntries(
+            Map.entry("initial_access", Mitre.parse("TA0001:T1078.004")),
+            Map.entry("discovery", Mitre.parse("TA0007:T1580")),
+            Map.entry("execution", Mitre.parse("TA0002:T1651")),
+            Map.entry("privilege_escalation", Mitre.parse("TA0004:T1098.003")),
+            Map.entry("persistence", Mitre.parse("TA0003:T1136.003")),
+            Map.entry("credential_access", Mitre.parse("TA0006:T1552.005")),
+            Map.entry("lateral_movement", Mitre.parse("TA0008:T1021.004")),
+            Map.entry("collection", Mitre.parse("TA0009:T1530")),
+            Map.entry("exfiltration", Mitre.parse("TA0010:T1537")),
+            Map.entry("defense_evasion", Mitre.parse("TA0005:T1562.008")),
+            Map.entry("impact", Mitre.parse("TA0040:T1496")));
+
+    /** Contexts that held for any evidence event, in a fixed order. */
+    static List<String> contextsOf(List<CloudTrailEvent> events) {
+        TreeSet<String> contexts = new TreeSet<>();
+        for (CloudTrailEvent e : events) {
+            contexts.addAll(e.getContexts());
+        }
+        return List.copyOf(contexts);
     }
 
     /**

@@ -45,7 +45,7 @@ public class EngineService {
         alertFile = new JsonlAlertSink(config.alerts().file());
         deadLetters = new JsonlDeadLetterFile(config.deadLetter().file());
         try {
-            pipeline = new DetectionPipeline(Settings.engineSettings(config), List.of(alertFile, alertStore), deadLetters);
+            pipeline = Settings.pipeline(config, List.of(alertFile, alertStore), deadLetters, true);
         } catch (RuleLoadException e) {
             LOG.errorf("rules in %s did not load; fix them and restart:%n%s", config.rules().dir().toAbsolutePath(), e.getMessage());
             throw e;
@@ -57,6 +57,7 @@ public class EngineService {
 
     void stop(@Observes ShutdownEvent ignored) {
         if (pipeline != null) {
+            saveBaselines();
             pipeline.close();
             alertFile.close();
             try {
@@ -106,6 +107,19 @@ public class EngineService {
         long since = Math.max(lastInputNanos, lastIdleAdvanceNanos);
         pipeline.idle((now - since) / 1_000_000);
         lastIdleAdvanceNanos = now;
+    }
+
+    /** Learned baselines survive restarts: saved every few minutes and at shutdown. */
+    @Scheduled(every = "5m", delayed = "5m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void saveBaselines() {
+        if (pipeline == null) {
+            return;
+        }
+        try {
+            pipeline.saveBaselines();
+        } catch (IOException e) {
+            LOG.errorf("cannot save learned baselines to %s: %s", config.context().baselineFile().toAbsolutePath(), e.getMessage());
+        }
     }
 
     private void markInput() {

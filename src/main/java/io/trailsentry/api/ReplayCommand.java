@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ReplayCommand {
 
-    static final String USAGE = "usage: trailsentry replay [--config FILE] [--alerts OUT.jsonl] [--dead-letter FILE] INPUT...";
+    static final String USAGE = "usage: trailsentry replay [--config FILE] [--alerts OUT.jsonl] [--dead-letter FILE] [--rebuild-baselines] INPUT...";
 
     private final PrintStream out;
     private final PrintStream err;
@@ -38,6 +38,7 @@ final class ReplayCommand {
         Path configFile = null;
         Path alertsFile = null;
         Path deadLetterFile = null;
+        boolean rebuildBaselines = false;
         List<Path> inputs = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
@@ -52,6 +53,7 @@ final class ReplayCommand {
                     else if (arg.equals("--alerts")) alertsFile = value;
                     else deadLetterFile = value;
                 }
+                case "--rebuild-baselines" -> rebuildBaselines = true;
                 case "-h", "--help" -> {
                     out.println(USAGE);
                     return 0;
@@ -84,14 +86,18 @@ final class ReplayCommand {
         }
         Path alerts = alertsFile != null ? alertsFile : config.alerts().file();
         Path deadLetters = deadLetterFile != null ? deadLetterFile : config.deadLetter().file();
-        return replay(config, inputs, alerts, deadLetters);
+        return replay(config, inputs, alerts, deadLetters, rebuildBaselines);
     }
 
-    private int replay(TrailSentryConfig config, List<Path> inputs, Path alertsPath, Path deadLetterPath) {
+    /**
+     * @param rebuildBaselines write what the replay learned to the configured baseline file (a replay
+     *                         always starts from empty baselines, so its alerts depend only on its input)
+     */
+    private int replay(TrailSentryConfig config, List<Path> inputs, Path alertsPath, Path deadLetterPath, boolean rebuildBaselines) {
         long started = System.nanoTime();
         try (JsonlAlertSink alertSink = new JsonlAlertSink(alertsPath);
              JsonlDeadLetterFile deadLetters = new JsonlDeadLetterFile(deadLetterPath);
-             DetectionPipeline pipeline = new DetectionPipeline(Settings.engineSettings(config), List.of(alertSink), deadLetters)) {
+             DetectionPipeline pipeline = Settings.pipeline(config, List.of(alertSink), deadLetters, false)) {
             ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "replay-progress");
                 t.setDaemon(true);
@@ -104,6 +110,10 @@ final class ReplayCommand {
                     total = total.plus(pipeline.ingest(input));
                 }
                 pipeline.finish();
+                if (rebuildBaselines) {
+                    // A replay of history rebuilds the learned baselines the server starts from.
+                    pipeline.saveBaselines();
+                }
             } finally {
                 progress.shutdownNow();
             }

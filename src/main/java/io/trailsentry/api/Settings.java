@@ -3,13 +3,71 @@ package io.trailsentry.api;
 import io.trailsentry.engine.EngineSettings;
 import io.trailsentry.pipeline.TrailSentryConfig;
 
+import io.trailsentry.alert.AlertSink;
+import io.trailsentry.context.Baselines;
+import io.trailsentry.context.ContextEnricher;
+import io.trailsentry.context.ContextSettings;
+import io.trailsentry.engine.RuleLoadException;
+import io.trailsentry.engine.Severity;
+import io.trailsentry.ingest.DeadLetterSink;
+import io.trailsentry.pipeline.DetectionPipeline;
+import io.trailsentry.scoring.ScoringSettings;
+
+import java.io.IOException;
+import java.util.EnumMap;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalTime;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Set;
 import java.util.Map;
 
 /** Maps operator configuration onto the plain settings records the core packages take. */
 final class Settings {
 
     private Settings() {
+    }
+
+    static ContextSettings contextSettings(TrailSentryConfig config) {
+        TrailSentryConfig.Context c = config.context();
+        LocalTime[] hours = ContextSettings.parseHours(c.businessHours());
+        Path stages = c.stagesFile().orElse(config.rules().dir().resolve("stages.yaml"));
+        return new ContextSettings(
+                c.knownCidrs().orElse(List.of()), c.ipMemory(), c.learningDelay(), hours[0], hours[1],
+                ContextSettings.parseDays(c.businessDays()), c.timezone(), Set.copyOf(c.holidays().orElse(List.of())),
+                c.usualHourMinDays(), c.adminPrincipals().orElse(List.of()), c.allowlistedPrincipals().orElse(List.of()),
+                c.allowlistedUserAgents().orElse(List.of()), Files.exists(stages) ? stages : null, c.baselineFile(),
+                c.maxActors(), c.lineageHorizon());
+    }
+
+    static ScoringSettings scoringSettings(TrailSentryConfig config) {
+        TrailSentryConfig.Scoring c = config.scoring();
+        ScoringSettings d = ScoringSettings.defaults();
+        Map<Severity, Integer> signalPoints = new EnumMap<>(d.signalPoints());
+        c.signalPoints().forEach((severity, points) -> signalPoints.put(Severity.parse(severity), points));
+        Map<String, Integer> stagePoints = new HashMap<>(d.stagePoints());
+        stagePoints.putAll(c.stagePoints());
+        Map<String, Integer> contextPoints = new HashMap<>(d.contextPoints());
+        contextPoints.putAll(c.contextPoints());
+        return new ScoringSettings(c.horizon(), signalPoints, stagePoints, contextPoints,
+                c.lineagePoints().orElse(d.lineagePoints()), c.suspiciousContextsForMedium().orElse(d.suspiciousContextsForMedium()));
+    }
+
+    /**
+     * The whole pipeline as configured: rules, context stage, scorer.
+     *
+     * @param loadBaselines start from the saved baselines (the server) or from nothing (a replay, so
+     *                      the same input always gives the same alerts)
+     */
+    static DetectionPipeline pipeline(TrailSentryConfig config, List<AlertSink> sinks, DeadLetterSink deadLetters,
+                                      boolean loadBaselines) throws RuleLoadException, IOException {
+        ContextSettings contextSettings = contextSettings(config);
+        ContextEnricher context = loadBaselines
+                ? ContextEnricher.create(contextSettings)
+                : new ContextEnricher(contextSettings, new Baselines(contextSettings.maxActors()));
+        return new DetectionPipeline(engineSettings(config), null, context, scoringSettings(config), sinks, deadLetters);
     }
 
     static EngineSettings engineSettings(TrailSentryConfig config) {

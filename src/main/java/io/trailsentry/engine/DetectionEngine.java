@@ -5,6 +5,7 @@ import io.trailsentry.ingest.CloudTrailEvent;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * Events in, rule hits out, on event time: the reorder buffer in front of the Esper runtime.
@@ -20,14 +21,25 @@ public final class DetectionEngine implements AutoCloseable {
 
     private final EsperEngine esper;
     private final ReorderBuffer buffer;
+    private final UnaryOperator<CloudTrailEvent> enricher;
     private long processed;
 
     public DetectionEngine(EngineSettings settings, Consumer<RuleHit> hits) throws RuleLoadException {
-        this(settings, EsperEngine.compile(settings.rulesDir()), hits);
+        this(settings, EsperEngine.compile(settings.rulesDir()), UnaryOperator.identity(), hits);
     }
 
-    /** With rules compiled beforehand, e.g. once for many rule-test cases. */
+    /** With rules compiled beforehand, e.g. once for many rule-test cases, and no context stage. */
     public DetectionEngine(EngineSettings settings, CompiledRules rules, Consumer<RuleHit> hits) throws RuleLoadException {
+        this(settings, rules, UnaryOperator.identity(), hits);
+    }
+
+    /**
+     * @param enricher the context stage: applied to each event once it is in event-time order, just
+     *                 before the rules see it (context that learns must learn in event order)
+     */
+    public DetectionEngine(EngineSettings settings, CompiledRules rules, UnaryOperator<CloudTrailEvent> enricher,
+                           Consumer<RuleHit> hits) throws RuleLoadException {
+        this.enricher = enricher;
         this.esper = new EsperEngine(hits);
         try {
             esper.deploy(rules, settings.ruleParameters());
@@ -85,6 +97,6 @@ public final class DetectionEngine implements AutoCloseable {
 
     private void evaluate(CloudTrailEvent event) {
         processed++;
-        esper.send(event);
+        esper.send(enricher.apply(event));
     }
 }

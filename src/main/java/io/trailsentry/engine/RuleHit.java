@@ -10,8 +10,8 @@ import java.util.Map;
  *
  * <p>Rules select these well-known columns (all optional except the evidence):
  * {@code principalId}, {@code principalArn}, {@code accountId}, {@code eventCount},
- * {@code windowStart}, {@code windowEnd} (epoch millis) and {@code events} (the evidence, e.g.
- * {@code window(*)}). A rule that selects a single event ({@code select *}) is its own evidence.
+ * {@code windowStart}, {@code windowEnd} (epoch millis), {@code events} (the evidence, e.g.
+ * {@code window(*)}) and {@code trigger} (for a sequence: the event that completed it, added to the evidence). A rule that selects a single event ({@code select *}) is its own evidence.
  * Missing columns are derived from the evidence; any other selected column lands in {@link #columns}.
  *
  * @param engineTime the engine's event-time clock when the row was produced (epoch millis)

@@ -15,7 +15,7 @@ import java.util.Set;
 final class RuleHitMapper {
 
     private static final Set<String> WELL_KNOWN = Set.of(
-            "principalId", "principalArn", "accountId", "eventCount", "windowStart", "windowEnd", "events");
+            "principalId", "principalArn", "accountId", "eventCount", "windowStart", "windowEnd", "events", "trigger");
 
     private RuleHitMapper() {
     }
@@ -33,6 +33,12 @@ final class RuleHitMapper {
             }
         }
         List<CloudTrailEvent> evidence = evidenceOf(values.get("events"));
+        // A sequence rule selects what came before as events and the call that completed it as trigger.
+        List<CloudTrailEvent> trigger = evidenceOf(values.get("trigger"));
+        if (!trigger.isEmpty()) {
+            evidence = new ArrayList<>(evidence);
+            evidence.addAll(trigger);
+        }
         RuleHit derived = fromEvidence(rule, evidence, extraColumns(values), engineTime);
         return new RuleHit(rule,
                 stringOr(values.get("principalId"), derived.principalId()),

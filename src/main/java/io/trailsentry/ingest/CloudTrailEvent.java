@@ -39,6 +39,20 @@ public final class CloudTrailEvent {
     private final String sessionIssuerUserName;
     private final String invokedBy;
 
+    // Filled by the context stage (io.trailsentry.context) once the event is in event-time order;
+    // before that they hold their defaults. Rules read them like any other field.
+    private final String actorKey;
+    private final String actorName;
+    private final boolean serviceCall;
+    private final String[] stages;
+    private final boolean unknownIp;
+    private final boolean offHours;
+    private final boolean nonAdmin;
+    private final boolean allowlisted;
+    private final String createdBy;
+
+    private static final String[] NO_STAGES = new String[0];
+
     private CloudTrailEvent(Builder b) {
         this.eventTime = Objects.requireNonNull(b.eventTime, "eventTime");
         this.eventTimeMillis = b.eventTime.toEpochMilli();
@@ -64,6 +78,15 @@ public final class CloudTrailEvent {
         this.sessionIssuerArn = b.sessionIssuerArn;
         this.sessionIssuerUserName = b.sessionIssuerUserName;
         this.invokedBy = b.invokedBy;
+        this.actorKey = b.actorKey;
+        this.actorName = b.actorName;
+        this.serviceCall = b.serviceCall;
+        this.stages = b.stages == null ? NO_STAGES : b.stages;
+        this.unknownIp = b.unknownIp;
+        this.offHours = b.offHours;
+        this.nonAdmin = b.nonAdmin;
+        this.allowlisted = b.allowlisted;
+        this.createdBy = b.createdBy;
     }
 
     public static Builder builder() {
@@ -79,7 +102,9 @@ public final class CloudTrailEvent {
                 .responseElements(responseElements).userIdentityType(userIdentityType)
                 .principalId(principalId).arn(arn).accountId(accountId).accessKeyId(accessKeyId)
                 .userName(userName).sessionIssuerArn(sessionIssuerArn)
-                .sessionIssuerUserName(sessionIssuerUserName).invokedBy(invokedBy);
+                .sessionIssuerUserName(sessionIssuerUserName).invokedBy(invokedBy)
+                .actorKey(actorKey).actorName(actorName).serviceCall(serviceCall).stages(stages)
+                .unknownIp(unknownIp).offHours(offHours).nonAdmin(nonAdmin).allowlisted(allowlisted).createdBy(createdBy);
     }
 
     public Instant getEventTime() { return eventTime; }
@@ -113,6 +138,48 @@ public final class CloudTrailEvent {
     public String getSessionIssuerUserName() { return sessionIssuerUserName; }
     public String getInvokedBy() { return invokedBy; }
 
+    /**
+     * Who did it, for correlation: an IAM user's ARN; for a role session the role ARN plus the
+     * session name ({@code …:role/AWSReservedSSO_Admin/bob@example.org}); null for a call an AWS
+     * service made on a principal's behalf.
+     */
+    public String getActorKey() { return actorKey; }
+    /** The actor as a person reads it: {@code bob@example.org}, {@code mallory}, {@code i-0abc…}. */
+    public String getActorName() { return actorName; }
+    /** Made by an AWS service ({@code userIdentity.type = AWSService} or {@code invokedBy}), not by the actor. */
+    public boolean isServiceCall() { return serviceCall; }
+    /** Attack stages this call belongs to (from {@code epl/stages.yaml}); empty when none. Do not modify. */
+    public String[] getStages() { return stages; }
+    public boolean isUnknownIp() { return unknownIp; }
+    public boolean isOffHours() { return offHours; }
+    public boolean isNonAdmin() { return nonAdmin; }
+    public boolean isAllowlisted() { return allowlisted; }
+    /**
+     * Identity lineage: when this call's identity (user or access key) was created by another actor
+     * within the incident horizon, that actor's key; otherwise null.
+     */
+    public String getCreatedBy() { return createdBy; }
+
+    /** True when this call belongs to {@code stage}. (In EPL: {@code stages.anyOf(s => s = 'discovery')}.) */
+    public boolean hasStage(String stage) {
+        for (String s : stages) {
+            if (s.equals(stage)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The contexts that hold, by name: unknown_ip, off_hours, non_admin, allowlisted. */
+    public java.util.List<String> getContexts() {
+        java.util.List<String> contexts = new java.util.ArrayList<>(4);
+        if (unknownIp) contexts.add("unknown_ip");
+        if (offHours) contexts.add("off_hours");
+        if (nonAdmin) contexts.add("non_admin");
+        if (allowlisted) contexts.add("allowlisted");
+        return contexts;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) return true;
@@ -139,7 +206,14 @@ public final class CloudTrailEvent {
                 && Objects.equals(userName, other.userName)
                 && Objects.equals(sessionIssuerArn, other.sessionIssuerArn)
                 && Objects.equals(sessionIssuerUserName, other.sessionIssuerUserName)
-                && Objects.equals(invokedBy, other.invokedBy);
+                && Objects.equals(invokedBy, other.invokedBy)
+                && Objects.equals(actorKey, other.actorKey)
+                && Objects.equals(actorName, other.actorName)
+                && serviceCall == other.serviceCall
+                && java.util.Arrays.equals(stages, other.stages)
+                && unknownIp == other.unknownIp && offHours == other.offHours
+                && nonAdmin == other.nonAdmin && allowlisted == other.allowlisted
+                && Objects.equals(createdBy, other.createdBy);
     }
 
     @Override
@@ -178,6 +252,15 @@ public final class CloudTrailEvent {
         private String sessionIssuerArn;
         private String sessionIssuerUserName;
         private String invokedBy;
+        private String actorKey;
+        private String actorName;
+        private boolean serviceCall;
+        private String[] stages;
+        private boolean unknownIp;
+        private boolean offHours;
+        private boolean nonAdmin;
+        private boolean allowlisted;
+        private String createdBy;
 
         private Builder() {
         }
@@ -205,6 +288,15 @@ public final class CloudTrailEvent {
         public Builder sessionIssuerArn(String v) { this.sessionIssuerArn = v; return this; }
         public Builder sessionIssuerUserName(String v) { this.sessionIssuerUserName = v; return this; }
         public Builder invokedBy(String v) { this.invokedBy = v; return this; }
+        public Builder actorKey(String v) { this.actorKey = v; return this; }
+        public Builder actorName(String v) { this.actorName = v; return this; }
+        public Builder serviceCall(boolean v) { this.serviceCall = v; return this; }
+        public Builder stages(String[] v) { this.stages = v; return this; }
+        public Builder unknownIp(boolean v) { this.unknownIp = v; return this; }
+        public Builder offHours(boolean v) { this.offHours = v; return this; }
+        public Builder nonAdmin(boolean v) { this.nonAdmin = v; return this; }
+        public Builder allowlisted(boolean v) { this.allowlisted = v; return this; }
+        public Builder createdBy(String v) { this.createdBy = v; return this; }
 
         public Instant eventTime() { return eventTime; }
         public String eventName() { return eventName; }

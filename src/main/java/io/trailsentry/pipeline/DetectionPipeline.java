@@ -4,7 +4,9 @@ import io.trailsentry.alert.Alert;
 import io.trailsentry.alert.AlertFactory;
 import io.trailsentry.alert.AlertSink;
 import io.trailsentry.engine.CompiledRules;
+import io.trailsentry.context.ContextEnricher;
 import io.trailsentry.engine.DetectionEngine;
+import io.trailsentry.engine.EsperEngine;
 import io.trailsentry.engine.EngineSettings;
 import io.trailsentry.engine.RuleHit;
 import io.trailsentry.engine.RuleLoadException;
@@ -13,12 +15,15 @@ import io.trailsentry.ingest.CloudTrailEvent;
 import io.trailsentry.ingest.CloudTrailReader;
 import io.trailsentry.ingest.DeadLetterSink;
 import io.trailsentry.ingest.ReadSummary;
+import io.trailsentry.scoring.Scorer;
+import io.trailsentry.scoring.ScoringSettings;
 import org.jboss.logging.Logger;
 
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 
 /**
  * ingest → engine → alerts, wired once. Parsing runs on the caller's thread; the engine is entered
@@ -34,23 +39,26 @@ public final class DetectionPipeline implements AutoCloseable {
     private final AlertFactory alertFactory = new AlertFactory();
     private final List<AlertSink> sinks;
     private final DeadLetterSink deadLetters;
+    private final ContextEnricher context;
+    private final Scorer scorer;
     private final AtomicLong read = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong alerts = new AtomicLong();
     private final AtomicLong sinkErrors = new AtomicLong();
 
-    public DetectionPipeline(EngineSettings settings, List<AlertSink> sinks, DeadLetterSink deadLetters) throws RuleLoadException {
-        this(settings, null, sinks, deadLetters);
-    }
-
-    /** @param compiled rules compiled beforehand, or null to compile {@code settings.rulesDir()} */
-    public DetectionPipeline(EngineSettings settings, CompiledRules compiled, List<AlertSink> sinks, DeadLetterSink deadLetters)
-            throws RuleLoadException {
+    /**
+     * @param compiled rules compiled beforehand, or null to compile {@code settings.rulesDir()}
+     * @param context  the context stage (actor, stages, unknown IP, off-hours, …), or null for none
+     * @param scoring  the scorer's weights; incidents are correlated and escalated from the signals
+     */
+    public DetectionPipeline(EngineSettings settings, CompiledRules compiled, ContextEnricher context, ScoringSettings scoring,
+                             List<AlertSink> sinks, DeadLetterSink deadLetters) throws RuleLoadException {
         this.sinks = List.copyOf(sinks);
         this.deadLetters = deadLetters;
-        this.engine = compiled == null
-                ? new DetectionEngine(settings, this::onHit)
-                : new DetectionEngine(settings, compiled, this::onHit);
+        this.context = context;
+        this.scorer = new Scorer(scoring);
+        this.engine = new DetectionEngine(settings, compiled != null ? compiled : EsperEngine.compile(settings.rulesDir()),
+                context != null ? context : UnaryOperator.identity(), this::onHit);
     }
 
     /** A file, or a directory tree of CloudTrail files in any supported shape. */
@@ -99,17 +107,33 @@ public final class DetectionPipeline implements AutoCloseable {
         return summary;
     }
 
+    /** Saves what the context stage learned (baselines) to its file, if it has one. */
+    public synchronized void saveBaselines() throws java.io.IOException {
+        if (context != null) {
+            context.save();
+        }
+    }
+
     private void onHit(RuleHit hit) {
-        for (Alert alert : alertFactory.create(hit)) {
-            alerts.incrementAndGet();
-            for (AlertSink sink : sinks) {
-                try {
-                    sink.emit(alert);
-                } catch (RuntimeException e) {
-                    // One broken sink (a full disk, a dead webhook) must not stop detection or the other sinks.
-                    sinkErrors.incrementAndGet();
-                    LOG.errorf(e, "alert sink %s failed for alert %s", sink.getClass().getSimpleName(), alert.alertId());
-                }
+        Scorer.Outcome outcome = scorer.accept(hit);
+        String incidentId = outcome.incident() == null ? null : outcome.incident().incidentId();
+        for (Alert alert : alertFactory.create(hit, incidentId)) {
+            emit(alert);
+        }
+        if (outcome.escalated()) {
+            emit(alertFactory.incident(outcome.incident()));
+        }
+    }
+
+    private void emit(Alert alert) {
+        alerts.incrementAndGet();
+        for (AlertSink sink : sinks) {
+            try {
+                sink.emit(alert);
+            } catch (RuntimeException e) {
+                // One broken sink (a full disk, a dead webhook) must not stop detection or the other sinks.
+                sinkErrors.incrementAndGet();
+                LOG.errorf(e, "alert sink %s failed for alert %s", sink.getClass().getSimpleName(), alert.alertId());
             }
         }
     }

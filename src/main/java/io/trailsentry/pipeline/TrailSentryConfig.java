@@ -5,7 +5,11 @@ import io.smallrye.config.WithDefault;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Operator configuration, {@code trailsentry.*}: the same keys in {@code application.properties},
@@ -25,6 +29,10 @@ public interface TrailSentryConfig {
     DeadLetter deadLetter();
 
     Inbox inbox();
+
+    Context context();
+
+    Scoring scoring();
 
     interface Rules {
         /** Folder of {@code .epl} rule files, compiled at start-up. */
@@ -78,5 +86,86 @@ public interface TrailSentryConfig {
 
         @WithDefault("1s")
         Duration pollInterval();
+    }
+
+    /** The write-up's contextual conditions; see README "Context". Lists are comma-separated. */
+    interface Context {
+        /** Corporate, VPN and NAT networks (IPv4/IPv6 CIDRs): calls from them are never "unknown IP". */
+        Optional<List<String>> knownCidrs();
+
+        /** An IP not seen for an actor within this long is unknown again. */
+        @WithDefault("14d")
+        Duration ipMemory();
+
+        /** What an actor did less than this long ago is not yet its normal (IPs, hours, admin work). */
+        @WithDefault("24h")
+        Duration learningDelay();
+
+        /** Business hours, local time in {@link #timezone()}: {@code 08:00-18:00}. */
+        @WithDefault("08:00-18:00")
+        String businessHours();
+
+        /** Working days: {@code MON-FRI} or {@code MON,TUE,WED}. */
+        @WithDefault("MON-FRI")
+        String businessDays();
+
+        @WithDefault("UTC")
+        ZoneId timezone();
+
+        /** Dates that are off-hours all day: {@code 2024-12-25,2024-12-26}. */
+        Optional<List<LocalDate>> holidays();
+
+        /** An hour is an actor's usual once it was active in it on this many distinct earlier days. */
+        @WithDefault("3")
+        int usualHourMinDays();
+
+        /** Administrators' ARN globs (an IAM user, the role behind a session, or the session ARN). */
+        Optional<List<String>> adminPrincipals();
+
+        /** Authorised scanners' and automation's ARN globs: scored down, never dropped. */
+        Optional<List<String>> allowlistedPrincipals();
+
+        /** Authorised scanners' user-agent globs, e.g. {@code *Prowler*}. */
+        Optional<List<String>> allowlistedUserAgents();
+
+        /** The stage catalog; default {@code stages.yaml} in the rules folder. */
+        Optional<Path> stagesFile();
+
+        /** Where learned baselines are saved across restarts. */
+        @WithDefault("data/baselines.json")
+        Path baselineFile();
+
+        /** Learned actors kept at most; the least recently seen are forgotten first. */
+        @WithDefault("200000")
+        int maxActors();
+
+        /** How long a user or key created by an actor stays linked to it. */
+        @WithDefault("24h")
+        Duration lineageHorizon();
+    }
+
+    /**
+     * The scorer's weights. Each map overrides the defaults key by key (see README "Scoring"), e.g.
+     * {@code trailsentry.scoring.stage-points.discovery=5}.
+     */
+    interface Scoring {
+        /** An incident stays open this long after its last signal (event time). */
+        @WithDefault("24h")
+        Duration horizon();
+
+        /** Points per attack stage reached. */
+        Map<String, Integer> stagePoints();
+
+        /** Points per context seen (unknown_ip, off_hours, non_admin, allowlisted — the last negative). */
+        Map<String, Integer> contextPoints();
+
+        /** Points for the first hit of each rule, by the rule's severity (Informational … Critical). */
+        Map<String, Integer> signalPoints();
+
+        /** Points when an identity the actor created acts. */
+        Optional<Integer> lineagePoints();
+
+        /** Discovery-only incidents become Medium with at least this many suspicious contexts. */
+        Optional<Integer> suspiciousContextsForMedium();
     }
 }

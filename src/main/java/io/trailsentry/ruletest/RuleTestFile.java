@@ -1,19 +1,8 @@
 package io.trailsentry.ruletest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.nodes.Tag;
-import org.yaml.snakeyaml.representer.Representer;
-import org.yaml.snakeyaml.resolver.Resolver;
+import io.trailsentry.context.YamlFiles;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,8 +29,6 @@ import java.util.Map;
  */
 public record RuleTestFile(Path path, String rule, Map<String, Object> parameters, List<RuleTestCase> cases) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     public RuleTestFile {
         parameters = Map.copyOf(parameters);
         cases = List.copyOf(cases);
@@ -49,14 +36,7 @@ public record RuleTestFile(Path path, String rule, Map<String, Object> parameter
 
     /** @throws IllegalArgumentException naming the file and what is wrong with it */
     public static RuleTestFile read(Path path) {
-        JsonNode root;
-        try (Reader in = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
-            root = JSON.valueToTree(yaml().load(in));
-        } catch (IOException e) {
-            throw new IllegalArgumentException(path + ": cannot read: " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(path + ": not valid YAML: " + e.getMessage(), e);
-        }
+        JsonNode root = YamlFiles.read(path);
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException(path + ": expected a mapping with 'rule' and 'cases'");
         }
@@ -103,23 +83,4 @@ public record RuleTestFile(Path path, String rule, Map<String, Object> parameter
         return value.asText();
     }
 
-    /**
-     * SnakeYAML directly rather than Jackson's YAML parser, because test files lean on anchors,
-     * aliases and {@code <<} merge keys to reuse one record across cases. Timestamps stay text: the
-     * CloudTrail parser, not YAML, decides what an eventTime is.
-     */
-    private static Yaml yaml() {
-        LoaderOptions options = new LoaderOptions();
-        options.setMaxAliasesForCollections(1000);
-        Resolver textTimestamps = new Resolver() {
-            @Override
-            public void addImplicitResolver(Tag tag, java.util.regex.Pattern regexp, String first, int limit) {
-                if (!Tag.TIMESTAMP.equals(tag)) {
-                    super.addImplicitResolver(tag, regexp, first, limit);
-                }
-            }
-        };
-        DumperOptions dumperOptions = new DumperOptions();
-        return new Yaml(new SafeConstructor(options), new Representer(dumperOptions), dumperOptions, options, textTimestamps);
-    }
 }

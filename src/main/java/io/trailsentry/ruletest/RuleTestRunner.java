@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.trailsentry.alert.Alert;
 import io.trailsentry.alert.AlertFactory;
 import io.trailsentry.alert.AlertJson;
+import io.trailsentry.context.Baselines;
+import io.trailsentry.context.ContextEnricher;
+import io.trailsentry.context.ContextSettings;
 import io.trailsentry.engine.CompiledRules;
 import io.trailsentry.engine.DetectionEngine;
 import io.trailsentry.engine.EngineSettings;
@@ -93,8 +96,12 @@ public final class RuleTestRunner {
     private RuleTestResult runCase(RuleTestFile file, RuleTestCase testCase) {
         List<Alert> alerts = new ArrayList<>();
         List<DeadLetter> rejected = new ArrayList<>();
+        // A fresh context per case (stages from the rules folder, business hours 08–18 UTC Mon–Fri,
+        // nothing learned yet), so each case stands alone.
+        ContextSettings contextSettings = ContextSettings.defaults(stagesFile());
+        ContextEnricher context = new ContextEnricher(contextSettings, new Baselines(10_000));
         try (DetectionEngine engine = new DetectionEngine(
-                new EngineSettings(rulesDir, Duration.ofMinutes(5), file.parameters()), compiled,
+                new EngineSettings(rulesDir, Duration.ofMinutes(5), file.parameters()), compiled, context,
                 hit -> alerts.addAll(alertFactory.create(hit)))) {
             byte[] json = SampleEvents.toJsonArray(testCase.events());
             ReadSummary summary = reader.read(json, file.path() + " / " + testCase.name(), engine::accept, rejected::add);
@@ -157,6 +164,11 @@ public final class RuleTestRunner {
             return expected.asText().equals(actual.asText());
         }
         return expected.equals(actual);
+    }
+
+    private Path stagesFile() {
+        Path stages = rulesDir.resolve("stages.yaml");
+        return Files.exists(stages) ? stages : null;
     }
 
     private static RuleTestResult pass(RuleTestFile file, RuleTestCase c, String detail) {

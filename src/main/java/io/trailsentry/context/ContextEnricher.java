@@ -1,0 +1,126 @@
+package io.trailsentry.context;
+
+import io.trailsentry.ingest.CloudTrailEvent;
+
+import java.io.IOException;
+import java.time.DayOfWeek;
+import java.time.LocalDate;
+import java.time.zone.ZoneRules;
+import java.util.function.UnaryOperator;
+
+/**
+ * Computes each event's context once, in event-time order, so every rule sees the same answer:
+ * actor, attack stages, and the write-up's conditions — unknown IP, off-hours, non-admin principal —
+ * plus whether an authorised scanner made the call. Then learns from the event.
+ *
+ * <ul>
+ *   <li><b>unknown_ip</b>: not AWS-internal, not in {@code known-cidrs}, and not seen for this actor
+ *       within the IP memory (a sighting younger than the learning delay does not count yet);</li>
+ *   <li><b>off_hours</b>: outside business hours/days (or a holiday) in the configured zone, unless
+ *       the actor's learned profile says it usually works at this hour;</li>
+ *   <li><b>non_admin</b>: not an {@code admin-principals} match and no privileged IAM write learned
+ *       in the baseline period;</li>
+ *   <li><b>allowlisted</b>: an {@code allowlisted-principals} or {@code allowlisted-user-agents} match.</li>
+ * </ul>
+ * Calls AWS services make on a principal's behalf get stages but no actor and no context.
+ */
+public final class ContextEnricher implements UnaryOperator<CloudTrailEvent> {
+
+    private static final long DAY_MILLIS = 86_400_000L;
+
+    private final ContextSettings settings;
+    private final StageCatalog stages;
+    private final CidrSet knownNetworks;
+    private final ArnPatterns admins;
+    private final ArnPatterns allowlistedPrincipals;
+    private final ArnPatterns allowlistedAgents;
+    private final Baselines baselines;
+    private final ZoneRules zone;
+    private final int businessStartMinute;
+    private final int businessEndMinute;
+    private final long learningDelay;
+    private final long ipMemory;
+    private final IdentityLineage lineage;
+
+    public ContextEnricher(ContextSettings settings, Baselines baselines) {
+        this.settings = settings;
+        this.stages = settings.stageCatalog() == null ? StageCatalog.empty() : StageCatalog.read(settings.stageCatalog());
+        this.knownNetworks = CidrSet.parse(settings.knownCidrs());
+        this.admins = ArnPatterns.of(settings.adminPrincipals());
+        this.allowlistedPrincipals = ArnPatterns.of(settings.allowlistedPrincipals());
+        this.allowlistedAgents = ArnPatterns.of(settings.allowlistedUserAgents());
+        this.baselines = baselines;
+        this.zone = settings.timezone().getRules();
+        this.businessStartMinute = settings.businessStart().getHour() * 60 + settings.businessStart().getMinute();
+        this.businessEndMinute = settings.businessEnd().getHour() * 60 + settings.businessEnd().getMinute();
+        this.learningDelay = settings.learningDelay().toMillis();
+        this.ipMemory = settings.ipMemory().toMillis();
+        this.lineage = new IdentityLineage(settings.lineageHorizon().toMillis());
+    }
+
+    /** Reads the baseline file named in the settings (empty when it does not exist yet). */
+    public static ContextEnricher create(ContextSettings settings) throws IOException {
+        return new ContextEnricher(settings, Baselines.load(settings.baselineFile(), settings.maxActors()));
+    }
+
+    @Override
+    public CloudTrailEvent apply(CloudTrailEvent e) {
+        Actor actor = Actor.of(e);
+        String[] eventStages = stages.stagesOf(e);
+        CloudTrailEvent.Builder enriched = e.toBuilder()
+                .actorKey(actor.key()).actorName(actor.name()).serviceCall(actor.serviceCall()).stages(eventStages);
+        if (actor.serviceCall() || actor.key() == null) {
+            return enriched.build();
+        }
+        enriched.createdBy(lineage.creatorOf(e));
+        lineage.learn(e, actor.key());
+        long now = e.getEventTimeMillis();
+        long localMillis = now + zone.getOffset(e.getEventTime()).getTotalSeconds() * 1000L;
+        long epochDay = Math.floorDiv(localMillis, DAY_MILLIS);
+        int minuteOfDay = (int) (Math.floorMod(localMillis, DAY_MILLIS) / 60_000L);
+        int hour = minuteOfDay / 60;
+        String ip = e.getSourceIPAddress();
+
+        boolean unknownIp = !CidrSet.isAwsInternal(ip) && !knownNetworks.contains(ip)
+                && !baselines.ipKnown(actor.key(), ip, now, learningDelay, ipMemory);
+        boolean offHours = !inBusinessHours(epochDay, minuteOfDay)
+                && !baselines.usualHour(actor.key(), hour, epochDay, settings.usualHourMinDays());
+        boolean admin = admins.matchesPrincipal(e) || baselines.learnedAdmin(actor.key(), now, learningDelay, ipMemory);
+        boolean allowlisted = allowlistedPrincipals.matchesPrincipal(e) || allowlistedAgents.matches(e.getUserAgent());
+
+        boolean privilegedWrite = e.getErrorCode() == null
+                && (contains(eventStages, "privilege_escalation") || contains(eventStages, "persistence"));
+        baselines.observe(actor.key(), CidrSet.isAwsInternal(ip) ? null : ip, now, hour, epochDay, privilegedWrite);
+
+        return enriched.unknownIp(unknownIp).offHours(offHours).nonAdmin(!admin).allowlisted(allowlisted).build();
+    }
+
+    public Baselines baselines() {
+        return baselines;
+    }
+
+    /** Saves the learned baselines to the configured file, if any. */
+    public void save() throws IOException {
+        if (settings.baselineFile() != null) {
+            baselines.save(settings.baselineFile());
+        }
+    }
+
+    private boolean inBusinessHours(long epochDay, int minuteOfDay) {
+        LocalDate date = LocalDate.ofEpochDay(epochDay);
+        DayOfWeek day = date.getDayOfWeek();
+        if (!settings.businessDays().contains(day) || settings.holidays().contains(date)) {
+            return false;
+        }
+        return minuteOfDay >= businessStartMinute && minuteOfDay < businessEndMinute;
+    }
+
+    private static boolean contains(String[] values, String value) {
+        for (String v : values) {
+            if (v.equals(value)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

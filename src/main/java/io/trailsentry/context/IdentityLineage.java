@@ -1,0 +1,106 @@
+package io.trailsentry.context;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.trailsentry.ingest.CloudTrailEvent;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Which actor created which identity: a user made with {@code CreateUser}, a key made with
+ * {@code CreateAccessKey}. When the new user or key acts, its events carry the creator
+ * ({@link CloudTrailEvent#getCreatedBy()}), so the scorer joins them to the creator's incident.
+ * Links older than the horizon are forgotten; the map is bounded.
+ */
+final class IdentityLineage {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_LINKS = 100_000;
+
+    private record Link(String creator, long at) {
+    }
+
+    private final long horizonMillis;
+    private final Map<String, Link> links = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Link> eldest) {
+            return size() > MAX_LINKS;
+        }
+    };
+
+    IdentityLineage(long horizonMillis) {
+        this.horizonMillis = horizonMillis;
+    }
+
+    /** The creator of this event's identity, if one is known within the horizon. */
+    String creatorOf(CloudTrailEvent e) {
+        if (links.isEmpty()) {
+            return null;
+        }
+        long now = e.getEventTimeMillis();
+        String creator = live(e.getAccessKeyId(), now);
+        if (creator == null && "IAMUser".equals(e.getUserIdentityType())) {
+            creator = live(e.getArn(), now);
+        }
+        return creator;
+    }
+
+    /** Remembers identities a successful CreateUser / CreateAccessKey by {@code actorKey} made. */
+    void learn(CloudTrailEvent e, String actorKey) {
+        if (actorKey == null || e.getErrorCode() != null || !"iam.amazonaws.com".equals(e.getEventSource())) {
+            return;
+        }
+        String name = e.getEventName();
+        if (!name.equals("CreateUser") && !name.equals("CreateAccessKey")) {
+            return;
+        }
+        JsonNode request = parse(e.getRequestParameters());
+        JsonNode response = parse(e.getResponseElements());
+        long now = e.getEventTimeMillis();
+        if (name.equals("CreateUser")) {
+            String arn = response.path("user").path("arn").asText(null);
+            String userName = request.path("userName").asText(null);
+            if (arn == null && userName != null && e.getRecipientAccountId() != null) {
+                arn = "arn:aws:iam::" + e.getRecipientAccountId() + ":user/" + userName;
+            }
+            put(arn, actorKey, now);
+        } else {
+            put(response.path("accessKey").path("accessKeyId").asText(null), actorKey, now);
+            String userName = response.path("accessKey").path("userName").asText(request.path("userName").asText(null));
+            if (userName != null && e.getRecipientAccountId() != null) {
+                String userArn = "arn:aws:iam::" + e.getRecipientAccountId() + ":user/" + userName;
+                // A key made for someone else's user links that user too, unless it already has a creator.
+                if (!userArn.equals(e.getArn()) && live(userArn, now) == null) {
+                    put(userArn, actorKey, now);
+                }
+            }
+        }
+    }
+
+    private void put(String identity, String creator, long now) {
+        if (identity != null && !identity.isEmpty()) {
+            links.put(identity, new Link(creator, now));
+        }
+    }
+
+    private String live(String identity, long now) {
+        if (identity == null) {
+            return null;
+        }
+        Link link = links.get(identity);
+        return link != null && now - link.at() <= horizonMillis ? link.creator() : null;
+    }
+
+    private static JsonNode parse(String json) {
+        if (json == null) {
+            return JSON.createObjectNode();
+        }
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            return JSON.createObjectNode();
+        }
+    }
+}
