@@ -120,6 +120,25 @@ public final class Scorer {
         return Severity.values()[Math.max(level, onlyDiscovery || contexts.contains("allowlisted") ? 0 : 1)];
     }
 
+    /**
+     * The stages a hit stands for. A rule naming several stages (a sequence: discovery then a
+     * privilege or persistence call) counts only those its evidence really reached, so one ordinary
+     * admin write after some listing is two stages, not three; when the evidence is in none of them
+     * (a denied-calls burst of secret reads), the rule's own stages count.
+     */
+    static List<String> stagesShown(RuleHit hit) {
+        List<String> ruleStages = hit.rule().stages();
+        if (ruleStages.size() < 2) {
+            return ruleStages;
+        }
+        Set<String> reached = new java.util.HashSet<>();
+        for (CloudTrailEvent e : hit.events()) {
+            reached.addAll(List.of(e.getStages()));
+        }
+        List<String> shown = ruleStages.stream().filter(reached::contains).toList();
+        return shown.isEmpty() ? ruleStages : shown;
+    }
+
     private static final class State {
         final String incidentId;
         final String actorKey;
@@ -161,7 +180,7 @@ public final class Scorer {
                     linked.add(actorEvent.getAccessKeyId());
                 }
             }
-            stages.addAll(hit.rule().stages());
+            stages.addAll(stagesShown(hit));
             firstHitByRule.putIfAbsent(hit.rule().id(), hit.rule().name());
             ruleSeverity.putIfAbsent(hit.rule().id(), hit.rule().severity());
             for (CloudTrailEvent e : hit.events()) {
@@ -180,7 +199,7 @@ public final class Scorer {
                 }
             }
             if (signals.size() < SIGNALS_CAP) {
-                signals.add(new Incident.SignalRef(hit.rule().id(), hit.rule().name(), hit.rule().stages(),
+                signals.add(new Incident.SignalRef(hit.rule().id(), hit.rule().name(), stagesShown(hit),
                         hit.rule().severity().name(), Instant.ofEpochMilli(hit.engineTime()), hit.count(), linkedIdentity));
             }
         }
