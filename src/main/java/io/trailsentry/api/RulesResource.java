@@ -1,16 +1,42 @@
 package io.trailsentry.api;
 
-import io.trailsentry.engine.RuleMetadata;
+import io.trailsentry.engine.EsperEngine;
+import io.trailsentry.pipeline.DetectionPipeline;
+import io.trailsentry.pipeline.ReloadStatus;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
 import java.util.List;
 
-/** {@code GET /rules}: every deployed rule with its metadata and file. */
+/**
+ * The rule lifecycle for detection engineers:
+ * {@code GET /rules} (deployed rules with metadata, file, deployment time, hit counts, and the last
+ * reload's result), {@code POST /rules/reload} (re-read {@code epl/} now), {@code POST /rules/validate}
+ * (compile an EPL text in isolation and answer its errors, deploying nothing).
+ */
 @Path("/rules")
 public class RulesResource {
+
+    /** What {@code GET /rules} answers. */
+    public record RuleSet(List<DeployedRuleView> rules, int statements, ReloadStatus lastReload) {
+    }
+
+    /** One deployed rule, flat for readers of the JSON. */
+    public record DeployedRuleView(String id, String name, String severity, List<String> stages, String mitreTactic,
+                                   String mitreTechnique, String description, String version, String statementName,
+                                   String file, java.time.Instant deployedAt, long hits) {
+        static DeployedRuleView of(DetectionPipeline.DeployedRule r) {
+            var m = r.rule();
+            return new DeployedRuleView(m.id(), m.name(), m.severity().name(), m.stages(), m.mitre().tactic() + " (" + m.mitre().tacticId() + ")",
+                    m.mitre().techniqueId(), m.description(), m.version(), m.statementName(), r.file(), r.deployedAt(), r.hits());
+        }
+    }
 
     private final EngineService engine;
 
@@ -20,7 +46,30 @@ public class RulesResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    public List<RuleMetadata> list() {
-        return engine.pipeline().rules();
+    public RuleSet list() {
+        DetectionPipeline pipeline = engine.pipeline();
+        return new RuleSet(pipeline.deployedRules().stream().map(DeployedRuleView::of).toList(), pipeline.statementCount(),
+                pipeline.lastReload());
+    }
+
+    @POST
+    @Path("/reload")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response reload() {
+        ReloadStatus status = engine.pipeline().reloadRules();
+        return Response.status(status.ok() ? 200 : 422).entity(status).build();
+    }
+
+    @POST
+    @Path("/validate")
+    @Consumes({MediaType.TEXT_PLAIN, MediaType.WILDCARD})
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response validate(String epl, @QueryParam("name") String name) {
+        if (epl == null || epl.isBlank()) {
+            return Response.status(400).entity(new EsperEngine.Validation(
+                    List.of(new io.trailsentry.engine.RuleError("(body)", 0, 0, "empty body: send the EPL text as text/plain")), List.of())).build();
+        }
+        EsperEngine.Validation result = EsperEngine.validate(epl, name == null || name.isBlank() ? "submitted.epl" : name);
+        return Response.status(result.valid() ? 200 : 422).entity(result).build();
     }
 }

@@ -29,7 +29,7 @@ public final class ContextEnricher implements UnaryOperator<CloudTrailEvent> {
     private static final long DAY_MILLIS = 86_400_000L;
 
     private final ContextSettings settings;
-    private final StageCatalog stages;
+    private volatile StageCatalog stages;
     private final CidrSet knownNetworks;
     private final ArnPatterns admins;
     private final ArnPatterns allowlistedPrincipals;
@@ -93,6 +93,17 @@ public final class ContextEnricher implements UnaryOperator<CloudTrailEvent> {
         baselines.observe(actor.key(), CidrSet.isAwsInternal(ip) ? null : ip, now, hour, epochDay, privilegedWrite);
 
         return enriched.unknownIp(unknownIp).offHours(offHours).nonAdmin(!admin).allowlisted(allowlisted).build();
+    }
+
+    /**
+     * Re-reads the stage catalog file (a detection engineer edited {@code stages.yaml}).
+     *
+     * @throws IllegalArgumentException naming the file and the entry that is wrong; the old catalog stays
+     */
+    public void reloadStages() {
+        if (settings.stageCatalog() != null) {
+            stages = StageCatalog.read(settings.stageCatalog());
+        }
     }
 
     public Baselines baselines() {

@@ -17,7 +17,10 @@ public record CompiledRules(Path rulesDir, List<CompiledFile> files) {
         files = List.copyOf(files);
     }
 
-    /** One compiled {@code .epl} file; {@code relativePath} is also its deployment id. */
-    public record CompiledFile(String relativePath, EPCompiled compiled) {
+    /**
+     * One compiled {@code .epl} file; {@code relativePath} is also its deployment id, and
+     * {@code contentHash} (SHA-256 of its text) tells a reload whether it changed.
+     */
+    public record CompiledFile(String relativePath, String contentHash, EPCompiled compiled) {
     }
 }

@@ -22,6 +22,7 @@ public final class DetectionEngine implements AutoCloseable {
     private final EsperEngine esper;
     private final ReorderBuffer buffer;
     private final UnaryOperator<CloudTrailEvent> enricher;
+    private final EngineSettings settings;
     private long processed;
 
     public DetectionEngine(EngineSettings settings, Consumer<RuleHit> hits) throws RuleLoadException {
@@ -40,6 +41,7 @@ public final class DetectionEngine implements AutoCloseable {
     public DetectionEngine(EngineSettings settings, CompiledRules rules, UnaryOperator<CloudTrailEvent> enricher,
                            Consumer<RuleHit> hits) throws RuleLoadException {
         this.enricher = enricher;
+        this.settings = settings;
         this.esper = new EsperEngine(hits);
         try {
             esper.deploy(rules, settings.ruleParameters());
@@ -83,6 +85,23 @@ public final class DetectionEngine implements AutoCloseable {
 
     public List<RuleMetadata> rules() {
         return esper.rules();
+    }
+
+    /** Swaps in a new version of the rule set; see {@link EsperEngine#swap}. */
+    public EsperEngine.SwapResult swapRules(CompiledRules next) throws RuleLoadException {
+        return esper.swap(next, settings.ruleParameters());
+    }
+
+    public List<EsperEngine.DeployedFile> deployedFiles() {
+        return esper.deployedFiles();
+    }
+
+    public long hitCount(String ruleId) {
+        return esper.hitCount(ruleId);
+    }
+
+    public int statementCount() {
+        return esper.statementCount();
     }
 
     public EngineStats stats() {

@@ -25,9 +25,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -52,8 +58,8 @@ public final class EsperEngine implements AutoCloseable {
     private final EPRuntime runtime;
     private final EPEventService events;
     private final Consumer<RuleHit> hits;
-    private final List<EPDeployment> deployments = new ArrayList<>();
-    private final List<RuleMetadata> rules = new ArrayList<>();
+    private final Map<String, DeployedFile> deployedFiles = new LinkedHashMap<>();
+    private final Map<String, AtomicLong> hitCounts = new ConcurrentHashMap<>();
     private boolean clockStarted;
 
     public EsperEngine(Consumer<RuleHit> hits) {
@@ -87,7 +93,7 @@ public final class EsperEngine implements AutoCloseable {
                 module.setUri(relative);
                 EPCompiled result = compiler.compile(module, args);
                 args.getPath().add(result);
-                compiled.add(new CompiledRules.CompiledFile(relative, result));
+                compiled.add(new CompiledRules.CompiledFile(relative, sha256(text), result));
             } catch (IOException e) {
                 errors.add(new RuleError(relative, 0, 0, "cannot read: " + e.getMessage()));
             } catch (ParseException e) {
@@ -103,55 +109,252 @@ public final class EsperEngine implements AutoCloseable {
     }
 
     /**
-     * Deploys compiled rules, wires a listener to every statement that is a rule, and applies
-     * parameter overrides. All or nothing: on any error nothing stays deployed.
+     * Deploys compiled rules into an empty engine. All or nothing: on any error nothing is deployed.
      *
      * @throws RuleLoadException naming the file and what is wrong (missing metadata, duplicate id, …)
      */
     public void deploy(CompiledRules rules, Map<String, Object> parameters) throws RuleLoadException {
-        List<RuleError> errors = new ArrayList<>();
-        List<EPDeployment> deployed = new ArrayList<>();
-        List<RuleMetadata> deployedRules = new ArrayList<>();
-        for (CompiledRules.CompiledFile file : rules.files()) {
-            EPDeployment deployment;
-            try {
-                deployment = runtime.getDeploymentService()
-                        .deploy(file.compiled(), new DeploymentOptions().setDeploymentId(file.relativePath()));
-            } catch (EPDeployException e) {
-                errors.add(new RuleError(file.relativePath(), 0, 0, "deploy failed: " + e.getMessage()));
-                break;
+        swap(rules, parameters);
+    }
+
+    /**
+     * Swaps a new version of the rule set in while events keep their order: the whole set is first
+     * deployed into a scratch runtime (so a missing tag, a duplicate id or a bad parameter is refused
+     * before anything changes), then only files that changed, were added or were removed — and the
+     * files depending on them — are undeployed and deployed. Unchanged rules keep their windows and
+     * counts. The caller must hold the engine's lock (no event is evaluated halfway through).
+     *
+     * @throws RuleLoadException when the new set is refused; the running rules are untouched
+     */
+    public SwapResult swap(CompiledRules next, Map<String, Object> parameters) throws RuleLoadException {
+        validateInScratchRuntime(next, parameters);
+        Map<String, CompiledRules.CompiledFile> nextByPath = new LinkedHashMap<>();
+        next.files().forEach(f -> nextByPath.put(f.relativePath(), f));
+        Set<String> changed = new LinkedHashSet<>();
+        Set<String> removed = new LinkedHashSet<>();
+        for (Map.Entry<String, DeployedFile> d : deployedFiles.entrySet()) {
+            CompiledRules.CompiledFile replacement = nextByPath.get(d.getKey());
+            if (replacement == null) {
+                removed.add(d.getKey());
+            } else if (!replacement.contentHash().equals(d.getValue().file().contentHash())) {
+                changed.add(d.getKey());
             }
-            deployed.add(deployment);
-            for (EPStatement statement : deployment.getStatements()) {
-                Optional<RuleMetadata> rule;
+        }
+        Set<String> undeploy = withDependents(union(changed, removed));
+        List<String> order = new ArrayList<>(deployedFiles.keySet());
+        for (int i = order.size() - 1; i >= 0; i--) {
+            String path = order.get(i);
+            if (undeploy.contains(path)) {
                 try {
-                    rule = RuleMetadataReader.read(file.relativePath(), statement.getName(), statement.getAnnotations());
-                } catch (IllegalArgumentException e) {
-                    errors.add(new RuleError(file.relativePath(), 0, 0, e.getMessage()));
+                    runtime.getDeploymentService().undeploy(path);
+                } catch (EPUndeployException e) {
+                    throw new IllegalStateException("cannot undeploy " + path + " during a rule swap", e);
+                }
+                deployedFiles.remove(path);
+            }
+        }
+        List<String> added = new ArrayList<>();
+        List<RuleError> errors = new ArrayList<>();
+        for (CompiledRules.CompiledFile file : next.files()) {
+            if (!deployedFiles.containsKey(file.relativePath())) {
+                DeployedFile deployed = deployOne(file, parameters, errors);
+                if (deployed != null) {
+                    deployedFiles.put(file.relativePath(), deployed);
+                    if (!changed.contains(file.relativePath()) && !undeploy.contains(file.relativePath())) {
+                        added.add(file.relativePath());
+                    }
+                }
+            }
+        }
+        reorder(next);
+        if (!errors.isEmpty()) {
+            // The scratch deployment accepted this set, so this is not a rule mistake: say so loudly.
+            throw new IllegalStateException("rule swap failed after validation: " + errors);
+        }
+        Set<String> redeployed = new LinkedHashSet<>(undeploy);
+        redeployed.removeAll(removed);
+        return new SwapResult(added, List.copyOf(redeployed), List.copyOf(removed));
+    }
+
+    /** What a swap did, by file (relative path). */
+    public record SwapResult(List<String> added, List<String> redeployed, List<String> removed) {
+        public boolean changedAnything() {
+            return !added.isEmpty() || !redeployed.isEmpty() || !removed.isEmpty();
+        }
+    }
+
+    private void validateInScratchRuntime(CompiledRules next, Map<String, Object> parameters) throws RuleLoadException {
+        EPRuntime scratch = EPRuntimeProvider.getRuntime("trailsentry-validate-" + UUID.randomUUID(), configuration);
+        try {
+            List<RuleError> errors = new ArrayList<>();
+            List<RuleMetadata> all = new ArrayList<>();
+            Map<String, Object> unused = new HashMap<>(parameters);
+            for (CompiledRules.CompiledFile file : next.files()) {
+                EPDeployment deployment;
+                try {
+                    deployment = scratch.getDeploymentService()
+                            .deploy(file.compiled(), new DeploymentOptions().setDeploymentId(file.relativePath()));
+                } catch (EPDeployException e) {
+                    errors.add(new RuleError(file.relativePath(), 0, 0, "deploy failed: " + e.getMessage()));
                     continue;
                 }
-                rule.ifPresent(meta -> {
-                    deployedRules.add(meta);
-                    statement.addListener((newEvents, oldEvents, stmt, rt) -> {
-                        if (newEvents == null) {
-                            return;
-                        }
-                        long now = rt.getEventService().getCurrentTime();
-                        for (var row : newEvents) {
-                            hits.accept(RuleHitMapper.map(meta, row, now));
-                        }
-                    });
+                for (EPStatement statement : deployment.getStatements()) {
+                    try {
+                        RuleMetadataReader.read(file.relativePath(), statement.getName(), statement.getAnnotations()).ifPresent(all::add);
+                    } catch (IllegalArgumentException e) {
+                        errors.add(new RuleError(file.relativePath(), 0, 0, e.getMessage()));
+                    }
+                }
+                unused.keySet().removeIf(name -> hasVariable(scratch, file.relativePath(), name));
+            }
+            errors.addAll(duplicateIds(all));
+            for (String name : unused.keySet()) {
+                errors.add(new RuleError("(configuration)", 0, 0, "rule parameter '" + name + "' is not a variable of any rule module"));
+            }
+            if (!errors.isEmpty()) {
+                throw new RuleLoadException(errors);
+            }
+        } finally {
+            scratch.destroy();
+        }
+    }
+
+    private static boolean hasVariable(EPRuntime runtime, String deploymentId, String name) {
+        try {
+            runtime.getVariableService().getVariableValue(deploymentId, name);
+            return true;
+        } catch (RuntimeException notHere) {
+            return false;
+        }
+    }
+
+    private DeployedFile deployOne(CompiledRules.CompiledFile file, Map<String, Object> parameters, List<RuleError> errors) {
+        EPDeployment deployment;
+        try {
+            deployment = runtime.getDeploymentService()
+                    .deploy(file.compiled(), new DeploymentOptions().setDeploymentId(file.relativePath()));
+        } catch (EPDeployException e) {
+            errors.add(new RuleError(file.relativePath(), 0, 0, "deploy failed: " + e.getMessage()));
+            return null;
+        }
+        List<RuleMetadata> fileRules = new ArrayList<>();
+        for (EPStatement statement : deployment.getStatements()) {
+            RuleMetadataReader.read(file.relativePath(), statement.getName(), statement.getAnnotations()).ifPresent(meta -> {
+                fileRules.add(meta);
+                AtomicLong counter = hitCounts.computeIfAbsent(meta.id(), id -> new AtomicLong());
+                statement.addListener((newEvents, oldEvents, stmt, rt) -> {
+                    if (newEvents == null) {
+                        return;
+                    }
+                    long now = rt.getEventService().getCurrentTime();
+                    for (var row : newEvents) {
+                        counter.incrementAndGet();
+                        hits.accept(RuleHitMapper.map(meta, row, now));
+                    }
                 });
+            });
+        }
+        for (Map.Entry<String, Object> parameter : parameters.entrySet()) {
+            if (hasVariable(runtime, file.relativePath(), parameter.getKey())) {
+                runtime.getVariableService().setVariableValue(file.relativePath(), parameter.getKey(),
+                        coerce(parameter.getValue(), runtime.getVariableService().getVariableValue(file.relativePath(), parameter.getKey())));
             }
         }
-        errors.addAll(duplicateIds(deployedRules));
-        applyParameters(deployed, parameters, errors);
-        if (!errors.isEmpty()) {
-            undeploy(deployed);
-            throw new RuleLoadException(errors);
+        return new DeployedFile(file, List.copyOf(fileRules), Instant.now());
+    }
+
+    /** Files that consume what these provide (named windows, variables, …), transitively, plus these. */
+    private Set<String> withDependents(Set<String> roots) {
+        Set<String> result = new LinkedHashSet<>();
+        java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(roots);
+        while (!todo.isEmpty()) {
+            String id = todo.poll();
+            if (!result.add(id) || !deployedFiles.containsKey(id)) {
+                continue;
+            }
+            var provided = runtime.getDeploymentService().getDeploymentDependenciesProvided(id);
+            if (provided != null) {
+                provided.getDependencies().forEach(item -> todo.addAll(item.getDeploymentIds()));
+            }
         }
-        deployments.addAll(deployed);
-        this.rules.addAll(deployedRules);
+        return result;
+    }
+
+    /** Keeps {@link #deployedFiles} in the rule set's path order, for listing. */
+    private void reorder(CompiledRules next) {
+        Map<String, DeployedFile> ordered = new LinkedHashMap<>();
+        for (CompiledRules.CompiledFile f : next.files()) {
+            DeployedFile d = deployedFiles.get(f.relativePath());
+            if (d != null) {
+                ordered.put(f.relativePath(), d);
+            }
+        }
+        deployedFiles.clear();
+        deployedFiles.putAll(ordered);
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> u = new LinkedHashSet<>(a);
+        u.addAll(b);
+        return u;
+    }
+
+    /** A deployed rule file: what was compiled, the rules in it, and when it went live. */
+    public record DeployedFile(CompiledRules.CompiledFile file, List<RuleMetadata> rules, Instant deployedAt) {
+    }
+
+    /**
+     * Compiles and deploys one EPL text in isolation (a scratch runtime, nothing shared with the
+     * running rules) and reads its rules' metadata: what {@code POST /rules/validate} answers.
+     */
+    public static Validation validate(String eplText, String name) {
+        EPCompiler compiler = EPCompilerProvider.getCompiler();
+        Configuration configuration = newConfiguration();
+        EPCompiled compiled;
+        try {
+            Module module = compiler.parseModule(eplText);
+            module.setUri(name);
+            compiled = compiler.compile(module, new CompilerArguments(configuration));
+        } catch (ParseException e) {
+            return new Validation(List.of(new RuleError(name, 0, 0, e.getMessage())), List.of());
+        } catch (EPCompileException e) {
+            return new Validation(describe(name, e), List.of());
+        } catch (java.io.IOException e) {
+            return new Validation(List.of(new RuleError(name, 0, 0, e.getMessage())), List.of());
+        }
+        EPRuntime scratch = EPRuntimeProvider.getRuntime("trailsentry-validate-" + UUID.randomUUID(), configuration);
+        try {
+            EPDeployment deployment = scratch.getDeploymentService().deploy(compiled, new DeploymentOptions().setDeploymentId(name));
+            List<RuleMetadata> found = new ArrayList<>();
+            for (EPStatement statement : deployment.getStatements()) {
+                RuleMetadataReader.read(name, statement.getName(), statement.getAnnotations()).ifPresent(found::add);
+            }
+            return new Validation(List.of(), found);
+        } catch (EPDeployException e) {
+            return new Validation(List.of(new RuleError(name, 0, 0, "deploy failed: " + e.getMessage())), List.of());
+        } catch (IllegalArgumentException e) {
+            return new Validation(List.of(new RuleError(name, 0, 0, e.getMessage())), List.of());
+        } finally {
+            scratch.destroy();
+        }
+    }
+
+    /** The answer of {@link #validate}: errors (empty when valid) and the rules the text defines. */
+    public record Validation(List<RuleError> errors, List<RuleMetadata> rules) {
+        public boolean valid() {
+            return errors.isEmpty();
+        }
+    }
+
+    /** Deployed files in path order. */
+    public List<DeployedFile> deployedFiles() {
+        return List.copyOf(deployedFiles.values());
+    }
+
+    /** How many times a rule has fired since the engine started (kept across reloads of the rule). */
+    public long hitCount(String ruleId) {
+        AtomicLong count = hitCounts.get(ruleId);
+        return count == null ? 0 : count.get();
     }
 
     /** The same configuration for compiling and running: rules compiled elsewhere must deploy here. */
@@ -165,7 +368,7 @@ public final class EsperEngine implements AutoCloseable {
 
     /** Every deployed rule's metadata, in load order. */
     public List<RuleMetadata> rules() {
-        return List.copyOf(rules);
+        return deployedFiles.values().stream().flatMap(d -> d.rules().stream()).toList();
     }
 
     /** Moves the clock to {@code eventTimeMillis} if that is ahead of it, then evaluates the event. */
@@ -196,31 +399,17 @@ public final class EsperEngine implements AutoCloseable {
     }
 
     public int statementCount() {
-        return deployments.stream().mapToInt(d -> d.getStatements().length).sum();
+        int count = 0;
+        for (String id : deployedFiles.keySet()) {
+            EPDeployment deployment = runtime.getDeploymentService().getDeployment(id);
+            count += deployment == null ? 0 : deployment.getStatements().length;
+        }
+        return count;
     }
 
     @Override
     public void close() {
         runtime.destroy();
-    }
-
-    private void applyParameters(List<EPDeployment> deployed, Map<String, Object> parameters, List<RuleError> errors) {
-        for (Map.Entry<String, Object> parameter : parameters.entrySet()) {
-            boolean applied = false;
-            for (EPDeployment deployment : deployed) {
-                try {
-                    runtime.getVariableService().setVariableValue(deployment.getDeploymentId(), parameter.getKey(),
-                            coerce(parameter.getValue(), runtime.getVariableService().getVariableValue(deployment.getDeploymentId(), parameter.getKey())));
-                    applied = true;
-                } catch (RuntimeException notInThisModule) {
-                    // the variable lives in another module; keep looking
-                }
-            }
-            if (!applied) {
-                errors.add(new RuleError("(configuration)", 0, 0,
-                        "rule parameter '" + parameter.getKey() + "' is not a variable of any rule module"));
-            }
-        }
     }
 
     private static Object coerce(Object value, Object current) {
@@ -232,16 +421,6 @@ public final class EsperEngine implements AutoCloseable {
         if (current instanceof Double) return Double.valueOf(text.trim());
         if (current instanceof Boolean) return Boolean.valueOf(text.trim());
         return text;
-    }
-
-    private void undeploy(List<EPDeployment> deployed) {
-        for (int i = deployed.size() - 1; i >= 0; i--) {
-            try {
-                runtime.getDeploymentService().undeploy(deployed.get(i).getDeploymentId());
-            } catch (EPUndeployException e) {
-                throw new IllegalStateException("cannot roll back deployment " + deployed.get(i).getDeploymentId(), e);
-            }
-        }
     }
 
     private static List<RuleError> duplicateIds(List<RuleMetadata> deployedRules) {
@@ -269,6 +448,15 @@ public final class EsperEngine implements AutoCloseable {
                     .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    static String sha256(String text) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
     }
 

@@ -8,6 +8,7 @@ import io.trailsentry.context.ContextEnricher;
 import io.trailsentry.engine.DetectionEngine;
 import io.trailsentry.engine.EsperEngine;
 import io.trailsentry.engine.EngineSettings;
+import io.trailsentry.engine.RuleError;
 import io.trailsentry.engine.RuleHit;
 import io.trailsentry.engine.RuleLoadException;
 import io.trailsentry.engine.RuleMetadata;
@@ -20,6 +21,7 @@ import io.trailsentry.scoring.ScoringSettings;
 import org.jboss.logging.Logger;
 
 import java.io.InputStream;
+import java.time.Instant;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -41,6 +43,10 @@ public final class DetectionPipeline implements AutoCloseable {
     private final DeadLetterSink deadLetters;
     private final ContextEnricher context;
     private final Scorer scorer;
+    private final Path rulesDir;
+    private volatile ReloadStatus lastReload;
+    private long reloadSuccesses;
+    private long reloadFailures;
     private final AtomicLong read = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong alerts = new AtomicLong();
@@ -57,6 +63,7 @@ public final class DetectionPipeline implements AutoCloseable {
         this.deadLetters = deadLetters;
         this.context = context;
         this.scorer = new Scorer(scoring);
+        this.rulesDir = settings.rulesDir();
         this.engine = new DetectionEngine(settings, compiled != null ? compiled : EsperEngine.compile(settings.rulesDir()),
                 context != null ? context : UnaryOperator.identity(), this::onHit);
     }
@@ -105,6 +112,74 @@ public final class DetectionPipeline implements AutoCloseable {
         read.addAndGet(summary.accepted());
         rejected.addAndGet(summary.rejected());
         return summary;
+    }
+
+    /**
+     * Recompiles the rules folder and, only if the whole set compiles and deploys, swaps it in; the
+     * stage catalog is re-read too. Compiling happens outside the engine lock, the swap inside it, so
+     * every event is evaluated by the old rules or the new ones, never by neither.
+     */
+    public ReloadStatus reloadRules() {
+        CompiledRules next;
+        try {
+            next = EsperEngine.compile(rulesDir);
+        } catch (RuleLoadException e) {
+            return failed(e.errors());
+        } catch (RuntimeException e) {
+            return failed(List.of(new RuleError(rulesDir.toString(), 0, 0, e.getMessage())));
+        }
+        synchronized (this) {
+            try {
+                if (context != null) {
+                    context.reloadStages();
+                }
+            } catch (IllegalArgumentException e) {
+                return failed(List.of(new RuleError("stages.yaml", 0, 0, e.getMessage())));
+            }
+            try {
+                EsperEngine.SwapResult result = engine.swapRules(next);
+                reloadSuccesses++;
+                lastReload = new ReloadStatus(Instant.now(), true, List.of(), result.added(), result.redeployed(),
+                        result.removed(), reloadSuccesses, reloadFailures);
+                LOG.infof("rules reloaded from %s: added %s, redeployed %s, removed %s", rulesDir, result.added(),
+                        result.redeployed(), result.removed());
+                return lastReload;
+            } catch (RuleLoadException e) {
+                return failed(e.errors());
+            }
+        }
+    }
+
+    private synchronized ReloadStatus failed(List<RuleError> errors) {
+        reloadFailures++;
+        lastReload = new ReloadStatus(Instant.now(), false, errors, List.of(), List.of(), List.of(), reloadSuccesses, reloadFailures);
+        LOG.errorf("rules in %s refused, the previous rules keep running:%n%s", rulesDir,
+                errors.stream().map(RuleError::describe).reduce((a, b) -> a + "\n" + b).orElse(""));
+        return lastReload;
+    }
+
+    /** The last reload's outcome, or null when the rules have not been reloaded since start. */
+    public ReloadStatus lastReload() {
+        return lastReload;
+    }
+
+    /** Deployed rules with their file, deployment time and hit count. */
+    public synchronized List<DeployedRule> deployedRules() {
+        List<DeployedRule> out = new java.util.ArrayList<>();
+        for (EsperEngine.DeployedFile file : engine.deployedFiles()) {
+            for (RuleMetadata rule : file.rules()) {
+                out.add(new DeployedRule(rule, file.file().relativePath(), file.deployedAt(), engine.hitCount(rule.id())));
+            }
+        }
+        return out;
+    }
+
+    /** A rule as it runs: its metadata, where it came from, since when, how often it fired. */
+    public record DeployedRule(RuleMetadata rule, String file, Instant deployedAt, long hits) {
+    }
+
+    public synchronized int statementCount() {
+        return engine.statementCount();
     }
 
     /** Saves what the context stage learned (baselines) to its file, if it has one. */

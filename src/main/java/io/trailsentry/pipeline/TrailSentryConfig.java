@@ -44,6 +44,14 @@ public interface TrailSentryConfig {
          * An unknown name stops start-up with an error rather than being ignored.
          */
         Map<String, String> parameters();
+
+        /** Serve mode: reload when a rule file changes (within a second or two). */
+        @WithDefault("true")
+        boolean watch();
+
+        /** How often the rules folder is checked for changes. */
+        @WithDefault("1s")
+        Duration watchInterval();
     }
 
     interface Engine {
