@@ -136,6 +136,18 @@ public final class CidrSet {
         return out;
     }
 
+    private static final CidrSet NON_PUBLIC = parse(List.of(
+            "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
+            "::1/128", "fc00::/7", "fe80::/10"));
+
+    /**
+     * A public IP literal: not AWS-internal, not private (RFC 1918, CGNAT, ULA), loopback or
+     * link-local. A call from a private address came through a VPC endpoint, from inside.
+     */
+    public static boolean isExternal(String sourceIp) {
+        return !isAwsInternal(sourceIp) && !NON_PUBLIC.contains(sourceIp);
+    }
+
     /** {@code AWS Internal}, a service name ({@code *.amazonaws.com}) or anything that is not an IP literal. */
     public static boolean isAwsInternal(String sourceIp) {
         return sourceIp == null || sourceIp.equals("AWS Internal") || sourceIp.endsWith(".amazonaws.com") || literal(sourceIp) == null;

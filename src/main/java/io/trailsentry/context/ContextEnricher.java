@@ -68,7 +68,8 @@ public final class ContextEnricher implements UnaryOperator<CloudTrailEvent> {
         Actor actor = Actor.of(e);
         String[] eventStages = stages.stagesOf(e);
         CloudTrailEvent.Builder enriched = e.toBuilder()
-                .actorKey(actor.key()).actorName(actor.name()).serviceCall(actor.serviceCall()).stages(eventStages);
+                .actorKey(actor.key()).actorName(actor.name()).serviceCall(actor.serviceCall()).stages(eventStages)
+                .externalIp(CidrSet.isExternal(e.getSourceIPAddress()));
         if (actor.serviceCall() || actor.key() == null) {
             return enriched.build();
         }

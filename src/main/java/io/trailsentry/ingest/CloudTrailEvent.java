@@ -50,6 +50,7 @@ public final class CloudTrailEvent {
     private final boolean nonAdmin;
     private final boolean allowlisted;
     private final String createdBy;
+    private final boolean externalIp;
 
     private static final String[] NO_STAGES = new String[0];
 
@@ -87,6 +88,7 @@ public final class CloudTrailEvent {
         this.nonAdmin = b.nonAdmin;
         this.allowlisted = b.allowlisted;
         this.createdBy = b.createdBy;
+        this.externalIp = b.externalIp;
     }
 
     public static Builder builder() {
@@ -104,7 +106,8 @@ public final class CloudTrailEvent {
                 .userName(userName).sessionIssuerArn(sessionIssuerArn)
                 .sessionIssuerUserName(sessionIssuerUserName).invokedBy(invokedBy)
                 .actorKey(actorKey).actorName(actorName).serviceCall(serviceCall).stages(stages)
-                .unknownIp(unknownIp).offHours(offHours).nonAdmin(nonAdmin).allowlisted(allowlisted).createdBy(createdBy);
+                .unknownIp(unknownIp).offHours(offHours).nonAdmin(nonAdmin).allowlisted(allowlisted).createdBy(createdBy)
+                .externalIp(externalIp);
     }
 
     public Instant getEventTime() { return eventTime; }
@@ -159,6 +162,8 @@ public final class CloudTrailEvent {
      * within the incident horizon, that actor's key; otherwise null.
      */
     public String getCreatedBy() { return createdBy; }
+    /** The source is a public IP (not AWS-internal, private, loopback or link-local). */
+    public boolean isExternalIp() { return externalIp; }
 
     /** True when this call belongs to {@code stage}. (In EPL: {@code stages.anyOf(s => s = 'discovery')}.) */
     public boolean hasStage(String stage) {
@@ -213,7 +218,7 @@ public final class CloudTrailEvent {
                 && java.util.Arrays.equals(stages, other.stages)
                 && unknownIp == other.unknownIp && offHours == other.offHours
                 && nonAdmin == other.nonAdmin && allowlisted == other.allowlisted
-                && Objects.equals(createdBy, other.createdBy);
+                && Objects.equals(createdBy, other.createdBy) && externalIp == other.externalIp;
     }
 
     @Override
@@ -261,6 +266,7 @@ public final class CloudTrailEvent {
         private boolean nonAdmin;
         private boolean allowlisted;
         private String createdBy;
+        private boolean externalIp;
 
         private Builder() {
         }
@@ -297,6 +303,7 @@ public final class CloudTrailEvent {
         public Builder nonAdmin(boolean v) { this.nonAdmin = v; return this; }
         public Builder allowlisted(boolean v) { this.allowlisted = v; return this; }
         public Builder createdBy(String v) { this.createdBy = v; return this; }
+        public Builder externalIp(boolean v) { this.externalIp = v; return this; }
 
         public Instant eventTime() { return eventTime; }
         public String eventName() { return eventName; }

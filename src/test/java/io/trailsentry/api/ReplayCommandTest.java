@@ -53,6 +53,33 @@ class ReplayCommandTest {
     }
 
     @Test
+    void theBundledSampleFiresTheSeedAndSlidingRulesAndTheChainIsCritical() throws Exception {
+        Path alerts = dir.resolve("sample-alerts.jsonl");
+        assertThat(replay("--alerts", alerts.toString(), "--dead-letter", dir.resolve("d.jsonl").toString(),
+                "samples/cloudtrail-sample.jsonl")).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("1304 events", "0 rejected");
+        List<JsonNode> written = readAlerts(alerts);
+
+        List<String> compat = written.stream().filter(a -> a.get("ruleId").asText().equals(COMPAT))
+                .map(a -> a.get("name").asText() + " " + a.get("count").asInt() + " " + a.get("sourceIp").asText()).sorted().toList();
+        assertThat(compat).hasSize(3).allMatch(row -> row.endsWith("203.0.113.42") || row.endsWith("203.0.113.43") || row.endsWith("203.0.113.99"));
+        assertThat(compat).anyMatch(row -> row.contains(" 64 203.0.113.42")).anyMatch(row -> row.contains(" 64 203.0.113.43"))
+                .anyMatch(row -> row.contains(" 56 203.0.113.99"));
+        JsonNode compatAlert = written.stream().filter(a -> a.get("ruleId").asText().equals(COMPAT)).findFirst().orElseThrow();
+        for (String field : List.of("alertId", "ruleName", "severity", "score", "stages", "mitre", "principalId", "principalArn",
+                "accountId", "name", "upnSuffix", "windowStart", "windowEnd", "count", "sourceIps", "eventNames", "errorCodes",
+                "regions", "userAgents", "contexts", "displayName", "description", "evidence", "entities", "customDetails")) {
+            assertThat(compatAlert.has(field)).as(field).isTrue();
+        }
+        assertThat(written).filteredOn(a -> a.get("ruleId").asText().equals(SLIDING)).extracting(a -> a.get("actorName").asText())
+                .containsExactlyInAnyOrder("build-bot", "marketing-uploader");
+        JsonNode worst = written.stream().filter(a -> a.get("ruleId").asText().equals("trailsentry-incident"))
+                .filter(a -> a.get("severity").asText().equals("Critical")).reduce((a, b) -> b).orElseThrow();
+        assertThat(worst.get("actorName").asText()).isEqualTo("marketing-uploader");
+        assertThat(worst.get("linkedIdentities").toString()).contains("support-automation");
+    }
+
+    @Test
     void configFileOverridesRuleParameters() throws Exception {
         Path input = burstFile("AIDACONFIG000000001", 20);
         Path config = dir.resolve("replay.properties");
