@@ -25,6 +25,10 @@ public final class TrailSentryMain {
                                         compile the rules and list their metadata
               rules test [--rules DIR] [PATH...]
                                         run the rules' sample-event tests (*.tests.yaml)
+              bench [--events N] [--seed S] [--principals P] [--rounds R]
+                                        benchmark: parse-only vs end-to-end events/s, ratio, peak heap
+              sample --out PATH [--seed N] [--events N] [--format jsonl|jsonl.gz|s3] [--scenarios …]
+                                        write synthetic CloudTrail (the bundled sample by default)
               help                      this text""";
 
     private TrailSentryMain() {
@@ -37,6 +41,8 @@ public final class TrailSentryMain {
             case "serve" -> Quarkus.run(rest.toArray(String[]::new));
             case "replay" -> exit(new ReplayCommand(System.out, System.err).run(quietEngineLogs(rest)));
             case "rules" -> exit(new RulesCommand(System.out, System.err).run(quietEngineLogs(rest)));
+            case "bench" -> exit(new BenchCommand(System.out, System.err).run(quietEngineLogs(rest)));
+            case "sample" -> io.trailsentry.sample.SampleCommand.main(rest.toArray(String[]::new));
             case "help", "-h", "--help" -> System.out.println(USAGE);
             default -> {
                 System.err.println("unknown command '" + command + "'\n" + USAGE);

@@ -1,0 +1,228 @@
+package io.trailsentry.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.trailsentry.alert.AlertJson;
+import io.trailsentry.context.Baselines;
+import io.trailsentry.context.ContextEnricher;
+import io.trailsentry.engine.RuleLoadException;
+import io.trailsentry.ingest.CloudTrailReader;
+import io.trailsentry.ingest.ReadSummary;
+import io.trailsentry.pipeline.DetectionPipeline;
+import io.trailsentry.pipeline.TrailSentryConfig;
+import io.trailsentry.sample.EnumerationBurst;
+import io.trailsentry.sample.PrivilegeEscalationChain;
+import io.trailsentry.sample.SampleGenerator;
+import io.trailsentry.sample.SampleSpec;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@code bench [--events N] [--seed S] [--principals P] [--rounds R]}: generates a realistic mixed
+ * CloudTrail stream in memory (many principals, 1–2 KB records, a few attacks), then measures in one
+ * run parse-only throughput (the JSON-parse limit) and end-to-end replay (parse → normalise → context
+ * → Esper with every rule in {@code epl/} → scorer → alert sink), their ratio and the peak heap.
+ * Prints a table and writes the same figures as JSON under {@code target/bench/}.
+ */
+final class BenchCommand {
+
+    static final String USAGE = "usage: trailsentry bench [--events N] [--seed S] [--principals P] [--rounds R] [--out DIR]";
+    /** Records per payload: what one S3 delivery file or one Kafka batch typically holds. */
+    private static final int RECORDS_PER_CHUNK = 1000;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    BenchCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    int run(List<String> args) {
+        long events = 200_000;
+        long seed = SampleSpec.DEFAULT_SEED;
+        int principals = 2_000;
+        int rounds = 3;
+        Path outDir = Path.of("target", "bench");
+        try {
+            for (int i = 0; i < args.size(); i++) {
+                switch (args.get(i)) {
+                    case "--events" -> events = Long.parseLong(args.get(++i));
+                    case "--seed" -> seed = Long.parseLong(args.get(++i));
+                    case "--principals" -> principals = Integer.parseInt(args.get(++i));
+                    case "--rounds" -> rounds = Integer.parseInt(args.get(++i));
+                    case "--out" -> outDir = Path.of(args.get(++i));
+                    case "-h", "--help" -> {
+                        out.println(USAGE);
+                        return 0;
+                    }
+                    default -> {
+                        err.println("unknown option " + args.get(i) + "\n" + USAGE);
+                        return 2;
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            err.println("bad arguments: " + e.getMessage() + "\n" + USAGE);
+            return 2;
+        }
+        try {
+            return bench(events, seed, principals, rounds, outDir);
+        } catch (RuleLoadException e) {
+            err.println("rules did not load:\n" + e.getMessage());
+            return 3;
+        } catch (IOException e) {
+            err.println("cannot write results: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private int bench(long events, long seed, int principals, int rounds, Path outDir) throws RuleLoadException, IOException {
+        Instant start = Instant.parse("2026-01-20T08:00:00Z");
+        SampleSpec spec = SampleSpec.sizedFor(seed, start, events, 500, principals, List.of(
+                new EnumerationBurst("build-bot", start.plusSeconds(1800), "203.0.113.42"),
+                new PrivilegeEscalationChain("marketing-uploader", start.plusSeconds(3600), "203.0.113.99")));
+        out.printf(Locale.ROOT, "generating %,d events (%d principals, seed %d)...%n", events, principals, seed);
+        List<byte[]> chunks = chunks(new SampleGenerator(spec).recordBytes());
+        long bytes = chunks.stream().mapToLong(c -> c.length).sum();
+        long records = countRecords(chunks);
+
+        TrailSentryConfig config = StandaloneConfig.load(null);
+        CloudTrailReader reader = new CloudTrailReader();
+        double parseRate = 0;
+        double e2eRate = 0;
+        long alerts = 0;
+        long peakHeap = 0;
+        for (int round = 1; round <= rounds; round++) {
+            System.gc();
+            long t0 = System.nanoTime();
+            AtomicLong parsed = new AtomicLong();
+            for (byte[] chunk : chunks) {
+                reader.read(chunk, "bench", e -> parsed.incrementAndGet(), d -> { });
+            }
+            double parseSeconds = (System.nanoTime() - t0) / 1e9;
+
+            System.gc();
+            resetPeaks();
+            AtomicLong alertCount = new AtomicLong();
+            long t1 = System.nanoTime();
+            var contextSettings = Settings.contextSettings(config);
+            try (DetectionPipeline pipeline = new DetectionPipeline(Settings.engineSettings(config), null,
+                    new ContextEnricher(contextSettings, new Baselines(contextSettings.maxActors())), Settings.scoringSettings(config),
+                    List.of(a -> alertCount.incrementAndGet()), d -> { })) {
+                long compiled = System.nanoTime();
+                for (byte[] chunk : chunks) {
+                    pipeline.ingest(chunk, "bench");
+                }
+                pipeline.finish();
+                double e2eSeconds = (System.nanoTime() - compiled) / 1e9;
+                double pr = parsed.get() / parseSeconds;
+                double er = records / e2eSeconds;
+                out.printf(Locale.ROOT, "round %d: parse-only %,.0f events/s, end-to-end %,.0f events/s (rules compiled in %.1f s), %d alerts%n",
+                        round, pr, er, (compiled - t1) / 1e9, alertCount.get());
+                // Best round: the first ones warm the JIT up, as a long-running server would be.
+                if (er > e2eRate) {
+                    e2eRate = er;
+                    parseRate = Math.max(parseRate, pr);
+                }
+                parseRate = Math.max(parseRate, pr);
+                alerts = alertCount.get();
+            }
+            peakHeap = Math.max(peakHeap, peakHeapBytes());
+        }
+        double ratio = e2eRate / parseRate;
+        long maxHeap = Runtime.getRuntime().maxMemory();
+        out.println();
+        out.println("| measure | value |");
+        out.println("|---|---|");
+        out.printf(Locale.ROOT, "| events | %,d (%,.1f MB, %.2f KB/record) |%n", records, bytes / 1e6, bytes / 1024.0 / records);
+        out.printf(Locale.ROOT, "| parse-only | %,.0f events/s |%n", parseRate);
+        out.printf(Locale.ROOT, "| end-to-end replay (all %s rules) | %,.0f events/s |%n", config.rules().dir(), e2eRate);
+        out.printf(Locale.ROOT, "| end-to-end / parse-only | %.0f %% |%n", ratio * 100);
+        out.printf(Locale.ROOT, "| alerts | %d |%n", alerts);
+        out.printf(Locale.ROOT, "| peak heap during end-to-end | %,.0f MB (max %,.0f MB) |%n", peakHeap / 1e6, maxHeap / 1e6);
+        out.printf(Locale.ROOT, "| machine | %d cores, Java %s |%n", Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+
+        ObjectNode json = AlertJson.mapper().createObjectNode();
+        json.put("timestamp", Instant.now().toString());
+        json.put("events", records);
+        json.put("bytes", bytes);
+        json.put("parseOnlyEventsPerSecond", Math.round(parseRate));
+        json.put("endToEndEventsPerSecond", Math.round(e2eRate));
+        json.put("ratio", Math.round(ratio * 1000) / 1000.0);
+        json.put("alerts", alerts);
+        json.put("peakHeapBytes", peakHeap);
+        json.put("maxHeapBytes", maxHeap);
+        json.put("cores", Runtime.getRuntime().availableProcessors());
+        json.put("java", System.getProperty("java.version"));
+        json.put("seed", seed);
+        json.put("principals", principals);
+        Files.createDirectories(outDir);
+        Path file = outDir.resolve("bench-" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC).format(Instant.now()) + ".json");
+        AlertJson.mapper().writerWithDefaultPrettyPrinter().writeValue(file.toFile(), json);
+        Files.copy(file, outDir.resolve("bench-latest.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        out.println("\nwritten to " + file);
+        return 0;
+    }
+
+    private static List<byte[]> chunks(List<byte[]> records) {
+        List<byte[]> chunks = new ArrayList<>();
+        ByteArrayOutputStream chunk = new ByteArrayOutputStream(RECORDS_PER_CHUNK * 1500);
+        int n = 0;
+        for (byte[] record : records) {
+            chunk.writeBytes(record);
+            chunk.write('\n');
+            if (++n == RECORDS_PER_CHUNK) {
+                chunks.add(chunk.toByteArray());
+                chunk.reset();
+                n = 0;
+            }
+        }
+        if (n > 0) {
+            chunks.add(chunk.toByteArray());
+        }
+        return chunks;
+    }
+
+    private static long countRecords(List<byte[]> chunks) {
+        long n = 0;
+        for (byte[] c : chunks) {
+            for (byte b : c) {
+                if (b == '\n') n++;
+            }
+        }
+        return n;
+    }
+
+    private static void resetPeaks() {
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                pool.resetPeakUsage();
+            }
+        }
+    }
+
+    /** Sum of the heap pools' peaks since the last reset: an upper bound of the live heap at any moment. */
+    private static long peakHeapBytes() {
+        long peak = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                peak += pool.getPeakUsage().getUsed();
+            }
+        }
+        return peak;
+    }
+}

@@ -1,0 +1,41 @@
+package io.trailsentry.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.trailsentry.alert.AlertJson;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The bench command runs end to end on a tiny input and writes its figures; the real figures come from running it, not from here. */
+class BenchCommandTest {
+
+    @Test
+    void printsTheTableAndWritesJson(@TempDir Path dir) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = new BenchCommand(new PrintStream(out, true, StandardCharsets.UTF_8), System.err)
+                .run(List.of("--events", "3000", "--rounds", "1", "--principals", "50", "--out", dir.toString()));
+
+        assertThat(code).isZero();
+        assertThat(out.toString()).contains("parse-only", "end-to-end", "peak heap", "| end-to-end / parse-only |");
+        JsonNode json = AlertJson.mapper().readTree(dir.resolve("bench-latest.json").toFile());
+        assertThat(json.get("events").asLong()).isGreaterThan(3000);
+        assertThat(json.get("parseOnlyEventsPerSecond").asLong()).isPositive();
+        assertThat(json.get("endToEndEventsPerSecond").asLong()).isPositive();
+        // the injected burst and chain are found at bench scale too
+        assertThat(json.get("alerts").asLong()).isGreaterThanOrEqualTo(10);
+    }
+
+    @Test
+    void badArgumentsAreUsageErrors() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertThat(new BenchCommand(System.out, new PrintStream(err, true, StandardCharsets.UTF_8)).run(List.of("--events", "many"))).isEqualTo(2);
+        assertThat(err.toString()).contains("usage:");
+    }
+}
