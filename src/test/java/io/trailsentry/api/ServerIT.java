@@ -116,7 +116,7 @@ class ServerIT {
         given().queryParam("severity", "Urgent").get("/alerts").then().statusCode(400);
         given().queryParam("from", "yesterday").get("/alerts").then().statusCode(400);
         given().queryParam("severity", "Critical").get("/alerts").then().statusCode(200).body("$", hasSize(0));
-        given().get("/rules").then().statusCode(200).body("id", hasItems(COMPAT, SLIDING));
+        given().get("/rules").then().statusCode(200).body("rules.id", hasItems(COMPAT, SLIDING)).body("statements", org.hamcrest.Matchers.greaterThan(16));
         given().get("/status").then().statusCode(200).body("rejected", equalTo(2));
     }
 

@@ -1,0 +1,189 @@
+package io.trailsentry.api;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.not;
+
+/**
+ * A detection engineer's day with the server running: edit a rule on disk and see the new behaviour
+ * without a restart; break it and see the error with its line while the previous rules keep running;
+ * delete a rule and see it undeployed. The server runs on its own copy of {@code epl/}.
+ */
+@QuarkusTest
+@TestProfile(HotReloadIT.OwnRulesFolder.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class HotReloadIT {
+
+    static final Path RULES = Path.of("target", "hot-reload-rules");
+    static final String SLIDING_FILE = "discovery_iam_enumeration_sliding.epl";
+    static final String SLIDING = "8d3f6a52-4c1e-4b8e-9a57-2f0c7d9e1b34";
+    static final String IMPACT = "0d7e8f9a-1b2c-4d3e-4f5a-6b7c8d9e0f1a";
+
+    /** Points the server at a fresh copy of the rules, made before it starts. */
+    public static class OwnRulesFolder implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("trailsentry.rules.dir", RULES.toString(),
+                    "trailsentry.alerts.file", "target/test-data/hot-reload/alerts.jsonl",
+                    "trailsentry.dead-letter.file", "target/test-data/hot-reload/dead-letter.jsonl",
+                    "trailsentry.context.baseline-file", "target/test-data/hot-reload/baselines.json",
+                    "trailsentry.inbox.enabled", "false");
+        }
+
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(CopyRules.class));
+        }
+    }
+
+    public static class CopyRules implements QuarkusTestResourceLifecycleManager {
+        @Override
+        public Map<String, String> start() {
+            try {
+                if (Files.exists(RULES)) {
+                    try (Stream<Path> old = Files.walk(RULES)) {
+                        old.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    }
+                }
+                Files.createDirectories(RULES);
+                try (Stream<Path> files = Files.list(Path.of("epl"))) {
+                    for (Path f : files.toList()) {
+                        Files.copy(f, RULES.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return Map.of();
+        }
+
+        @Override
+        public void stop() {
+        }
+    }
+
+    @Inject
+    RuleWatcher watcher;
+
+    @Test
+    @Order(1)
+    void loweringAThresholdOnDiskChangesBehaviourWithoutRestart() throws Exception {
+        watcher.poll(); // the version deployed at start is the baseline
+        post(burst("AIDAHOTBEFORE000001", Instant.parse("2024-10-01T10:01:00Z"), 40));
+        given().queryParam("principal", "AIDAHOTBEFORE000001").get("/alerts").then().body("ruleId", not(hasItem(SLIDING)));
+
+        edit(SLIDING_FILE, "create variable int iam_enum_sliding_threshold = 50;", "create variable int iam_enum_sliding_threshold = 30;");
+        watcher.poll();
+
+        given().get("/rules").then().statusCode(200)
+                .body("lastReload.ok", equalTo(true))
+                .body("lastReload.redeployed", hasItem(SLIDING_FILE))
+                .body("rules.find { it.id == '" + SLIDING + "' }.file", equalTo(SLIDING_FILE));
+        post(burst("AIDAHOTAFTER0000001", Instant.parse("2024-10-01T11:01:00Z"), 40));
+        given().queryParam("principal", "AIDAHOTAFTER0000001").get("/alerts").then()
+                .body("find { it.ruleId == '" + SLIDING + "' }.count", equalTo(31));
+        given().get("/rules").then().body("rules.find { it.id == '" + SLIDING + "' }.hits", greaterThan(0));
+    }
+
+    @Test
+    @Order(2)
+    void aSyntaxErrorIsRefusedWithItsLineAndThePreviousRulesKeepRunning() throws Exception {
+        String good = Files.readString(RULES.resolve(SLIDING_FILE));
+        Files.writeString(RULES.resolve(SLIDING_FILE), good.replace("from IamEnumRecent as e", "from IamEnumRecent as e e e"));
+        watcher.poll();
+
+        given().get("/rules").then().statusCode(200)
+                .body("lastReload.ok", equalTo(false))
+                .body("lastReload.errors[0].file", equalTo(SLIDING_FILE))
+                .body("lastReload.errors[0].line", greaterThan(0))
+                .body("lastReload.failures", greaterThan(0))
+                .body("rules.id", hasItems(SLIDING, IMPACT));
+        // still the edited-but-valid version (threshold 30)
+        post(burst("AIDAHOTBROKEN000001", Instant.parse("2024-10-01T12:01:00Z"), 40));
+        given().queryParam("principal", "AIDAHOTBROKEN000001").get("/alerts").then()
+                .body("find { it.ruleId == '" + SLIDING + "' }.count", equalTo(31));
+
+        Files.writeString(RULES.resolve(SLIDING_FILE), good);
+        watcher.poll();
+        given().get("/rules").then().body("lastReload.ok", equalTo(true));
+    }
+
+    @Test
+    @Order(3)
+    void deletingARuleFileUndeploysIt() throws Exception {
+        Files.delete(RULES.resolve("impact_model_invocation.epl"));
+        watcher.poll();
+        given().get("/rules").then().statusCode(200)
+                .body("lastReload.ok", equalTo(true))
+                .body("lastReload.removed", hasItem("impact_model_invocation.epl"))
+                .body("rules.id", not(hasItem(IMPACT)))
+                .body("rules.id", hasItem(SLIDING));
+    }
+
+    @Test
+    @Order(4)
+    void validateCompilesInIsolationAndReloadCanBeForced() {
+        given().contentType("text/plain").body("select * from CloudTrailEvent(eventName = 'X'").post("/rules/validate")
+                .then().statusCode(422).body("errors[0].message", containsString("line"));
+        String rule = """
+                @Name('discovery_probe') @Description('probe')
+                @Tag(name='id', value='11111111-2222-4333-8444-555555555555') @Tag(name='name', value='Probe')
+                @Tag(name='severity', value='Low') @Tag(name='stage', value='discovery') @Tag(name='mitre', value='TA0007:T1580')
+                @Tag(name='version', value='1')
+                select * from CloudTrailEvent(eventName = 'GetCallerIdentity');""";
+        given().contentType("text/plain").body(rule).post("/rules/validate")
+                .then().statusCode(200).body("rules[0].id", equalTo("11111111-2222-4333-8444-555555555555"));
+        given().contentType("text/plain").body(rule.replace("@Tag(name='version', value='1')", "")).post("/rules/validate")
+                .then().statusCode(422).body("errors[0].message", containsString("version"));
+        // nothing of it was deployed
+        given().get("/rules").then().body("rules.id", not(hasItem("11111111-2222-4333-8444-555555555555")));
+        given().post("/rules/reload").then().statusCode(200).body("ok", equalTo(true));
+    }
+
+    private static void edit(String file, String from, String to) throws IOException {
+        Path path = RULES.resolve(file);
+        String text = Files.readString(path);
+        if (!text.contains(from)) {
+            throw new IllegalStateException(file + " does not contain '" + from + "'");
+        }
+        // write-and-rename, as editors save
+        Path tmp = RULES.resolve("." + file + ".swp");
+        Files.writeString(tmp, text.replace(from, to));
+        Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static List<String> burst(String principalId, Instant start, int n) {
+        List<String> lines = new ArrayList<>(CloudTrailJson.burst(principalId, "u-" + principalId, start, n, 3, "203.0.113.50"));
+        lines.add(CloudTrailJson.record("tick-" + principalId, start.plusSeconds(1200), "GetCallerIdentity", "AIDAOTHER", "ops", "10.0.0.1"));
+        return lines;
+    }
+
+    private static void post(List<String> lines) {
+        given().body(String.join("\n", lines)).post("/events").then().statusCode(202);
+    }
+}
