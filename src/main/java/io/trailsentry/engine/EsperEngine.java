@@ -80,7 +80,19 @@ public final class EsperEngine implements AutoCloseable {
      * @throws RuleLoadException listing every error with file, line and column
      */
     public static CompiledRules compile(Path rulesDir) throws RuleLoadException {
+        return compile(rulesDir, Map.of());
+    }
+
+    /**
+     * As {@link #compile(Path)}, with rule parameters written into the {@code create variable}
+     * declarations they name before compiling, so a parameter also sizes the windows that use it
+     * ({@code #length(threshold + 2)} is fixed when a statement starts).
+     *
+     * @throws RuleLoadException also when a parameter names no variable declared in the folder
+     */
+    public static CompiledRules compile(Path rulesDir, Map<String, Object> parameters) throws RuleLoadException {
         List<Path> files = listRuleFiles(rulesDir);
+        java.util.Set<String> unused = new java.util.HashSet<>(parameters.keySet());
         EPCompiler compiler = EPCompilerProvider.getCompiler();
         List<RuleError> errors = new ArrayList<>();
         List<CompiledRules.CompiledFile> compiled = new ArrayList<>();
@@ -89,6 +101,13 @@ public final class EsperEngine implements AutoCloseable {
             String relative = rulesDir.relativize(file).toString().replace('\\', '/');
             try {
                 String text = Files.readString(file, StandardCharsets.UTF_8);
+                for (Map.Entry<String, Object> parameter : parameters.entrySet()) {
+                    String replaced = withVariableValue(text, parameter.getKey(), parameter.getValue());
+                    if (!replaced.equals(text)) {
+                        unused.remove(parameter.getKey());
+                        text = replaced;
+                    }
+                }
                 Module module = compiler.parseModule(text);
                 module.setUri(relative);
                 EPCompiled result = compiler.compile(module, args);
@@ -101,6 +120,9 @@ public final class EsperEngine implements AutoCloseable {
             } catch (EPCompileException e) {
                 errors.addAll(describe(relative, e));
             }
+        }
+        for (String name : unused) {
+            errors.add(new RuleError("(configuration)", 0, 0, "rule parameter '" + name + "' is not a variable declared in " + rulesDir));
         }
         if (!errors.isEmpty()) {
             throw new RuleLoadException(errors);
@@ -449,6 +471,18 @@ public final class EsperEngine implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** {@code create variable int NAME = 50;} → {@code … = <value>;} (strings quoted), unchanged when NAME is not declared. */
+    static String withVariableValue(String text, String name, Object value) {
+        Pattern declaration = Pattern.compile("(create\\s+(?:constant\\s+)?variable\\s+(\\w+)\\s+" + Pattern.quote(name) + "\\s*=\\s*)([^;]+);");
+        Matcher m = declaration.matcher(text);
+        if (!m.find()) {
+            return text;
+        }
+        String raw = String.valueOf(value).trim();
+        String literal = m.group(2).equalsIgnoreCase("string") ? "'" + raw.replace("'", "\\'") + "'" : raw;
+        return text.substring(0, m.start(3)) + literal + text.substring(m.end(3));
     }
 
     static String sha256(String text) {

@@ -165,7 +165,7 @@ public final class CloudTrailEvent {
     /** The source is a public IP (not AWS-internal, private, loopback or link-local). */
     public boolean isExternalIp() { return externalIp; }
 
-    /** True when this call belongs to {@code stage}. (In EPL: {@code stages.anyOf(s => s = 'discovery')}.) */
+    /** True when this call belongs to {@code stage}. (In EPL: the {@code inDiscovery}, {@code inPersistence}, … properties.) */
     public boolean hasStage(String stage) {
         for (String s : stages) {
             if (s.equals(stage)) {
@@ -174,6 +174,20 @@ public final class CloudTrailEvent {
         }
         return false;
     }
+
+    // One boolean per stage, so rules filter with plain properties (CloudTrailEvent(inDiscovery = true))
+    // that Esper's filter index can use, instead of a lambda over the stages array per event and rule.
+    public boolean isInDiscovery() { return hasStage("discovery"); }
+    public boolean isInPrivilegeEscalation() { return hasStage("privilege_escalation"); }
+    public boolean isInPersistence() { return hasStage("persistence"); }
+    public boolean isInCredentialAccess() { return hasStage("credential_access"); }
+    public boolean isInExfiltration() { return hasStage("exfiltration"); }
+    public boolean isInCollection() { return hasStage("collection"); }
+    public boolean isInDefenseEvasion() { return hasStage("defense_evasion"); }
+    public boolean isInExecution() { return hasStage("execution"); }
+    public boolean isInLateralMovement() { return hasStage("lateral_movement"); }
+    public boolean isInInitialAccess() { return hasStage("initial_access"); }
+    public boolean isInImpact() { return hasStage("impact"); }
 
     /** The contexts that hold, by name: unknown_ip, off_hours, non_admin, allowlisted. */
     public java.util.List<String> getContexts() {

@@ -44,6 +44,7 @@ public final class DetectionPipeline implements AutoCloseable {
     private final ContextEnricher context;
     private final Scorer scorer;
     private final Path rulesDir;
+    private final java.util.Map<String, Object> ruleParameters;
     private volatile ReloadStatus lastReload;
     private long reloadSuccesses;
     private long reloadFailures;
@@ -64,7 +65,8 @@ public final class DetectionPipeline implements AutoCloseable {
         this.context = context;
         this.scorer = new Scorer(scoring);
         this.rulesDir = settings.rulesDir();
-        this.engine = new DetectionEngine(settings, compiled != null ? compiled : EsperEngine.compile(settings.rulesDir()),
+        this.ruleParameters = settings.ruleParameters();
+        this.engine = new DetectionEngine(settings, compiled != null ? compiled : EsperEngine.compile(settings.rulesDir(), settings.ruleParameters()),
                 context != null ? context : UnaryOperator.identity(), this::onHit);
     }
 
@@ -122,7 +124,7 @@ public final class DetectionPipeline implements AutoCloseable {
     public ReloadStatus reloadRules() {
         CompiledRules next;
         try {
-            next = EsperEngine.compile(rulesDir);
+            next = EsperEngine.compile(rulesDir, ruleParameters);
         } catch (RuleLoadException e) {
             return failed(e.errors());
         } catch (RuntimeException e) {
