@@ -121,7 +121,7 @@ class DetectionEngineTest {
         events.sort(java.util.Comparator.comparing(CloudTrailEvent::getEventTime));
         List<RuleHit> sorted = run(events);
 
-        List<CloudTrailEvent> shuffled = shuffleWithin(events, Duration.ofMinutes(4), 42);
+        List<CloudTrailEvent> shuffled = TestEvents.shuffleWithin(events, Duration.ofMinutes(4), 42);
         assertThat(shuffled).isNotEqualTo(events);
         List<RuleHit> replayed = run(shuffled);
         assertThat(summary(replayed)).isEqualTo(summary(sorted));
@@ -196,18 +196,4 @@ class DetectionEngineTest {
                 + " " + h.events().stream().map(CloudTrailEvent::getEventID).sorted().toList()).sorted().toList();
     }
 
-    /** Moves each event by a random amount, keeping every event within {@code bound} of its true position. */
-    static List<CloudTrailEvent> shuffleWithin(List<CloudTrailEvent> sorted, Duration bound, long seed) {
-        Random random = new Random(seed);
-        record Keyed(double key, CloudTrailEvent event) {
-        }
-        List<Keyed> keyed = new ArrayList<>();
-        for (CloudTrailEvent e : sorted) {
-            keyed.add(new Keyed(e.getEventTimeMillis() + random.nextDouble() * bound.toMillis(), e));
-        }
-        keyed.sort(java.util.Comparator.comparingDouble(Keyed::key));
-        List<CloudTrailEvent> out = new ArrayList<>();
-        keyed.forEach(k -> out.add(k.event()));
-        return Collections.unmodifiableList(out);
-    }
 }

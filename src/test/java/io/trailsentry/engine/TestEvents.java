@@ -31,6 +31,19 @@ public final class TestEvents {
                 .recipientAccountId("123456789012");
     }
 
+    /** Moves each event by a random amount, keeping every event within {@code bound} of its true position. */
+    public static List<CloudTrailEvent> shuffleWithin(List<CloudTrailEvent> sorted, java.time.Duration bound, long seed) {
+        java.util.Random random = new java.util.Random(seed);
+        record Keyed(double key, CloudTrailEvent event) {
+        }
+        List<Keyed> keyed = new ArrayList<>();
+        for (CloudTrailEvent e : sorted) {
+            keyed.add(new Keyed(e.getEventTimeMillis() + random.nextDouble() * bound.toMillis(), e));
+        }
+        keyed.sort(java.util.Comparator.comparingDouble(Keyed::key));
+        return keyed.stream().map(Keyed::event).toList();
+    }
+
     /** {@code n} List* calls by one principal, one every {@code stepSeconds}, cycling the six names. */
     public static List<CloudTrailEvent> burst(String principalId, Instant start, int n, int stepSeconds, String... ips) {
         List<CloudTrailEvent> events = new ArrayList<>(n);

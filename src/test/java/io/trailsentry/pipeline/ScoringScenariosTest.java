@@ -53,7 +53,7 @@ class ScoringScenariosTest {
         PipelineFixture inOrder = new PipelineFixture();
         inOrder.run(sorted);
         PipelineFixture shuffled = new PipelineFixture();
-        shuffled.run(shuffleWithin(sorted, Duration.ofMinutes(5), 7));
+        shuffled.run(io.trailsentry.engine.TestEvents.shuffleWithin(sorted, Duration.ofMinutes(5), 7));
 
         assertThat(ids(shuffled.incidents())).isEqualTo(ids(inOrder.incidents()));
         assertThat(ids(shuffled.signals())).isEqualTo(ids(inOrder.signals()));
@@ -156,18 +156,6 @@ class ScoringScenariosTest {
                 .arn("arn:aws:sts::" + ACCOUNT + ":assumed-role/" + role + "/" + session).accountId(ACCOUNT)
                 .sessionIssuerArn("arn:aws:iam::" + ACCOUNT + ":role/" + role).sessionIssuerUserName(role)
                 .recipientAccountId(ACCOUNT).build();
-    }
-
-    static List<CloudTrailEvent> shuffleWithin(List<CloudTrailEvent> events, Duration bound, long seed) {
-        Random random = new Random(seed);
-        record Keyed(double key, CloudTrailEvent event) {
-        }
-        List<Keyed> keyed = new ArrayList<>();
-        for (CloudTrailEvent e : events) {
-            keyed.add(new Keyed(e.getEventTimeMillis() + random.nextDouble() * bound.toMillis(), e));
-        }
-        keyed.sort(Comparator.comparingDouble(Keyed::key));
-        return keyed.stream().map(Keyed::event).toList();
     }
 
     static List<String> ids(List<Alert> alerts) {
