@@ -67,9 +67,10 @@ public final class ContextEnricher implements UnaryOperator<CloudTrailEvent> {
     public CloudTrailEvent apply(CloudTrailEvent e) {
         Actor actor = Actor.of(e);
         String[] eventStages = stages.stagesOf(e);
+        IpClass ipClass = classify(e.getSourceIPAddress());
         CloudTrailEvent.Builder enriched = e.toBuilder()
                 .actorKey(actor.key()).actorName(actor.name()).serviceCall(actor.serviceCall()).stages(eventStages)
-                .externalIp(CidrSet.isExternal(e.getSourceIPAddress()));
+                .externalIp(ipClass.external());
         if (actor.serviceCall() || actor.key() == null) {
             return enriched.build();
         }
@@ -82,7 +83,7 @@ public final class ContextEnricher implements UnaryOperator<CloudTrailEvent> {
         int hour = minuteOfDay / 60;
         String ip = e.getSourceIPAddress();
 
-        boolean unknownIp = !CidrSet.isAwsInternal(ip) && !knownNetworks.contains(ip)
+        boolean unknownIp = !ipClass.awsInternal() && !ipClass.known()
                 && !baselines.ipKnown(actor.key(), ip, now, learningDelay, ipMemory);
         boolean offHours = !inBusinessHours(epochDay, minuteOfDay)
                 && !baselines.usualHour(actor.key(), hour, epochDay, settings.usualHourMinDays());
@@ -91,7 +92,7 @@ public final class ContextEnricher implements UnaryOperator<CloudTrailEvent> {
 
         boolean privilegedWrite = e.getErrorCode() == null
                 && (contains(eventStages, "privilege_escalation") || contains(eventStages, "persistence"));
-        baselines.observe(actor.key(), CidrSet.isAwsInternal(ip) ? null : ip, now, hour, epochDay, privilegedWrite);
+        baselines.observe(actor.key(), ipClass.awsInternal() ? null : ip, now, hour, epochDay, privilegedWrite);
 
         return enriched.unknownIp(unknownIp).offHours(offHours).nonAdmin(!admin).allowlisted(allowlisted).build();
     }
@@ -116,6 +117,28 @@ public final class ContextEnricher implements UnaryOperator<CloudTrailEvent> {
         if (settings.baselineFile() != null) {
             baselines.save(settings.baselineFile());
         }
+    }
+
+    /** What an address is, worked out once per distinct address: sources repeat, parsing them is not free. */
+    private record IpClass(boolean awsInternal, boolean external, boolean known) {
+    }
+
+    private static final IpClass NO_IP = new IpClass(true, false, false);
+    private final java.util.Map<String, IpClass> ipClasses = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private IpClass classify(String ip) {
+        if (ip == null) {
+            return NO_IP;
+        }
+        IpClass cached = ipClasses.get(ip);
+        if (cached == null) {
+            cached = new IpClass(CidrSet.isAwsInternal(ip), CidrSet.isExternal(ip), knownNetworks.contains(ip));
+            if (ipClasses.size() > 100_000) {
+                ipClasses.clear(); // bounded: a scan from a million addresses must not grow it for ever
+            }
+            ipClasses.put(ip, cached);
+        }
+        return cached;
     }
 
     private boolean inBusinessHours(long epochDay, int minuteOfDay) {

@@ -68,12 +68,18 @@ public final class DetectionEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * Released events move the clock themselves; this only matters across gaps, so it moves at most
+     * once per event-time second rather than per event (advancing the clock is not free).
+     */
     private void advanceClockToWatermark() {
         long watermark = buffer.watermark();
-        if (processed > 0 && watermark > esper.currentTime()) {
+        if (processed > 0 && watermark >= esper.currentTime() + CLOCK_STEP_MILLIS) {
             esper.advanceTo(watermark);
         }
     }
+
+    private static final long CLOCK_STEP_MILLIS = 1000;
 
     /** End of input (a replay finished): release held events and close every open window. */
     public void finish() {

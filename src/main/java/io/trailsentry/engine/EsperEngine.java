@@ -385,6 +385,9 @@ public final class EsperEngine implements AutoCloseable {
         configuration.getCommon().addEventType(EVENT_TYPE, CloudTrailEvent.class);
         // Event time: no internal timer thread; the clock moves only when we advance it from eventTime.
         configuration.getRuntime().getThreading().setInternalTimerEnabled(false);
+        // @Priority decides which statement sees an event first: a rule reading a count table must
+        // run after the statement that updates it.
+        configuration.getRuntime().getExecution().setPrioritized(true);
         return configuration;
     }
 
@@ -411,7 +414,14 @@ public final class EsperEngine implements AutoCloseable {
             return;
         }
         if (eventTimeMillis > events.getCurrentTime()) {
-            events.advanceTimeSpan(eventTimeMillis);
+            // Stepping timer by timer is only needed when a timer is due on the way; most events
+            // just move the clock a few milliseconds.
+            Long nextTimer = events.getNextScheduledTime();
+            if (nextTimer == null || nextTimer > eventTimeMillis) {
+                events.advanceTime(eventTimeMillis);
+            } else {
+                events.advanceTimeSpan(eventTimeMillis);
+            }
         }
     }
 
