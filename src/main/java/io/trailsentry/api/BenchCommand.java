@@ -39,7 +39,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class BenchCommand {
 
-    static final String USAGE = "usage: trailsentry bench [--events N] [--seed S] [--principals P] [--rounds R] [--out DIR]";
+    static final String USAGE = "usage: trailsentry bench [--events N] [--seed S] [--principals P] [--rounds R] [--out DIR]\n"
+            + "       trailsentry bench --actors N   (state per active actor: N actors each active in every window, retained heap after GC)";
     /** Records per payload: what one S3 delivery file or one Kafka batch typically holds. */
     private static final int RECORDS_PER_CHUNK = 1000;
 
@@ -56,6 +57,7 @@ final class BenchCommand {
         long seed = SampleSpec.DEFAULT_SEED;
         int principals = 2_000;
         int rounds = 3;
+        int actors = 0;
         Path outDir = Path.of("target", "bench");
         try {
             for (int i = 0; i < args.size(); i++) {
@@ -65,6 +67,7 @@ final class BenchCommand {
                     case "--principals" -> principals = Integer.parseInt(args.get(++i));
                     case "--rounds" -> rounds = Integer.parseInt(args.get(++i));
                     case "--out" -> outDir = Path.of(args.get(++i));
+                    case "--actors" -> actors = Integer.parseInt(args.get(++i));
                     case "-h", "--help" -> {
                         out.println(USAGE);
                         return 0;
@@ -80,6 +83,9 @@ final class BenchCommand {
             return 2;
         }
         try {
+            if (actors > 0) {
+                return actorMemory(actors, outDir);
+            }
             return bench(events, seed, principals, rounds, outDir);
         } catch (RuleLoadException e) {
             err.println("rules did not load:\n" + e.getMessage());
@@ -176,6 +182,72 @@ final class BenchCommand {
         Files.copy(file, outDir.resolve("bench-latest.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         out.println("\nwritten to " + file);
         return 0;
+    }
+
+    /**
+     * State per active actor: {@code actors} principals each make, within ten minutes, the calls that
+     * put them in every per-actor structure (enumeration and discovery windows, denied-call and
+     * object-read windows, learned baselines, an incident); the retained heap after a full GC, less
+     * the engine's own footprint, divided by the actor count.
+     */
+    private int actorMemory(int actors, Path outDir) throws RuleLoadException, IOException {
+        TrailSentryConfig config = StandaloneConfig.load(null);
+        var contextSettings = Settings.contextSettings(config);
+        AtomicLong alerts = new AtomicLong();
+        try (DetectionPipeline pipeline = new DetectionPipeline(Settings.engineSettings(config), null,
+                new ContextEnricher(contextSettings, new Baselines(Math.max(contextSettings.maxActors(), actors))),
+                Settings.scoringSettings(config), List.of(a -> alerts.incrementAndGet()), d -> { })) {
+            long base = retainedHeap();
+            Instant t0 = Instant.parse("2026-01-20T10:00:00Z");
+            String[] calls = {"ListUsers", "GetObject", "GetObject", "DescribeInstances", "ListRoles"};
+            String[] sources = {"iam", "s3", "s3", "ec2", "iam"};
+            long n = 0;
+            for (int round = 0; round < calls.length; round++) {
+                for (int a = 0; a < actors; a++) {
+                    // Spread over 5 minutes so every actor is live in every 10-minute window at the end.
+                    Instant time = t0.plusMillis(round * 60_000L + (long) a * 60_000L / actors);
+                    pipeline.accept(io.trailsentry.ingest.CloudTrailEvent.builder()
+                            .eventID("mem-" + round + "-" + a).eventTime(time).eventName(calls[round])
+                            .eventSource(sources[round] + ".amazonaws.com").awsRegion("us-east-1")
+                            .sourceIPAddress("198.51." + (a >> 8 & 255) + "." + (a & 255)).userAgent("aws-cli/2.15.28")
+                            .errorCode(round == 4 ? "AccessDenied" : null).userIdentityType("IAMUser")
+                            .principalId("AIDA" + a).arn("arn:aws:iam::123456789012:user/actor-" + a)
+                            .accountId("123456789012").userName("actor-" + a).accessKeyId("AKIA" + a).build());
+                    n++;
+                }
+            }
+            // One later event moves the watermark past them all: released to the rules (not held for
+            // reordering), and still inside every 10-minute window.
+            pipeline.accept(io.trailsentry.ingest.CloudTrailEvent.builder().eventID("mem-tick").eventTime(t0.plusSeconds(600))
+                    .eventName("GetCallerIdentity").eventSource("sts.amazonaws.com").userIdentityType("AWSService").build());
+            long pending = pipeline.stats().engine().pending();
+            long used = retainedHeap() - base;
+            double perActor = (double) used / actors;
+            out.printf(Locale.ROOT, "| active actors | %,d (%,d events, %d still held for reordering) |%n", actors, n, pending);
+            out.printf(Locale.ROOT, "| retained heap for them | %,.0f MB |%n", used / 1e6);
+            out.printf(Locale.ROOT, "| per active actor | %,.0f bytes |%n", perActor);
+            out.printf(Locale.ROOT, "| 100k actors would need | %,.0f MB |%n", perActor * 100_000 / 1e6);
+            ObjectNode json = AlertJson.mapper().createObjectNode();
+            json.put("timestamp", Instant.now().toString());
+            json.put("actors", actors);
+            json.put("retainedBytes", used);
+            json.put("bytesPerActor", Math.round(perActor));
+            Files.createDirectories(outDir);
+            AlertJson.mapper().writerWithDefaultPrettyPrinter().writeValue(outDir.resolve("bench-actors-latest.json").toFile(), json);
+            // keep the pipeline reachable until measured
+            if (pipeline.stats().read() < 0) {
+                out.println(alerts.get());
+            }
+        }
+        return 0;
+    }
+
+    private static long retainedHeap() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        Runtime rt = Runtime.getRuntime();
+        return rt.totalMemory() - rt.freeMemory();
     }
 
     private static List<byte[]> chunks(List<byte[]> records) {

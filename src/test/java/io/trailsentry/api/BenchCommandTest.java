@@ -33,6 +33,17 @@ class BenchCommandTest {
     }
 
     @Test
+    void measuresStatePerActiveActor(@TempDir Path dir) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = new BenchCommand(new PrintStream(out, true, StandardCharsets.UTF_8), System.err)
+                .run(List.of("--actors", "2000", "--out", dir.toString()));
+
+        assertThat(code).isZero();
+        assertThat(out.toString()).contains("per active actor", "still held for reordering");
+        assertThat(AlertJson.mapper().readTree(dir.resolve("bench-actors-latest.json").toFile()).get("bytesPerActor").asLong()).isPositive();
+    }
+
+    @Test
     void badArgumentsAreUsageErrors() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         assertThat(new BenchCommand(System.out, new PrintStream(err, true, StandardCharsets.UTF_8)).run(List.of("--events", "many"))).isEqualTo(2);
