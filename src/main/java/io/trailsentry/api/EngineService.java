@@ -109,6 +109,14 @@ public class EngineService {
         lastIdleAdvanceNanos = now;
     }
 
+    /** Releases events that waited the max hold when input pauses between payloads. */
+    @Scheduled(every = "${trailsentry.engine.max-hold}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void releaseHeldEvents() {
+        if (pipeline != null) {
+            pipeline.tick();
+        }
+    }
+
     /** Learned baselines survive restarts: saved every few minutes and at shutdown. */
     @Scheduled(every = "5m", delayed = "5m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void saveBaselines() {

@@ -58,16 +58,17 @@ final class Settings {
     /**
      * The whole pipeline as configured: rules, context stage, scorer.
      *
-     * @param loadBaselines start from the saved baselines (the server) or from nothing (a replay, so
-     *                      the same input always gives the same alerts)
+     * @param live the server: start from the saved baselines and hold events at most max-hold; or a
+     *             replay: empty baselines and pure event time, so the same input always gives the same alerts
      */
     static DetectionPipeline pipeline(TrailSentryConfig config, List<AlertSink> sinks, DeadLetterSink deadLetters,
-                                      boolean loadBaselines) throws RuleLoadException, IOException {
+                                      boolean live) throws RuleLoadException, IOException {
         ContextSettings contextSettings = contextSettings(config);
-        ContextEnricher context = loadBaselines
+        ContextEnricher context = live
                 ? ContextEnricher.create(contextSettings)
                 : new ContextEnricher(contextSettings, new Baselines(contextSettings.maxActors()));
-        return new DetectionPipeline(engineSettings(config), null, context, scoringSettings(config), sinks, deadLetters);
+        EngineSettings engine = live ? engineSettings(config).withMaxHold(config.engine().maxHold()) : engineSettings(config);
+        return new DetectionPipeline(engine, null, context, scoringSettings(config), sinks, deadLetters);
     }
 
     static EngineSettings engineSettings(TrailSentryConfig config) {

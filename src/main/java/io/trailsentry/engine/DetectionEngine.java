@@ -49,7 +49,7 @@ public final class DetectionEngine implements AutoCloseable {
             esper.close();
             throw e;
         }
-        this.buffer = new ReorderBuffer(settings.allowedLateness(), this::evaluate);
+        this.buffer = new ReorderBuffer(settings.allowedLateness(), settings.maxHold(), System::nanoTime, this::evaluate);
     }
 
     public ReorderBuffer.Outcome accept(CloudTrailEvent event) {
@@ -80,6 +80,11 @@ public final class DetectionEngine implements AutoCloseable {
     }
 
     private static final long CLOCK_STEP_MILLIS = 1000;
+
+    /** Live mode: release what has waited the max hold (called from a timer). */
+    public void tick() {
+        buffer.tick();
+    }
 
     /** End of input (a replay finished): release held events and close every open window. */
     public void finish() {

@@ -10,14 +10,24 @@ import java.util.Map;
  * @param rulesDir         the folder of {@code .epl} rule files
  * @param allowedLateness  how far behind the newest event time an event may arrive and still be put in order
  * @param ruleParameters   overrides for EPL variables ({@code create variable}) by name, e.g. a threshold
+ * @param maxHold          live mode: the longest an event waits for reordering in processing time; zero for
+ *                         pure event time (replays)
  */
-public record EngineSettings(Path rulesDir, Duration allowedLateness, Map<String, Object> ruleParameters) {
+public record EngineSettings(Path rulesDir, Duration allowedLateness, Map<String, Object> ruleParameters, Duration maxHold) {
 
     public EngineSettings {
         ruleParameters = Map.copyOf(ruleParameters);
     }
 
+    public EngineSettings(Path rulesDir, Duration allowedLateness, Map<String, Object> ruleParameters) {
+        this(rulesDir, allowedLateness, ruleParameters, Duration.ZERO);
+    }
+
     public static EngineSettings defaults(Path rulesDir) {
         return new EngineSettings(rulesDir, Duration.ofMinutes(5), Map.of());
+    }
+
+    public EngineSettings withMaxHold(Duration hold) {
+        return new EngineSettings(rulesDir, allowedLateness, ruleParameters, hold);
     }
 }

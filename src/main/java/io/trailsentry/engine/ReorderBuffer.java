@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * Puts a slightly out-of-order stream back into event-time order and drops repeated eventIDs.
@@ -18,6 +19,11 @@ import java.util.function.Consumer;
  * seen minus the allowed lateness, passes it; then events leave in (eventTime, eventID) order. The
  * eventID tie-break makes the output independent of arrival order, so a shuffled replay gives the
  * same alerts as a sorted one.
+ *
+ * <p>Live, a SOC cannot wait a whole allowed lateness for every alert: with a max hold, no event
+ * waits longer than that in processing time. A payload (an S3 file, a Kafka batch, an HTTP body)
+ * arrives at once and is still sorted as a whole; disorder across payloads further apart than the
+ * hold makes the older events late. Replays use no hold, so they stay deterministic.
  *
  * <p>An event older than what has already been released is <em>late</em>: it is still passed on
  * (a security engine must not lose a CreateAccessKey because it came late) but counted, and the
@@ -50,12 +56,27 @@ public final class ReorderBuffer {
     private long releasedUpTo = Long.MIN_VALUE;
     private long duplicates;
     private long late;
+    private final long maxHoldNanos;
+    private final LongSupplier nanoClock;
+    /** Arrival order, for the max-hold: (arrival nanos, event time) of every event offered. */
+    private final ArrayDeque<long[]> arrivals = new ArrayDeque<>();
 
     public ReorderBuffer(Duration allowedLateness, Consumer<CloudTrailEvent> downstream) {
-        if (allowedLateness.isNegative()) {
-            throw new IllegalArgumentException("allowed lateness must not be negative: " + allowedLateness);
+        this(allowedLateness, Duration.ZERO, System::nanoTime, downstream);
+    }
+
+    /**
+     * @param maxHold   live mode: no event waits longer than this in processing time, whatever the
+     *                  watermark; zero for pure event time (replays, which must be deterministic)
+     * @param nanoClock processing time, injectable for tests
+     */
+    public ReorderBuffer(Duration allowedLateness, Duration maxHold, LongSupplier nanoClock, Consumer<CloudTrailEvent> downstream) {
+        if (allowedLateness.isNegative() || maxHold.isNegative()) {
+            throw new IllegalArgumentException("allowed lateness and max hold must not be negative: " + allowedLateness + ", " + maxHold);
         }
         this.allowedLatenessMillis = allowedLateness.toMillis();
+        this.maxHoldNanos = maxHold.toNanos();
+        this.nanoClock = nanoClock;
         this.downstream = downstream;
     }
 
@@ -73,13 +94,38 @@ public final class ReorderBuffer {
             return Outcome.LATE;
         }
         pending.add(event);
+        if (maxHoldNanos > 0) {
+            arrivals.addLast(new long[] {nanoClock.getAsLong(), time});
+        }
         if (time > maxSeen) {
             maxSeen = time;
-            releaseUpTo(watermark());
-        } else if (time <= watermark()) {
-            releaseUpTo(watermark());
         }
+        releaseUpTo(Math.max(watermark(), heldTooLong()));
         return Outcome.BUFFERED;
+    }
+
+    /**
+     * Live mode: releases what has waited the max hold, even when no event arrives (call it from a
+     * timer). Events are still released in event-time order: everything up to the newest event time
+     * among those that waited too long.
+     */
+    public void tick() {
+        if (maxHoldNanos > 0 && !pending.isEmpty()) {
+            releaseUpTo(heldTooLong());
+        }
+    }
+
+    /** The newest event time among events that have waited the max hold; MIN_VALUE when none has. */
+    private long heldTooLong() {
+        if (maxHoldNanos == 0 || arrivals.isEmpty()) {
+            return Long.MIN_VALUE;
+        }
+        long now = nanoClock.getAsLong();
+        long upTo = Long.MIN_VALUE;
+        while (!arrivals.isEmpty() && now - arrivals.peekFirst()[0] >= maxHoldNanos) {
+            upTo = Math.max(upTo, arrivals.pollFirst()[1]);
+        }
+        return upTo;
     }
 
     /**
@@ -95,11 +141,13 @@ public final class ReorderBuffer {
         }
         maxSeen += elapsedMillis;
         releaseUpTo(maxSeen);
+        arrivals.clear();
     }
 
     /** End of input: release everything still held, in order. */
     public void flush() {
         releaseUpTo(Long.MAX_VALUE);
+        arrivals.clear();
     }
 
     /** Newest event time seen minus the allowed lateness; {@link Long#MIN_VALUE} before any event. */
@@ -124,6 +172,9 @@ public final class ReorderBuffer {
     }
 
     private void releaseUpTo(long watermark) {
+        if (watermark == Long.MIN_VALUE) {
+            return;
+        }
         while (!pending.isEmpty() && pending.peek().getEventTimeMillis() <= watermark) {
             CloudTrailEvent next = pending.poll();
             releasedUpTo = Math.max(releasedUpTo, next.getEventTimeMillis());

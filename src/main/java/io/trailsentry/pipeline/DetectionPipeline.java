@@ -92,6 +92,11 @@ public final class DetectionPipeline implements AutoCloseable {
         engine.idle(elapsedMillis);
     }
 
+    /** Live mode: release events that have waited the max hold, when input pauses. */
+    public synchronized void tick() {
+        engine.tick();
+    }
+
     /** End of a finite input: release held events and close all windows. */
     public synchronized void finish() {
         engine.finish();

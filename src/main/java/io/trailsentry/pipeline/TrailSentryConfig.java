@@ -60,6 +60,15 @@ public interface TrailSentryConfig {
         Duration allowedLateness();
 
         /**
+         * Serve mode: the longest an event waits for reordering in processing time, so alerts come
+         * within this of the triggering event's arrival. A payload arriving at once is still sorted
+         * whole; disorder across payloads further apart than this makes the older events late.
+         * Replays ignore it (pure event time, deterministic).
+         */
+        @WithDefault("20ms")
+        Duration maxHold();
+
+        /**
          * Serve mode: after this long with no input, event time advances with the wall clock so open
          * windows close and report without waiting for new events.
          */
