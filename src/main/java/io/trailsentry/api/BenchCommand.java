@@ -40,7 +40,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class BenchCommand {
 
     static final String USAGE = "usage: trailsentry bench [--events N] [--seed S] [--principals P] [--rounds R] [--out DIR]\n"
-            + "       trailsentry bench --actors N   (state per active actor: N actors each active in every window, retained heap after GC)";
+            + "       trailsentry bench --actors N   (state per active actor: N actors each active in every window, retained heap after GC)\n"
+            + "       trailsentry bench --latency [--rate R] [--seconds S]   (live path: arrival → alert percentiles at a steady rate)";
     /** Records per payload: what one S3 delivery file or one Kafka batch typically holds. */
     private static final int RECORDS_PER_CHUNK = 1000;
 
@@ -58,6 +59,9 @@ final class BenchCommand {
         int principals = 2_000;
         int rounds = 3;
         int actors = 0;
+        boolean latency = false;
+        int rate = 10_000;
+        int seconds = 30;
         Path outDir = Path.of("target", "bench");
         try {
             for (int i = 0; i < args.size(); i++) {
@@ -68,6 +72,9 @@ final class BenchCommand {
                     case "--rounds" -> rounds = Integer.parseInt(args.get(++i));
                     case "--out" -> outDir = Path.of(args.get(++i));
                     case "--actors" -> actors = Integer.parseInt(args.get(++i));
+                    case "--latency" -> latency = true;
+                    case "--rate" -> rate = Integer.parseInt(args.get(++i));
+                    case "--seconds" -> seconds = Integer.parseInt(args.get(++i));
                     case "-h", "--help" -> {
                         out.println(USAGE);
                         return 0;
@@ -83,6 +90,9 @@ final class BenchCommand {
             return 2;
         }
         try {
+            if (latency) {
+                return new LatencyBench(out).run(rate, seconds, outDir);
+            }
             if (actors > 0) {
                 return actorMemory(actors, outDir);
             }

@@ -14,7 +14,9 @@ import java.util.Set;
  *   <li>{@code displayName} / {@code descriptionFormat}: templates with {@code {field}} placeholders
  *       over alert fields (e.g. {@code {count}}, {@code {principalId}}, {@code {accountId}});</li>
  *   <li>{@code expand}: {@code sourceIps} emits one alert per source IP (KQL {@code mv-expand});</li>
- *   <li>{@code customDetails}: {@code EventCount=count,AWSAccountId=accountId} maps detail names to alert fields.</li>
+ *   <li>{@code customDetails}: {@code EventCount=count,AWSAccountId=accountId} maps detail names to alert fields;</li>
+ *   <li>{@code fires}: {@code at-window-end} for rules that report when a window closes (tumbling bins)
+ *       rather than when an event arrives; the latency benchmark leaves them out.</li>
  * </ul>
  *
  * @param statementName the statement's {@code @Name}, unique in its file

@@ -44,6 +44,17 @@ class BenchCommandTest {
     }
 
     @Test
+    void measuresArrivalToAlertLatencyOnTheLivePath(@TempDir Path dir) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = new BenchCommand(new PrintStream(out, true, StandardCharsets.UTF_8), System.err)
+                .run(List.of("--latency", "--rate", "2000", "--seconds", "3", "--out", dir.toString()));
+
+        assertThat(code).isZero();
+        assertThat(out.toString()).contains("p99 arrival → alert", "histogram");
+        assertThat(AlertJson.mapper().readTree(dir.resolve("bench-latency-latest.json").toFile()).get("alerts").asLong()).isPositive();
+    }
+
+    @Test
     void badArgumentsAreUsageErrors() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         assertThat(new BenchCommand(System.out, new PrintStream(err, true, StandardCharsets.UTF_8)).run(List.of("--events", "many"))).isEqualTo(2);
