@@ -8,6 +8,7 @@ import io.trailsentry.engine.RuleLoadException;
 import io.trailsentry.ingest.CloudTrailReader;
 import io.trailsentry.ingest.ReadSummary;
 import io.trailsentry.pipeline.DetectionPipeline;
+import io.trailsentry.pipeline.PipelinedReplay;
 import io.trailsentry.pipeline.TrailSentryConfig;
 import io.trailsentry.sample.EnumerationBurst;
 import io.trailsentry.sample.PrivilegeEscalationChain;
@@ -140,10 +141,13 @@ final class BenchCommand {
                     new ContextEnricher(contextSettings, new Baselines(contextSettings.maxActors())), Settings.scoringSettings(config),
                     List.of(a -> alertCount.incrementAndGet()), d -> { })) {
                 long compiled = System.nanoTime();
-                for (byte[] chunk : chunks) {
-                    pipeline.ingest(chunk, "bench");
+                // as a replay runs it: parsing on this thread, rules on a second one
+                try (PipelinedReplay replay = new PipelinedReplay(pipeline)) {
+                    for (byte[] chunk : chunks) {
+                        replay.ingest(chunk, "bench");
+                    }
+                    replay.finish();
                 }
-                pipeline.finish();
                 double e2eSeconds = (System.nanoTime() - compiled) / 1e9;
                 double pr = parsed.get() / parseSeconds;
                 double er = records / e2eSeconds;

@@ -6,6 +6,7 @@ import io.trailsentry.ingest.JsonlDeadLetterFile;
 import io.trailsentry.ingest.ReadSummary;
 import io.trailsentry.pipeline.DetectionPipeline;
 import io.trailsentry.pipeline.PipelineStats;
+import io.trailsentry.pipeline.PipelinedReplay;
 import io.trailsentry.pipeline.TrailSentryConfig;
 
 import java.io.PrintStream;
@@ -105,11 +106,11 @@ final class ReplayCommand {
             });
             progress.scheduleAtFixedRate(() -> printProgress(pipeline.stats(), started), 2, 2, TimeUnit.SECONDS);
             ReadSummary total = new ReadSummary(0, 0, 0);
-            try {
+            try (PipelinedReplay replay = new PipelinedReplay(pipeline)) {
                 for (Path input : inputs) {
-                    total = total.plus(pipeline.ingest(input));
+                    total = total.plus(replay.ingest(input));
                 }
-                pipeline.finish();
+                replay.finish();
                 if (rebuildBaselines) {
                     // A replay of history rebuilds the learned baselines the server starts from.
                     pipeline.saveBaselines();

@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -83,8 +84,25 @@ public final class DetectionPipeline implements AutoCloseable {
         return count(reader.read(payload, source, this::accept, deadLetters));
     }
 
+    /** As {@link #ingest(Path)}, handing the parsed events to {@code events} instead of the engine (see {@link PipelinedReplay}). */
+    public ReadSummary ingest(Path fileOrDirectory, Consumer<CloudTrailEvent> events) {
+        return count(reader.read(fileOrDirectory, events, deadLetters));
+    }
+
+    /** As {@link #ingest(byte[], String)}, handing the parsed events to {@code events} instead of the engine. */
+    public ReadSummary ingest(byte[] payload, String source, Consumer<CloudTrailEvent> events) {
+        return count(reader.read(payload, source, events, deadLetters));
+    }
+
     public synchronized void accept(CloudTrailEvent event) {
         engine.accept(event);
+    }
+
+    /** A batch under one lock acquisition. */
+    public synchronized void acceptAll(List<CloudTrailEvent> events) {
+        for (CloudTrailEvent event : events) {
+            engine.accept(event);
+        }
     }
 
     /** The input has been idle for {@code elapsedMillis} of wall-clock time; see {@link DetectionEngine#idle}. */
