@@ -36,8 +36,11 @@ public class EngineService {
     private volatile long lastInputNanos = System.nanoTime();
     private volatile long lastIdleAdvanceNanos = System.nanoTime();
 
-    EngineService(TrailSentryConfig config) {
+    private final PipelineMetrics metrics;
+
+    EngineService(TrailSentryConfig config, io.micrometer.core.instrument.MeterRegistry registry) {
         this.config = config;
+        this.metrics = new PipelineMetrics(registry);
     }
 
     void start(@Observes StartupEvent ignored) throws RuleLoadException, IOException {
@@ -45,7 +48,8 @@ public class EngineService {
         alertFile = new JsonlAlertSink(config.alerts().file());
         deadLetters = new JsonlDeadLetterFile(config.deadLetter().file());
         try {
-            pipeline = Settings.pipeline(config, List.of(alertFile, alertStore), deadLetters, true);
+            pipeline = Settings.pipeline(config, List.of(alertFile, alertStore, metrics), deadLetters, true);
+            metrics.bind(pipeline);
         } catch (RuleLoadException e) {
             LOG.errorf("rules in %s did not load; fix them and restart:%n%s", config.rules().dir().toAbsolutePath(), e.getMessage());
             throw e;

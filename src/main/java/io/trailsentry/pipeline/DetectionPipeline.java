@@ -183,6 +183,14 @@ public final class DetectionPipeline implements AutoCloseable {
         return lastReload;
     }
 
+    public synchronized long reloadSuccesses() {
+        return reloadSuccesses;
+    }
+
+    public synchronized long reloadFailures() {
+        return reloadFailures;
+    }
+
     /** The last reload's outcome, or null when the rules have not been reloaded since start. */
     public ReloadStatus lastReload() {
         return lastReload;

@@ -128,6 +128,10 @@ class HotReloadIT {
         given().queryParam("principal", "AIDAHOTBROKEN000001").get("/alerts").then()
                 .body("find { it.ruleId == '" + SLIDING + "' }.count", equalTo(31));
 
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("trailsentry_rules_reloads_total{result=\"failure\"}"))
+                .body(containsString("trailsentry_epl_statements"));
+
         Files.writeString(RULES.resolve(SLIDING_FILE), good);
         watcher.poll();
         given().get("/rules").then().body("lastReload.ok", equalTo(true));

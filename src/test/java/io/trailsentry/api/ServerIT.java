@@ -118,6 +118,9 @@ class ServerIT {
         given().queryParam("severity", "Critical").get("/alerts").then().statusCode(200).body("$", hasSize(0));
         given().get("/rules").then().statusCode(200).body("rules.id", hasItems(COMPAT, SLIDING)).body("statements", org.hamcrest.Matchers.greaterThan(16));
         given().get("/status").then().statusCode(200).body("rejected", equalTo(2));
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("trailsentry_events_rejected_total 2.0"))
+                .body(containsString("trailsentry_alerts_total{rule=\"AWSCloudTrail - User IAM Enumeration\",severity=\"Medium\"}"));
     }
 
     /**
