@@ -58,29 +58,48 @@ public final class Baselines {
         };
     }
 
-    /** Known: first seen for this actor at least {@code learningDelay} ago, and seen within {@code memory} before now. */
-    public synchronized boolean ipKnown(String actor, String ip, long now, long learningDelayMillis, long memoryMillis) {
+    /** What the baseline knew about an event before learning from it. */
+    public record Verdict(boolean ipKnown, boolean usualHour, boolean learnedAdmin) {
+    }
+
+    /**
+     * Judges one event against what the actor normally does, then learns from it: one map lookup
+     * per event for all three questions. Judged first, so a first sighting is still unknown.
+     *
+     * @param ip              the source IP, or null for AWS-internal sources (nothing to learn)
+     * @param learningDelayMillis what happened more recently than this does not count yet
+     * @param memoryMillis    what happened longer ago than this no longer counts
+     */
+    public synchronized Verdict judgeAndLearn(String actor, String ip, long now, int hourOfDay, long epochDay,
+                                              boolean privilegedWrite, long learningDelayMillis, long memoryMillis, int usualHourMinDays) {
         ActorBaseline b = actors.get(actor);
-        long[] seen = b == null ? null : b.ips.get(ip);
+        Verdict verdict = b == null
+                ? new Verdict(false, false, false)
+                : new Verdict(ipKnown(b, ip, now, learningDelayMillis, memoryMillis),
+                        usualHour(b, hourOfDay, epochDay, usualHourMinDays),
+                        learnedAdmin(b, now, learningDelayMillis, memoryMillis));
+        if (b == null) {
+            b = new ActorBaseline();
+            actors.put(actor, b);
+        }
+        observe(b, ip, now, hourOfDay, epochDay, privilegedWrite);
+        return verdict;
+    }
+
+    /** Known: first seen for this actor at least {@code learningDelay} ago, and seen within {@code memory} before now. */
+    private static boolean ipKnown(ActorBaseline b, String ip, long now, long learningDelayMillis, long memoryMillis) {
+        long[] seen = ip == null ? null : b.ips.get(ip);
         return seen != null && now - seen[0] >= learningDelayMillis && now - seen[1] <= memoryMillis;
     }
 
     /** Usual: the actor was active in this hour of the day on at least {@code minDays} earlier days. */
-    public synchronized boolean usualHour(String actor, int hourOfDay, long epochDay, int minDays) {
-        ActorBaseline b = actors.get(actor);
-        if (b == null) {
-            return false;
-        }
+    private static boolean usualHour(ActorBaseline b, int hourOfDay, long epochDay, int minDays) {
         int days = b.hourDays[hourOfDay] - (b.hourLastDay[hourOfDay] == epochDay ? 1 : 0);
         return days >= minDays;
     }
 
     /** Administrator: made a privileged IAM write on a day between {@code memory} ago and {@code delay} ago. */
-    public synchronized boolean learnedAdmin(String actor, long now, long learningDelayMillis, long memoryMillis) {
-        ActorBaseline b = actors.get(actor);
-        if (b == null) {
-            return false;
-        }
+    private static boolean learnedAdmin(ActorBaseline b, long now, long learningDelayMillis, long memoryMillis) {
         long newest = Math.floorDiv(now - learningDelayMillis, DAY_MILLIS);
         long oldest = Math.floorDiv(now - memoryMillis, DAY_MILLIS);
         for (long day : b.privilegedDays) {
@@ -91,9 +110,7 @@ public final class Baselines {
         return false;
     }
 
-    /** Learns from one event; call after its context was computed, so a first sighting is still unknown. */
-    public synchronized void observe(String actor, String ip, long now, int hourOfDay, long epochDay, boolean privilegedWrite) {
-        ActorBaseline b = actors.computeIfAbsent(actor, k -> new ActorBaseline());
+    private static void observe(ActorBaseline b, String ip, long now, int hourOfDay, long epochDay, boolean privilegedWrite) {
         b.lastSeen = Math.max(b.lastSeen, now);
         if (ip != null) {
             long[] seen = b.ips.get(ip);

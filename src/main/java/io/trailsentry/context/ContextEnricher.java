@@ -1,6 +1,7 @@
 package io.trailsentry.context;
 
 import io.trailsentry.ingest.CloudTrailEvent;
+import io.trailsentry.ingest.EventContext;
 
 import java.io.IOException;
 import java.time.DayOfWeek;
@@ -68,13 +69,11 @@ public final class ContextEnricher implements UnaryOperator<CloudTrailEvent> {
         Actor actor = Actor.of(e);
         String[] eventStages = stages.stagesOf(e);
         IpClass ipClass = classify(e.getSourceIPAddress());
-        CloudTrailEvent.Builder enriched = e.toBuilder()
-                .actorKey(actor.key()).actorName(actor.name()).serviceCall(actor.serviceCall()).stages(eventStages)
-                .externalIp(ipClass.external());
         if (actor.serviceCall() || actor.key() == null) {
-            return enriched.build();
+            return e.withContext(new EventContext(actor.key(), actor.name(), actor.serviceCall(), eventStages,
+                    ipClass.external(), null, false, false, false, false));
         }
-        enriched.createdBy(lineage.creatorOf(e));
+        String createdBy = lineage.creatorOf(e);
         lineage.learn(e, actor.key());
         long now = e.getEventTimeMillis();
         long localMillis = now + zone.getOffset(e.getEventTime()).getTotalSeconds() * 1000L;
@@ -83,18 +82,17 @@ public final class ContextEnricher implements UnaryOperator<CloudTrailEvent> {
         int hour = minuteOfDay / 60;
         String ip = e.getSourceIPAddress();
 
-        boolean unknownIp = !ipClass.awsInternal() && !ipClass.known()
-                && !baselines.ipKnown(actor.key(), ip, now, learningDelay, ipMemory);
-        boolean offHours = !inBusinessHours(epochDay, minuteOfDay)
-                && !baselines.usualHour(actor.key(), hour, epochDay, settings.usualHourMinDays());
-        boolean admin = admins.matchesPrincipal(e) || baselines.learnedAdmin(actor.key(), now, learningDelay, ipMemory);
-        boolean allowlisted = allowlistedPrincipals.matchesPrincipal(e) || allowlistedAgents.matches(e.getUserAgent());
-
         boolean privilegedWrite = e.getErrorCode() == null
                 && (contains(eventStages, "privilege_escalation") || contains(eventStages, "persistence"));
-        baselines.observe(actor.key(), ipClass.awsInternal() ? null : ip, now, hour, epochDay, privilegedWrite);
+        Baselines.Verdict normal = baselines.judgeAndLearn(actor.key(), ipClass.awsInternal() ? null : ip, now, hour, epochDay,
+                privilegedWrite, learningDelay, ipMemory, settings.usualHourMinDays());
 
-        return enriched.unknownIp(unknownIp).offHours(offHours).nonAdmin(!admin).allowlisted(allowlisted).build();
+        boolean unknownIp = !ipClass.awsInternal() && !ipClass.known() && !normal.ipKnown();
+        boolean offHours = !inBusinessHours(epochDay, minuteOfDay) && !normal.usualHour();
+        boolean admin = admins.matchesPrincipal(e) || normal.learnedAdmin();
+        boolean allowlisted = allowlistedPrincipals.matchesPrincipal(e) || allowlistedAgents.matches(e.getUserAgent());
+        return e.withContext(new EventContext(actor.key(), actor.name(), false, eventStages, ipClass.external(), createdBy,
+                unknownIp, offHours, !admin, allowlisted));
     }
 
     /**

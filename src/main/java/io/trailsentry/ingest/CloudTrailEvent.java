@@ -91,6 +91,49 @@ public final class CloudTrailEvent {
         this.externalIp = b.externalIp;
     }
 
+    /** A copy of {@code base} carrying {@code context}: one allocation, for the per-event context stage. */
+    private CloudTrailEvent(CloudTrailEvent base, EventContext context) {
+        this.eventTime = base.eventTime;
+        this.eventTimeMillis = base.eventTimeMillis;
+        this.eventName = base.eventName;
+        this.eventSource = base.eventSource;
+        this.eventType = base.eventType;
+        this.awsRegion = base.awsRegion;
+        this.sourceIPAddress = base.sourceIPAddress;
+        this.userAgent = base.userAgent;
+        this.errorCode = base.errorCode;
+        this.errorMessage = base.errorMessage;
+        this.readOnly = base.readOnly;
+        this.eventID = base.eventID;
+        this.recipientAccountId = base.recipientAccountId;
+        this.requestParameters = base.requestParameters;
+        this.responseElements = base.responseElements;
+        this.userIdentityType = base.userIdentityType;
+        this.principalId = base.principalId;
+        this.arn = base.arn;
+        this.accountId = base.accountId;
+        this.accessKeyId = base.accessKeyId;
+        this.userName = base.userName;
+        this.sessionIssuerArn = base.sessionIssuerArn;
+        this.sessionIssuerUserName = base.sessionIssuerUserName;
+        this.invokedBy = base.invokedBy;
+        this.actorKey = context.actorKey();
+        this.actorName = context.actorName();
+        this.serviceCall = context.serviceCall();
+        this.stages = context.stages() == null ? NO_STAGES : context.stages();
+        this.unknownIp = context.unknownIp();
+        this.offHours = context.offHours();
+        this.nonAdmin = context.nonAdmin();
+        this.allowlisted = context.allowlisted();
+        this.createdBy = context.createdBy();
+        this.externalIp = context.externalIp();
+    }
+
+    /** This event with the context stage's findings. */
+    public CloudTrailEvent withContext(EventContext context) {
+        return new CloudTrailEvent(this, context);
+    }
+
     public static Builder builder() {
         return new Builder();
     }
