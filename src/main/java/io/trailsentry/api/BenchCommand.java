@@ -42,7 +42,8 @@ final class BenchCommand {
 
     static final String USAGE = "usage: trailsentry bench [--events N] [--seed S] [--principals P] [--rounds R] [--out DIR]\n"
             + "       trailsentry bench --actors N   (state per active actor: N actors each active in every window, retained heap after GC)\n"
-            + "       trailsentry bench --latency [--rate R] [--seconds S]   (live path: arrival → alert percentiles at a steady rate)";
+            + "       trailsentry bench --latency [--rate R] [--seconds S] [--heap-every SECONDS]\n"
+            + "                                     (live path: arrival → alert percentiles at a steady rate; heap trend for a soak)";
     /** Records per payload: what one S3 delivery file or one Kafka batch typically holds. */
     private static final int RECORDS_PER_CHUNK = 1000;
 
@@ -63,6 +64,7 @@ final class BenchCommand {
         boolean latency = false;
         int rate = 10_000;
         int seconds = 30;
+        int heapEvery = 0;
         Path outDir = Path.of("target", "bench");
         try {
             for (int i = 0; i < args.size(); i++) {
@@ -76,6 +78,7 @@ final class BenchCommand {
                     case "--latency" -> latency = true;
                     case "--rate" -> rate = Integer.parseInt(args.get(++i));
                     case "--seconds" -> seconds = Integer.parseInt(args.get(++i));
+                    case "--heap-every" -> heapEvery = Integer.parseInt(args.get(++i));
                     case "-h", "--help" -> {
                         out.println(USAGE);
                         return 0;
@@ -92,7 +95,7 @@ final class BenchCommand {
         }
         try {
             if (latency) {
-                return new LatencyBench(out).run(rate, seconds, outDir);
+                return new LatencyBench(out).run(rate, seconds, heapEvery, outDir);
             }
             if (actors > 0) {
                 return actorMemory(actors, outDir);

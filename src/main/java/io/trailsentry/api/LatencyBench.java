@@ -54,7 +54,8 @@ final class LatencyBench {
         this.out = out;
     }
 
-    int run(int rate, int seconds, Path outDir) throws RuleLoadException, IOException {
+    /** @param heapEverySeconds sample the retained heap (after a full GC) this often; 0 for none, as GCs disturb latency */
+    int run(int rate, int seconds, int heapEverySeconds, Path outDir) throws RuleLoadException, IOException {
         TrailSentryConfig config = StandaloneConfig.load(null);
         Duration hold = config.engine().maxHold();
         Instant start = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
@@ -64,16 +65,13 @@ final class LatencyBench {
                     "198.51.100." + (i % 200 + 1), 60, Duration.ofSeconds(3)));
         }
         SampleSpec spec = SampleSpec.sizedFor(SampleSpec.DEFAULT_SEED, start, (long) rate * seconds, rate, 2_000, bursts);
-        List<byte[]> records = new SampleGenerator(spec).recordBytes();
-        List<String> ids = new ArrayList<>(records.size());
-        for (byte[] r : records) {
-            Matcher m = EVENT_ID.matcher(new String(r, StandardCharsets.UTF_8));
-            ids.add(m.find() ? m.group(1) : null);
-        }
-        out.printf(Locale.ROOT, "feeding %,d events at %,d events/s in 10 ms payloads, max-hold %d ms...%n",
-                records.size(), rate, hold.toMillis());
+        // Streamed, not held: a half-hour soak at 10k events/s is 18 million records.
+        java.util.Iterator<String> records = new SampleGenerator(spec).records();
+        out.printf(Locale.ROOT, "feeding %,d events at %,d events/s in 10 ms payloads, max-hold %d ms%s...%n",
+                (long) rate * seconds, rate, hold.toMillis(), heapEverySeconds > 0 ? ", heap sampled every " + heapEverySeconds + " s" : "");
 
-        Map<String, Long> arrival = new ConcurrentHashMap<>(records.size() * 2);
+        Map<String, Long> arrival = new ConcurrentHashMap<>();
+        List<double[]> heap = Collections.synchronizedList(new ArrayList<>());
         List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         java.util.Set<String> windowEndRules = ConcurrentHashMap.newKeySet();
         var contextSettings = Settings.contextSettings(config);
@@ -87,20 +85,30 @@ final class LatencyBench {
             ticker.scheduleAtFixedRate(pipeline::tick, 5, 5, TimeUnit.MILLISECONDS);
             int perPayload = Math.max(1, rate / 100);
             long t0 = System.nanoTime();
-            for (int i = 0, slot = 0; i < records.size(); i += perPayload, slot++) {
+            if (heapEverySeconds > 0) {
+                ticker.scheduleAtFixedRate(() -> heap.add(new double[] {(System.nanoTime() - t0) / 60e9, retainedHeapMb()}),
+                        heapEverySeconds, heapEverySeconds, TimeUnit.SECONDS);
+            }
+            long fed = 0;
+            for (int slot = 0; records.hasNext(); slot++) {
                 long due = t0 + slot * 10_000_000L;
                 long wait;
                 while ((wait = due - System.nanoTime()) > 0) {
                     LockSupport.parkNanos(wait);
                 }
-                int end = Math.min(records.size(), i + perPayload);
                 ByteArrayOutputStream payload = new ByteArrayOutputStream(perPayload * 1400);
                 long now = System.nanoTime();
-                for (int j = i; j < end; j++) {
-                    payload.writeBytes(records.get(j));
+                for (int j = 0; j < perPayload && records.hasNext(); j++) {
+                    String record = records.next();
+                    payload.writeBytes(record.getBytes(StandardCharsets.UTF_8));
                     payload.write('\n');
-                    if (ids.get(j) != null) {
-                        arrival.put(ids.get(j), now);
+                    fed++;
+                    // Only the injected bursts' arrivals are kept: the map stays small on a long soak.
+                    if (record.contains("burst-")) {
+                        Matcher m = EVENT_ID.matcher(record);
+                        if (m.find()) {
+                            arrival.put(m.group(1), now);
+                        }
                     }
                 }
                 pipeline.ingest(payload.toByteArray(), "latency-bench");
@@ -110,7 +118,7 @@ final class LatencyBench {
             LockSupport.parkNanos(hold.toNanos() * 3 + 20_000_000L);
             pipeline.tick();
             ticker.shutdownNow();
-            report(latencies, records.size() / elapsed, hold, outDir);
+            report(latencies, fed / elapsed, hold, heap, outDir);
         }
         return 0;
     }
@@ -131,7 +139,30 @@ final class LatencyBench {
         }
     }
 
-    private void report(List<Long> latencies, double achievedRate, Duration hold, Path outDir) throws IOException {
+    private static double retainedHeapMb() {
+        System.gc();
+        Runtime rt = Runtime.getRuntime();
+        return (rt.totalMemory() - rt.freeMemory()) / 1e6;
+    }
+
+    /** Least-squares slope of heap (MB) over time (minutes), leaving out the first quarter as warm-up. */
+    static double slopeMbPerMinute(List<double[]> samples) {
+        List<double[]> s = samples.subList(samples.size() / 4, samples.size());
+        if (s.size() < 2) {
+            return 0;
+        }
+        double mx = s.stream().mapToDouble(p -> p[0]).average().orElse(0);
+        double my = s.stream().mapToDouble(p -> p[1]).average().orElse(0);
+        double num = 0;
+        double den = 0;
+        for (double[] p : s) {
+            num += (p[0] - mx) * (p[1] - my);
+            den += (p[0] - mx) * (p[0] - mx);
+        }
+        return den == 0 ? 0 : num / den;
+    }
+
+    private void report(List<Long> latencies, double achievedRate, Duration hold, List<double[]> heap, Path outDir) throws IOException {
         List<Long> sorted = new ArrayList<>(latencies);
         Collections.sort(sorted);
         out.printf(Locale.ROOT, "%n| measure | value |%n|---|---|%n");
@@ -160,6 +191,18 @@ final class LatencyBench {
                 previous = bucket;
             }
             out.printf(Locale.ROOT, "| histogram | %s |%n", histogram);
+        }
+        if (!heap.isEmpty()) {
+            StringBuilder series = new StringBuilder();
+            var array = json.putArray("heapMb");
+            for (double[] p : heap) {
+                series.append(String.format(Locale.ROOT, "%s%.0f", series.isEmpty() ? "" : " ", p[1]));
+                array.add(Math.round(p[1]));
+            }
+            double slope = slopeMbPerMinute(heap);
+            out.printf(Locale.ROOT, "| retained heap over the run (MB) | %s |%n", series);
+            out.printf(Locale.ROOT, "| heap trend after warm-up | %+.2f MB/min |%n", slope);
+            json.put("heapSlopeMbPerMinute", Math.round(slope * 100) / 100.0);
         }
         Files.createDirectories(outDir);
         AlertJson.mapper().writerWithDefaultPrettyPrinter().writeValue(outDir.resolve("bench-latency-latest.json").toFile(), json);
