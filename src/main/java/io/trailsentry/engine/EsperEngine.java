@@ -469,9 +469,10 @@ public final class EsperEngine implements AutoCloseable {
         return errors;
     }
 
-    static List<Path> listRuleFiles(Path rulesDir) {
+    static List<Path> listRuleFiles(Path rulesDir) throws RuleLoadException {
         if (!Files.isDirectory(rulesDir)) {
-            throw new UncheckedIOException(new IOException("rules folder " + rulesDir.toAbsolutePath() + " does not exist"));
+            throw new RuleLoadException(List.of(new RuleError(rulesDir.toAbsolutePath().toString(), 0, 0,
+                    "the rules folder does not exist; set trailsentry.rules.dir (bin/trailsentry points it at this checkout's epl/)")));
         }
         try (Stream<Path> walk = Files.walk(rulesDir)) {
             return walk.filter(p -> p.getFileName().toString().endsWith(".epl"))
