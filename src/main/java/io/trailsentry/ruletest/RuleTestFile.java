@@ -14,6 +14,10 @@ import java.util.Map;
  * <pre>
  * rule: 8d3f6a52-4c1e-4b8e-9a57-2f0c7d9e1b34   # id of the rule whose alerts are checked
  * parameters: {}                               # optional EPL variable overrides for these cases
+ * context:                                     # optional context settings for these cases (defaults:
+ *   known-cidrs: [10.0.0.0/8]                  #   nothing known, 08:00-18:00 MON-FRI UTC); also
+ *   allowlisted-principals: ["arn:aws:iam::*:role/prowler-*"]   # admin-principals, allowlisted-user-agents,
+ *                                              #   timezone, business-hours, business-days
  * cases:
  *   - name: a 51-call burst fires
  *     expect: fire                             # or: silent
@@ -27,10 +31,16 @@ import java.util.Map;
  *       - { eventTime: …, eventName: …, … }    # or a plain record
  * </pre>
  */
-public record RuleTestFile(Path path, String rule, Map<String, Object> parameters, List<RuleTestCase> cases) {
+public record RuleTestFile(Path path, String rule, Map<String, Object> parameters, Map<String, List<String>> context,
+                           List<RuleTestCase> cases) {
+
+    /** The context keys a test file may set, as in {@code trailsentry.context.*}. */
+    public static final List<String> CONTEXT_KEYS = List.of("known-cidrs", "admin-principals", "allowlisted-principals",
+            "allowlisted-user-agents", "timezone", "business-hours", "business-days");
 
     public RuleTestFile {
         parameters = Map.copyOf(parameters);
+        context = Map.copyOf(context);
         cases = List.copyOf(cases);
     }
 
@@ -45,6 +55,25 @@ public record RuleTestFile(Path path, String rule, Map<String, Object> parameter
         JsonNode params = root.path("parameters");
         if (params.isObject()) {
             params.fields().forEachRemaining(e -> parameters.put(e.getKey(), e.getValue().asText()));
+        }
+        Map<String, List<String>> context = new LinkedHashMap<>();
+        JsonNode contextNode = root.path("context");
+        if (contextNode.isObject()) {
+            for (var it = contextNode.fields(); it.hasNext(); ) {
+                var entry = it.next();
+                if (!CONTEXT_KEYS.contains(entry.getKey())) {
+                    throw new IllegalArgumentException(path + ": context key '" + entry.getKey() + "' is not one of " + CONTEXT_KEYS);
+                }
+                List<String> values = new ArrayList<>();
+                if (entry.getValue().isArray()) {
+                    entry.getValue().forEach(v -> values.add(v.asText()));
+                } else {
+                    for (String v : entry.getValue().asText().split(",")) {
+                        values.add(v.trim());
+                    }
+                }
+                context.put(entry.getKey(), values);
+            }
         }
         JsonNode casesNode = root.path("cases");
         if (!casesNode.isArray() || casesNode.isEmpty()) {
@@ -72,7 +101,7 @@ public record RuleTestFile(Path path, String rule, Map<String, Object> parameter
             c.get("events").forEach(events::add);
             cases.add(new RuleTestCase(name, expect, alerts, fields, events));
         }
-        return new RuleTestFile(path, rule, parameters, cases);
+        return new RuleTestFile(path, rule, parameters, context, cases);
     }
 
     private static String text(JsonNode node, String field, Path path) {

@@ -98,7 +98,7 @@ public final class RuleTestRunner {
         List<DeadLetter> rejected = new ArrayList<>();
         // A fresh context per case (stages from the rules folder, business hours 08–18 UTC Mon–Fri,
         // nothing learned yet), so each case stands alone.
-        ContextSettings contextSettings = ContextSettings.defaults(stagesFile());
+        ContextSettings contextSettings = contextSettings(file.context());
         ContextEnricher context = new ContextEnricher(contextSettings, new Baselines(10_000));
         try (DetectionEngine engine = new DetectionEngine(
                 new EngineSettings(rulesDir, Duration.ofMinutes(5), file.parameters()), compiled, context,
@@ -164,6 +164,23 @@ public final class RuleTestRunner {
             return expected.asText().equals(actual.asText());
         }
         return expected.equals(actual);
+    }
+
+    /** Defaults (nothing known, 08:00–18:00 MON–FRI UTC) with the test file's {@code context:} on top. */
+    private ContextSettings contextSettings(Map<String, List<String>> overrides) {
+        ContextSettings d = ContextSettings.defaults(stagesFile());
+        List<String> hours = overrides.get("business-hours");
+        java.time.LocalTime[] businessHours = hours == null ? new java.time.LocalTime[] {d.businessStart(), d.businessEnd()}
+                : ContextSettings.parseHours(hours.get(0));
+        List<String> days = overrides.get("business-days");
+        List<String> zone = overrides.get("timezone");
+        return new ContextSettings(overrides.getOrDefault("known-cidrs", d.knownCidrs()), d.ipMemory(), d.learningDelay(),
+                businessHours[0], businessHours[1], days == null ? d.businessDays() : ContextSettings.parseDays(String.join(",", days)),
+                zone == null ? d.timezone() : java.time.ZoneId.of(zone.get(0)), d.holidays(), d.usualHourMinDays(),
+                overrides.getOrDefault("admin-principals", d.adminPrincipals()),
+                overrides.getOrDefault("allowlisted-principals", d.allowlistedPrincipals()),
+                overrides.getOrDefault("allowlisted-user-agents", d.allowlistedUserAgents()),
+                d.stageCatalog(), null, d.maxActors(), d.lineageHorizon());
     }
 
     private Path stagesFile() {
