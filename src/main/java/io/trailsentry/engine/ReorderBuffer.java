@@ -181,7 +181,11 @@ public final class ReorderBuffer {
             remember(next);
             downstream.accept(next);
         }
-        forgetIdsBefore(watermark == Long.MAX_VALUE ? releasedUpTo - allowedLatenessMillis : watermark - allowedLatenessMillis);
+        // A repeat of an event more than the allowed lateness behind the newest released one would be
+        // late anyway; remembering ids longer (e.g. behind the watermark) only costs memory.
+        if (releasedUpTo != Long.MIN_VALUE) {
+            forgetIdsBefore(releasedUpTo - allowedLatenessMillis);
+        }
     }
 
     private void remember(CloudTrailEvent event) {
