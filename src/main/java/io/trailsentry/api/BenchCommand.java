@@ -2,8 +2,6 @@ package io.trailsentry.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.trailsentry.alert.AlertJson;
-import io.trailsentry.context.Baselines;
-import io.trailsentry.context.ContextEnricher;
 import io.trailsentry.engine.RuleLoadException;
 import io.trailsentry.ingest.CloudTrailReader;
 import io.trailsentry.ingest.ReadSummary;
@@ -139,9 +137,7 @@ final class BenchCommand {
             resetPeaks();
             AtomicLong alertCount = new AtomicLong();
             long t1 = System.nanoTime();
-            var contextSettings = Settings.contextSettings(config);
-            try (DetectionPipeline pipeline = new DetectionPipeline(Settings.engineSettings(config), null,
-                    new ContextEnricher(contextSettings, new Baselines(contextSettings.maxActors())), Settings.scoringSettings(config),
+            try (DetectionPipeline pipeline = Settings.pipelineWithoutHistory(config, Settings.engineSettings(config), 0,
                     List.of(a -> alertCount.incrementAndGet()), d -> { })) {
                 long compiled = System.nanoTime();
                 // as a replay runs it: parsing on this thread, rules on a second one
@@ -209,11 +205,9 @@ final class BenchCommand {
      */
     private int actorMemory(int actors, Path outDir) throws RuleLoadException, IOException {
         TrailSentryConfig config = StandaloneConfig.load(null);
-        var contextSettings = Settings.contextSettings(config);
         AtomicLong alerts = new AtomicLong();
-        try (DetectionPipeline pipeline = new DetectionPipeline(Settings.engineSettings(config), null,
-                new ContextEnricher(contextSettings, new Baselines(Math.max(contextSettings.maxActors(), actors))),
-                Settings.scoringSettings(config), List.of(a -> alerts.incrementAndGet()), d -> { })) {
+        try (DetectionPipeline pipeline = Settings.pipelineWithoutHistory(config, Settings.engineSettings(config), actors,
+                List.of(a -> alerts.incrementAndGet()), d -> { })) {
             long base = retainedHeap();
             Instant t0 = Instant.parse("2026-01-20T10:00:00Z");
             String[] calls = {"ListUsers", "GetObject", "GetObject", "DescribeInstances", "ListRoles"};

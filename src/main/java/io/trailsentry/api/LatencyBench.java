@@ -3,8 +3,6 @@ package io.trailsentry.api;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.trailsentry.alert.Alert;
 import io.trailsentry.alert.AlertJson;
-import io.trailsentry.context.Baselines;
-import io.trailsentry.context.ContextEnricher;
 import io.trailsentry.engine.RuleLoadException;
 import io.trailsentry.pipeline.DetectionPipeline;
 import io.trailsentry.pipeline.TrailSentryConfig;
@@ -74,10 +72,8 @@ final class LatencyBench {
         List<double[]> heap = Collections.synchronizedList(new ArrayList<>());
         List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         java.util.Set<String> windowEndRules = ConcurrentHashMap.newKeySet();
-        var contextSettings = Settings.contextSettings(config);
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
-        try (DetectionPipeline pipeline = new DetectionPipeline(Settings.engineSettings(config).withMaxHold(hold), null,
-                new ContextEnricher(contextSettings, new Baselines(contextSettings.maxActors())), Settings.scoringSettings(config),
+        try (DetectionPipeline pipeline = Settings.pipelineWithoutHistory(config, Settings.engineSettings(config).withMaxHold(hold), 0,
                 List.of(alert -> record(alert, arrival, latencies, windowEndRules)), d -> { })) {
             // Rules that report when their window closes (the Sentinel-compat bins) are not triggered
             // by an arriving event; their delay is the window, by design, and is not measured here.

@@ -63,11 +63,25 @@ final class Settings {
      */
     static DetectionPipeline pipeline(TrailSentryConfig config, List<AlertSink> sinks, DeadLetterSink deadLetters,
                                       boolean live) throws RuleLoadException, IOException {
+        if (!live) {
+            return pipelineWithoutHistory(config, engineSettings(config), 0, sinks, deadLetters);
+        }
+        ContextEnricher context = ContextEnricher.create(contextSettings(config));
+        EngineSettings engine = engineSettings(config).withMaxHold(config.engine().maxHold());
+        return new DetectionPipeline(engine, null, context, scoringSettings(config), sinks, deadLetters);
+    }
+
+    /**
+     * The pipeline as configured but starting from empty learned baselines (replays and benchmarks).
+     *
+     * @param engine        the engine settings to use (benchmarks vary the max-hold)
+     * @param minBaselineActors baselines keep at least this many actors, above {@code max-actors} if needed
+     */
+    static DetectionPipeline pipelineWithoutHistory(TrailSentryConfig config, EngineSettings engine, int minBaselineActors,
+                                                    List<AlertSink> sinks, DeadLetterSink deadLetters) throws RuleLoadException {
         ContextSettings contextSettings = contextSettings(config);
-        ContextEnricher context = live
-                ? ContextEnricher.create(contextSettings)
-                : new ContextEnricher(contextSettings, new Baselines(contextSettings.maxActors()));
-        EngineSettings engine = live ? engineSettings(config).withMaxHold(config.engine().maxHold()) : engineSettings(config);
+        ContextEnricher context = new ContextEnricher(contextSettings,
+                new Baselines(Math.max(contextSettings.maxActors(), minBaselineActors)));
         return new DetectionPipeline(engine, null, context, scoringSettings(config), sinks, deadLetters);
     }
 

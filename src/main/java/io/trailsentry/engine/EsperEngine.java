@@ -221,13 +221,7 @@ public final class EsperEngine implements AutoCloseable {
                     errors.add(new RuleError(file.relativePath(), 0, 0, "deploy failed: " + e.getMessage()));
                     continue;
                 }
-                for (EPStatement statement : deployment.getStatements()) {
-                    try {
-                        RuleMetadataReader.read(file.relativePath(), statement.getName(), statement.getAnnotations()).ifPresent(all::add);
-                    } catch (IllegalArgumentException e) {
-                        errors.add(new RuleError(file.relativePath(), 0, 0, e.getMessage()));
-                    }
-                }
+                readRuleMetadata(file.relativePath(), deployment, all, errors);
                 unused.keySet().removeIf(name -> hasVariable(scratch, file.relativePath(), name));
             }
             errors.addAll(duplicateIds(all));
@@ -239,6 +233,17 @@ public final class EsperEngine implements AutoCloseable {
             }
         } finally {
             scratch.destroy();
+        }
+    }
+
+    /** Reads every rule's metadata from a deployment; a rule with incomplete metadata becomes an error naming its file. */
+    private static void readRuleMetadata(String file, EPDeployment deployment, List<RuleMetadata> into, List<RuleError> errors) {
+        for (EPStatement statement : deployment.getStatements()) {
+            try {
+                RuleMetadataReader.read(file, statement.getName(), statement.getAnnotations()).ifPresent(into::add);
+            } catch (IllegalArgumentException e) {
+                errors.add(new RuleError(file, 0, 0, e.getMessage()));
+            }
         }
     }
 
@@ -349,14 +354,12 @@ public final class EsperEngine implements AutoCloseable {
         try {
             EPDeployment deployment = scratch.getDeploymentService().deploy(compiled, new DeploymentOptions().setDeploymentId(name));
             List<RuleMetadata> found = new ArrayList<>();
-            for (EPStatement statement : deployment.getStatements()) {
-                RuleMetadataReader.read(name, statement.getName(), statement.getAnnotations()).ifPresent(found::add);
-            }
-            return new Validation(List.of(), found);
+            List<RuleError> errors = new ArrayList<>();
+            readRuleMetadata(name, deployment, found, errors);
+            errors.addAll(duplicateIds(found));
+            return errors.isEmpty() ? new Validation(List.of(), found) : new Validation(errors, List.of());
         } catch (EPDeployException e) {
             return new Validation(List.of(new RuleError(name, 0, 0, "deploy failed: " + e.getMessage())), List.of());
-        } catch (IllegalArgumentException e) {
-            return new Validation(List.of(new RuleError(name, 0, 0, e.getMessage())), List.of());
         } finally {
             scratch.destroy();
         }
