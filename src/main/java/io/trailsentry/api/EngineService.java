@@ -3,6 +3,7 @@ package io.trailsentry.api;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
+import io.trailsentry.alert.AlertSink;
 import io.trailsentry.alert.AlertStore;
 import io.trailsentry.alert.JsonlAlertSink;
 import io.trailsentry.engine.RuleLoadException;
@@ -12,11 +13,14 @@ import io.trailsentry.pipeline.DetectionPipeline;
 import io.trailsentry.pipeline.TrailSentryConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -37,10 +41,16 @@ public class EngineService {
     private volatile long lastIdleAdvanceNanos = System.nanoTime();
 
     private final PipelineMetrics metrics;
+    private final Instance<AlertSink> pluggedSinks;
 
-    EngineService(TrailSentryConfig config, io.micrometer.core.instrument.MeterRegistry registry) {
+    /**
+     * @param pluggedSinks every {@link AlertSink} bean in the app (webhook, Kafka, incident store, …):
+     *                     a sink plugs in by being a bean, so adding one never touches this class
+     */
+    EngineService(TrailSentryConfig config, io.micrometer.core.instrument.MeterRegistry registry, @Any Instance<AlertSink> pluggedSinks) {
         this.config = config;
         this.metrics = new PipelineMetrics(registry);
+        this.pluggedSinks = pluggedSinks;
     }
 
     void start(@Observes StartupEvent ignored) throws RuleLoadException, IOException {
@@ -48,7 +58,9 @@ public class EngineService {
         alertFile = new JsonlAlertSink(config.alerts().file());
         deadLetters = new JsonlDeadLetterFile(config.deadLetter().file());
         try {
-            pipeline = Settings.pipeline(config, List.of(alertFile, alertStore, metrics), deadLetters, true);
+            List<AlertSink> sinks = new ArrayList<>(List.of(alertFile, alertStore, metrics));
+            pluggedSinks.forEach(sinks::add);
+            pipeline = Settings.pipeline(config, sinks, deadLetters, true);
             metrics.bind(pipeline);
         } catch (RuleLoadException e) {
             LOG.errorf("rules in %s did not load; fix them and restart:%n%s", config.rules().dir().toAbsolutePath(), e.getMessage());
