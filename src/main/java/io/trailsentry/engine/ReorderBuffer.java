@@ -5,8 +5,6 @@ import io.trailsentry.ingest.CloudTrailEvent;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -48,10 +46,13 @@ public final class ReorderBuffer {
 
     private final long allowedLatenessMillis;
     private final Consumer<CloudTrailEvent> downstream;
-    private final PriorityQueue<CloudTrailEvent> pending = new PriorityQueue<>(EVENT_TIME_ORDER);
-    private final Map<String, Long> seenIds = new HashMap<>();
-    // Ids only, not the events: the dedup memory must not pin whole records.
-    private final ArrayDeque<ReleasedId> releasedIds = new ArrayDeque<>();
+    // Held events in two parts. Almost every event arrives no earlier than the one before it: those
+    // are appended to a queue that is sorted by construction (O(1)); only the stragglers pay for a
+    // heap. Release takes the smaller head of the two, so the output order is the same as one heap's.
+    private final ArrayDeque<CloudTrailEvent> inOrder = new ArrayDeque<>();
+    private final PriorityQueue<CloudTrailEvent> stragglers = new PriorityQueue<>(EVENT_TIME_ORDER);
+    // Ids only, as hashes, not the events: the dedup memory must not pin whole records.
+    private final EventIdSet seenIds = new EventIdSet();
     private long maxSeen = Long.MIN_VALUE;
     private long releasedUpTo = Long.MIN_VALUE;
     private long duplicates;
@@ -82,7 +83,7 @@ public final class ReorderBuffer {
 
     public Outcome offer(CloudTrailEvent event) {
         String id = event.getEventID();
-        if (id != null && seenIds.putIfAbsent(id, event.getEventTimeMillis()) != null) {
+        if (id != null && !seenIds.add(id)) {
             duplicates++;
             return Outcome.DUPLICATE;
         }
@@ -93,7 +94,11 @@ public final class ReorderBuffer {
             downstream.accept(event);
             return Outcome.LATE;
         }
-        pending.add(event);
+        if (inOrder.isEmpty() || EVENT_TIME_ORDER.compare(event, inOrder.peekLast()) >= 0) {
+            inOrder.addLast(event);
+        } else {
+            stragglers.add(event);
+        }
         if (maxHoldNanos > 0) {
             arrivals.addLast(new long[] {nanoClock.getAsLong(), time});
         }
@@ -110,7 +115,7 @@ public final class ReorderBuffer {
      * among those that waited too long.
      */
     public void tick() {
-        if (maxHoldNanos > 0 && !pending.isEmpty()) {
+        if (maxHoldNanos > 0 && pendingCount() > 0) {
             releaseUpTo(heldTooLong());
         }
     }
@@ -160,7 +165,7 @@ public final class ReorderBuffer {
     }
 
     public int pendingCount() {
-        return pending.size();
+        return inOrder.size() + stragglers.size();
     }
 
     public long duplicates() {
@@ -175,8 +180,16 @@ public final class ReorderBuffer {
         if (watermark == Long.MIN_VALUE) {
             return;
         }
-        while (!pending.isEmpty() && pending.peek().getEventTimeMillis() <= watermark) {
-            CloudTrailEvent next = pending.poll();
+        while (true) {
+            CloudTrailEvent next = earliestHeld();
+            if (next == null || next.getEventTimeMillis() > watermark) {
+                break;
+            }
+            if (next == inOrder.peekFirst()) {
+                inOrder.pollFirst();
+            } else {
+                stragglers.poll();
+            }
             releasedUpTo = Math.max(releasedUpTo, next.getEventTimeMillis());
             remember(next);
             downstream.accept(next);
@@ -188,18 +201,22 @@ public final class ReorderBuffer {
         }
     }
 
+    private CloudTrailEvent earliestHeld() {
+        CloudTrailEvent first = inOrder.peekFirst();
+        CloudTrailEvent straggler = stragglers.peek();
+        if (first == null) {
+            return straggler;
+        }
+        return straggler == null || EVENT_TIME_ORDER.compare(first, straggler) <= 0 ? first : straggler;
+    }
+
     private void remember(CloudTrailEvent event) {
         if (event.getEventID() != null) {
-            releasedIds.addLast(new ReleasedId(event.getEventTimeMillis(), event.getEventID()));
+            seenIds.expireAt(event.getEventID(), event.getEventTimeMillis());
         }
     }
 
     private void forgetIdsBefore(long horizon) {
-        while (!releasedIds.isEmpty() && releasedIds.peekFirst().eventTimeMillis() < horizon) {
-            seenIds.remove(releasedIds.pollFirst().eventID());
-        }
-    }
-
-    private record ReleasedId(long eventTimeMillis, String eventID) {
+        seenIds.forgetBefore(horizon);
     }
 }
