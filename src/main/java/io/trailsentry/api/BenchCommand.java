@@ -122,6 +122,7 @@ final class BenchCommand {
         CloudTrailReader reader = new CloudTrailReader();
         double parseRate = 0;
         double e2eRate = 0;
+        CpuSplit bestSplit = null;
         long alerts = 0;
         long peakHeap = 0;
         for (int round = 1; round <= rounds; round++) {
@@ -137,16 +138,24 @@ final class BenchCommand {
             resetPeaks();
             AtomicLong alertCount = new AtomicLong();
             long t1 = System.nanoTime();
+            long engineCpu;
+            long parseCpu;
+            long gcMillis;
             try (DetectionPipeline pipeline = Settings.pipelineWithoutHistory(config, Settings.engineSettings(config), 0,
                     List.of(a -> alertCount.incrementAndGet()), d -> { })) {
                 long compiled = System.nanoTime();
+                long cpu0 = THREADS.getCurrentThreadCpuTime();
+                long gc0 = gcMillis();
                 // as a replay runs it: parsing on this thread, rules on a second one
                 try (PipelinedReplay replay = new PipelinedReplay(pipeline)) {
                     for (byte[] chunk : chunks) {
                         replay.ingest(chunk, "bench");
                     }
                     replay.finish();
+                    engineCpu = replay.engineCpuNanos();
                 }
+                parseCpu = THREADS.getCurrentThreadCpuTime() - cpu0;
+                gcMillis = gcMillis() - gc0;
                 double e2eSeconds = (System.nanoTime() - compiled) / 1e9;
                 double pr = parsed.get() / parseSeconds;
                 double er = records / e2eSeconds;
@@ -155,6 +164,7 @@ final class BenchCommand {
                 // Best round: the first ones warm the JIT up, as a long-running server would be.
                 if (er > e2eRate) {
                     e2eRate = er;
+                    bestSplit = new CpuSplit(parseCpu / 1e3 / records, engineCpu / 1e3 / records, gcMillis);
                     parseRate = Math.max(parseRate, pr);
                 }
                 parseRate = Math.max(parseRate, pr);
@@ -171,6 +181,11 @@ final class BenchCommand {
         out.printf(Locale.ROOT, "| parse-only | %,.0f events/s |%n", parseRate);
         out.printf(Locale.ROOT, "| end-to-end replay (all %s rules) | %,.0f events/s |%n", config.rules().dir(), e2eRate);
         out.printf(Locale.ROOT, "| end-to-end / parse-only | %.0f %% |%n", ratio * 100);
+        if (bestSplit != null) {
+            out.printf(Locale.ROOT, "| CPU per event, end-to-end: reader thread / engine thread | %.2f µs / %.2f µs |%n",
+                    bestSplit.readerMicros(), bestSplit.engineMicros());
+            out.printf(Locale.ROOT, "| GC time during end-to-end | %,d ms |%n", bestSplit.gcMillis());
+        }
         out.printf(Locale.ROOT, "| alerts | %d |%n", alerts);
         out.printf(Locale.ROOT, "| peak heap during end-to-end | %,.0f MB (max %,.0f MB) |%n", peakHeap / 1e6, maxHeap / 1e6);
         out.printf(Locale.ROOT, "| machine | %d cores, Java %s |%n", Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
@@ -183,6 +198,11 @@ final class BenchCommand {
         json.put("endToEndEventsPerSecond", Math.round(e2eRate));
         json.put("ratio", Math.round(ratio * 1000) / 1000.0);
         json.put("alerts", alerts);
+        if (bestSplit != null) {
+            json.put("readerThreadMicrosPerEvent", Math.round(bestSplit.readerMicros() * 100) / 100.0);
+            json.put("engineThreadMicrosPerEvent", Math.round(bestSplit.engineMicros() * 100) / 100.0);
+            json.put("gcMillis", bestSplit.gcMillis());
+        }
         json.put("peakHeapBytes", peakHeap);
         json.put("maxHeapBytes", maxHeap);
         json.put("cores", Runtime.getRuntime().availableProcessors());
@@ -288,6 +308,23 @@ final class BenchCommand {
             }
         }
         return n;
+    }
+
+    private static final java.lang.management.ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    /**
+     * Where the end-to-end time goes: CPU per event on the thread that reads and parses, on the one
+     * that runs context, rules and scorer, and the collector's pauses. The slower thread sets the rate.
+     */
+    private record CpuSplit(double readerMicros, double engineMicros, long gcMillis) {
+    }
+
+    private static long gcMillis() {
+        long total = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            total += Math.max(0, gc.getCollectionTime());
+        }
+        return total;
     }
 
     private static void resetPeaks() {

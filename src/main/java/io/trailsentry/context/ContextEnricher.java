@@ -66,7 +66,7 @@ public final class ContextEnricher implements UnaryOperator<CloudTrailEvent> {
 
     @Override
     public CloudTrailEvent apply(CloudTrailEvent e) {
-        Actor actor = Actor.of(e);
+        Actor actor = actorOf(e);
         String[] eventStages = stages.stagesOf(e);
         IpClass ipClass = classify(e.getSourceIPAddress());
         if (actor.serviceCall() || actor.key() == null) {
@@ -137,6 +137,41 @@ public final class ContextEnricher implements UnaryOperator<CloudTrailEvent> {
             ipClasses.put(ip, cached);
         }
         return cached;
+    }
+
+    /**
+     * An identity makes many calls: its actor (built by string concatenation and then hashed by every
+     * map and EPL index keyed on it) is worked out once per ARN and shared. The entry remembers what
+     * else {@link Actor#of} reads, so an ARN seen with a different type or issuer is worked out anew.
+     */
+    private Actor actorOf(CloudTrailEvent e) {
+        String arn = e.getArn();
+        if (arn == null) {
+            return Actor.of(e);
+        }
+        KnownActor known = actors.get(arn);
+        if (known != null && known.sameInputs(e)) {
+            return known.actor();
+        }
+        Actor actor = Actor.of(e);
+        if (actors.size() >= MAX_CACHED_ACTORS) {
+            actors.clear(); // bounded; a miss only costs the concatenation again
+        }
+        actors.put(arn, new KnownActor(e.getUserIdentityType(), e.getSessionIssuerArn(), e.getUserName(), e.getInvokedBy(),
+                e.getAccountId(), actor));
+        return actor;
+    }
+
+    private static final int MAX_CACHED_ACTORS = 200_000;
+    private final java.util.Map<String, KnownActor> actors = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record KnownActor(String type, String issuerArn, String userName, String invokedBy, String accountId, Actor actor) {
+
+        boolean sameInputs(CloudTrailEvent e) {
+            return java.util.Objects.equals(type, e.getUserIdentityType()) && java.util.Objects.equals(issuerArn, e.getSessionIssuerArn())
+                    && java.util.Objects.equals(userName, e.getUserName()) && java.util.Objects.equals(invokedBy, e.getInvokedBy())
+                    && java.util.Objects.equals(accountId, e.getAccountId());
+        }
     }
 
     private boolean inBusinessHours(long epochDay, int minuteOfDay) {

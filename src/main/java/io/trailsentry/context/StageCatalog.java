@@ -35,8 +35,12 @@ public final class StageCatalog {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<Entry> entries;
-    /** Unconditional results per service:name; the set of API names is finite, so this stays small. */
-    private final Map<String, String[]> cache = new ConcurrentHashMap<>();
+    /**
+     * Unconditional results per eventSource, then eventName; the set of API names is finite, so this
+     * stays small. Keyed by the parsed strings themselves (the parser shares one instance per value,
+     * whose hash is computed once) rather than a "service:name" string built for every event.
+     */
+    private final Map<String, Map<String, String[]>> cache = new ConcurrentHashMap<>();
     private final Set<String> conditional = ConcurrentHashMap.newKeySet();
 
     private StageCatalog(List<Entry> entries) {
@@ -89,11 +93,14 @@ public final class StageCatalog {
 
     /** The stages of this call, in the order the file lists them; empty when it is in none. */
     public String[] stagesOf(CloudTrailEvent e) {
-        String key = service(e.getEventSource()) + ":" + e.getEventName();
-        String[] cached = cache.get(key);
-        if (cached != null && !conditional.contains(key)) {
+        String source = e.getEventSource() == null ? "" : e.getEventSource();
+        String name = e.getEventName() == null ? "" : e.getEventName();
+        Map<String, String[]> byName = cache.get(source);
+        String[] cached = byName == null ? null : byName.get(name);
+        if (cached != null) {
             return cached;
         }
+        String key = service(e.getEventSource()) + ":" + e.getEventName();
         Set<String> stages = new LinkedHashSet<>();
         boolean anyCondition = false;
         JsonNode parameters = null;
@@ -117,8 +124,8 @@ public final class StageCatalog {
         String[] result = stages.isEmpty() ? NONE : stages.toArray(String[]::new);
         if (anyCondition) {
             conditional.add(key);
-        } else if (cache.size() < 100_000) {
-            cache.put(key, result);
+        } else if (cache.size() < 10_000 && (byName == null || byName.size() < 10_000)) {
+            cache.computeIfAbsent(source, s -> new ConcurrentHashMap<>()).put(name, result);
         }
         return result;
     }

@@ -5,7 +5,6 @@ import io.trailsentry.ingest.CloudTrailEvent;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Comparator;
-import java.util.PriorityQueue;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -46,11 +45,7 @@ public final class ReorderBuffer {
 
     private final long allowedLatenessMillis;
     private final Consumer<CloudTrailEvent> downstream;
-    // Held events in two parts. Almost every event arrives no earlier than the one before it: those
-    // are appended to a queue that is sorted by construction (O(1)); only the stragglers pay for a
-    // heap. Release takes the smaller head of the two, so the output order is the same as one heap's.
-    private final ArrayDeque<CloudTrailEvent> inOrder = new ArrayDeque<>();
-    private final PriorityQueue<CloudTrailEvent> stragglers = new PriorityQueue<>(EVENT_TIME_ORDER);
+    private final EventTimeQueue pending = new EventTimeQueue(EVENT_TIME_ORDER);
     // Ids only, as hashes, not the events: the dedup memory must not pin whole records.
     private final EventIdSet seenIds = new EventIdSet();
     private long maxSeen = Long.MIN_VALUE;
@@ -94,11 +89,7 @@ public final class ReorderBuffer {
             downstream.accept(event);
             return Outcome.LATE;
         }
-        if (inOrder.isEmpty() || EVENT_TIME_ORDER.compare(event, inOrder.peekLast()) >= 0) {
-            inOrder.addLast(event);
-        } else {
-            stragglers.add(event);
-        }
+        pending.add(event);
         if (maxHoldNanos > 0) {
             arrivals.addLast(new long[] {nanoClock.getAsLong(), time});
         }
@@ -165,7 +156,7 @@ public final class ReorderBuffer {
     }
 
     public int pendingCount() {
-        return inOrder.size() + stragglers.size();
+        return pending.size();
     }
 
     public long duplicates() {
@@ -181,15 +172,11 @@ public final class ReorderBuffer {
             return;
         }
         while (true) {
-            CloudTrailEvent next = earliestHeld();
+            CloudTrailEvent next = pending.peek();
             if (next == null || next.getEventTimeMillis() > watermark) {
                 break;
             }
-            if (next == inOrder.peekFirst()) {
-                inOrder.pollFirst();
-            } else {
-                stragglers.poll();
-            }
+            pending.poll();
             releasedUpTo = Math.max(releasedUpTo, next.getEventTimeMillis());
             remember(next);
             downstream.accept(next);
@@ -199,15 +186,6 @@ public final class ReorderBuffer {
         if (releasedUpTo != Long.MIN_VALUE) {
             forgetIdsBefore(releasedUpTo - allowedLatenessMillis);
         }
-    }
-
-    private CloudTrailEvent earliestHeld() {
-        CloudTrailEvent first = inOrder.peekFirst();
-        CloudTrailEvent straggler = stragglers.peek();
-        if (first == null) {
-            return straggler;
-        }
-        return straggler == null || EVENT_TIME_ORDER.compare(first, straggler) <= 0 ? first : straggler;
     }
 
     private void remember(CloudTrailEvent event) {

@@ -26,6 +26,7 @@ public final class PipelinedReplay implements AutoCloseable {
     private final Thread engineThread;
     private List<CloudTrailEvent> batch = new ArrayList<>(BATCH);
     private volatile RuntimeException failure;
+    private volatile long engineCpuNanos = -1;
     private boolean ended;
 
     public PipelinedReplay(DetectionPipeline pipeline) {
@@ -52,6 +53,11 @@ public final class PipelinedReplay implements AutoCloseable {
     @Override
     public void close() {
         endInput();
+    }
+
+    /** CPU time the engine thread used, once the input has ended; -1 before or when the JVM cannot tell. */
+    public long engineCpuNanos() {
+        return engineCpuNanos;
     }
 
     private void offer(CloudTrailEvent event) {
@@ -99,6 +105,7 @@ public final class PipelinedReplay implements AutoCloseable {
             while (true) {
                 List<CloudTrailEvent> events = queue.take();
                 if (events == END) {
+                    engineCpuNanos = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
                     return;
                 }
                 pipeline.acceptAll(events);
