@@ -39,6 +39,7 @@ public class EngineService {
     private AlertStore alertStore;
     private volatile long lastInputNanos = System.nanoTime();
     private volatile long lastIdleAdvanceNanos = System.nanoTime();
+    private java.util.concurrent.ScheduledExecutorService holdReleaser;
 
     private final PipelineMetrics metrics;
     private final Instance<AlertSink> pluggedSinks;
@@ -62,6 +63,9 @@ public class EngineService {
             pluggedSinks.forEach(sinks::add);
             pipeline = Settings.pipeline(config, sinks, deadLetters, true);
             metrics.bind(pipeline);
+            if (!config.engine().maxHold().isZero()) {
+                startHoldReleaser();
+            }
         } catch (RuleLoadException e) {
             LOG.errorf("rules in %s did not load; fix them and restart:%n%s", config.rules().dir().toAbsolutePath(), e.getMessage());
             throw e;
@@ -72,6 +76,9 @@ public class EngineService {
     }
 
     void stop(@Observes ShutdownEvent ignored) {
+        if (holdReleaser != null) {
+            holdReleaser.shutdownNow();
+        }
         if (pipeline != null) {
             saveBaselines();
             pipeline.close();
@@ -125,12 +132,25 @@ public class EngineService {
         lastIdleAdvanceNanos = now;
     }
 
-    /** Releases events that waited the max hold when input pauses between payloads. */
-    @Scheduled(every = "${trailsentry.engine.max-hold}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void releaseHeldEvents() {
-        if (pipeline != null) {
-            pipeline.tick();
-        }
+    /**
+     * Releases events that waited the max hold when input pauses between payloads. A thread of its
+     * own rather than {@code @Scheduled}: the Quarkus scheduler runs nothing more often than once a
+     * second, which would let a lone event wait up to a second for its alert instead of the 20 ms hold.
+     */
+    private void startHoldReleaser() {
+        long periodNanos = Math.max(1_000_000L, config.engine().maxHold().toNanos());
+        holdReleaser = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "trailsentry-hold-release");
+            thread.setDaemon(true);
+            return thread;
+        });
+        holdReleaser.scheduleWithFixedDelay(() -> {
+            try {
+                pipeline.tick();
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "releasing held events failed; the next payload or tick retries");
+            }
+        }, periodNanos, periodNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     /** Learned baselines survive restarts: saved every few minutes and at shutdown. */
