@@ -163,8 +163,15 @@ public final class CloudTrailReader {
     }
 
     private RecordParser newRecordParser() {
-        return new RecordParser(limits, new CompactJson(factory, limits.maxNestedJsonChars()));
+        return new RecordParser(limits, new CompactJson(factory, limits.maxNestedJsonChars()), STRINGS.get());
     }
+
+    /**
+     * One string cache per reading thread, kept across payloads: a stream's principals, ARNs, IPs and
+     * user agents recur from one delivery to the next, so the instances (and their cached hash codes,
+     * which every map and EPL index keyed on them uses) are shared across the whole stream.
+     */
+    private static final ThreadLocal<StringCache> STRINGS = ThreadLocal.withInitial(StringCache::new);
 
     private static ReadSummary unreadable(Path file, IOException e, DeadLetterSink deadLetters) {
         deadLetters.accept(new DeadLetter(file.toString(), "file",

@@ -41,7 +41,7 @@ final class RecordParser {
 
     private final IngestLimits limits;
     private final CompactJson compactJson;
-    private final StringCache strings = new StringCache();
+    private final StringCache strings;
 
     private CloudTrailEvent event;
     private String reason;
@@ -50,9 +50,11 @@ final class RecordParser {
     private String eventId;
     private String excerpt;
 
-    RecordParser(IngestLimits limits, CompactJson compactJson) {
+    /** @param strings the reading thread's string cache, shared by its parsers so values repeat across payloads */
+    RecordParser(IngestLimits limits, CompactJson compactJson, StringCache strings) {
         this.limits = limits;
         this.compactJson = compactJson;
+        this.strings = strings;
     }
 
     /** Parses a root-level object (current token START_OBJECT): a record, an envelope, or a Records wrapper. */

@@ -6,11 +6,13 @@ package io.trailsentry.ingest;
  * <p>Most fields of a CloudTrail stream repeat endlessly; returning the same instance straight from the
  * parser's char buffer saves an allocation and a copy per field, and lets events held in Esper windows
  * share their strings. Direct-mapped and bounded: a collision simply replaces the slot, so a
- * high-cardinality value costs one compare, never unbounded memory. Not thread-safe (one per read call).
+ * high-cardinality value costs one compare, never unbounded memory. Not thread-safe: one per reading thread.
  */
 final class StringCache {
 
-    private static final int SLOTS = 2048; // power of two
+    // Power of two. 16k slots hold a busy account's principals, ARNs, addresses and agents with few
+    // collisions; at most 16k strings of up to 160 chars (a few MB) per reading thread.
+    private static final int SLOTS = 16_384;
     private static final int MAX_CACHED_LENGTH = 160;
 
     private final String[] slots = new String[SLOTS];
