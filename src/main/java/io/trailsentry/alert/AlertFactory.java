@@ -151,6 +151,14 @@ public final class AlertFactory {
                 incident.incidentId(), incident.breakdown(), incident.signals(), List.copyOf(new TreeSet<>(incident.linkedIdentities())));
     }
 
+    /**
+     * The MITRE tactic of an attack stage (with the technique incident alerts name for it), or empty
+     * for a stage the ladder does not know. Sinks that list every stage an incident reached use it.
+     */
+    public static java.util.Optional<Mitre> tacticOfStage(String stage) {
+        return java.util.Optional.ofNullable(STAGE_TACTICS.get(stage));
+    }
+
     /** The tactic an incident alert names: the one of the furthest stage it reached. */
     private static final Map<String, Mitre> STAGE_TACTICS = Map.ofEntries(
             Map.entry("initial_access", Mitre.parse("TA0001:T1078.004")),

@@ -1,6 +1,9 @@
 package io.trailsentry.api;
 
+import io.smallrye.config.SmallRyeConfig;
 import io.trailsentry.alert.JsonlAlertSink;
+import io.trailsentry.alert.ocsf.OcsfFileSink;
+import io.trailsentry.alert.ocsf.OcsfFindingMapper;
 import io.trailsentry.engine.RuleLoadException;
 import io.trailsentry.ingest.JsonlDeadLetterFile;
 import io.trailsentry.ingest.ReadSummary;
@@ -25,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ReplayCommand {
 
-    static final String USAGE = "usage: trailsentry replay [--config FILE] [--alerts OUT.jsonl] [--dead-letter FILE] [--rebuild-baselines] INPUT...";
+    static final String USAGE = "usage: trailsentry replay [--config FILE] [--alerts OUT.jsonl] [--ocsf FINDINGS.jsonl] [--dead-letter FILE] [--rebuild-baselines] INPUT...";
 
     private final PrintStream out;
     private final PrintStream err;
@@ -39,12 +42,13 @@ final class ReplayCommand {
         Path configFile = null;
         Path alertsFile = null;
         Path deadLetterFile = null;
+        Path ocsfFile = null;
         boolean rebuildBaselines = false;
         List<Path> inputs = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             switch (arg) {
-                case "--config", "--alerts", "--dead-letter" -> {
+                case "--config", "--alerts", "--dead-letter", "--ocsf" -> {
                     if (i + 1 >= args.size()) {
                         err.println(arg + " needs a value\n" + USAGE);
                         return 2;
@@ -52,6 +56,7 @@ final class ReplayCommand {
                     Path value = Path.of(args.get(++i));
                     if (arg.equals("--config")) configFile = value;
                     else if (arg.equals("--alerts")) alertsFile = value;
+                    else if (arg.equals("--ocsf")) ocsfFile = value;
                     else deadLetterFile = value;
                 }
                 case "--rebuild-baselines" -> rebuildBaselines = true;
@@ -79,26 +84,33 @@ final class ReplayCommand {
             }
         }
         TrailSentryConfig config;
+        Path ocsf;
         try {
-            config = StandaloneConfig.load(configFile);
+            SmallRyeConfig all = StandaloneConfig.read(configFile);
+            config = all.getConfigMapping(TrailSentryConfig.class);
+            ocsf = ocsfFile != null ? ocsfFile : all.getConfigMapping(OcsfFileConfig.class).path().orElse(null);
         } catch (RuntimeException e) {
             err.println("configuration error: " + e.getMessage());
             return 2;
         }
         Path alerts = alertsFile != null ? alertsFile : config.alerts().file();
         Path deadLetters = deadLetterFile != null ? deadLetterFile : config.deadLetter().file();
-        return replay(config, inputs, alerts, deadLetters, rebuildBaselines);
+        return replay(config, inputs, alerts, ocsf, deadLetters, rebuildBaselines);
     }
 
     /**
      * @param rebuildBaselines write what the replay learned to the configured baseline file (a replay
      *                         always starts from empty baselines, so its alerts depend only on its input)
      */
-    private int replay(TrailSentryConfig config, List<Path> inputs, Path alertsPath, Path deadLetterPath, boolean rebuildBaselines) {
+    /** @param ocsfPath where alerts are also written as OCSF findings, or null for nowhere */
+    private int replay(TrailSentryConfig config, List<Path> inputs, Path alertsPath, Path ocsfPath, Path deadLetterPath,
+                       boolean rebuildBaselines) {
         long started = System.nanoTime();
         try (JsonlAlertSink alertSink = new JsonlAlertSink(alertsPath);
+             OcsfFileSink ocsfSink = ocsfPath == null ? null : new OcsfFileSink(ocsfPath, new OcsfFindingMapper(ProductVersion.get()));
              JsonlDeadLetterFile deadLetters = new JsonlDeadLetterFile(deadLetterPath);
-             DetectionPipeline pipeline = Settings.pipeline(config, List.of(alertSink), deadLetters, false)) {
+             DetectionPipeline pipeline = Settings.pipeline(config,
+                     ocsfSink == null ? List.of(alertSink) : List.of(alertSink, ocsfSink), deadLetters, false)) {
             ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "replay-progress");
                 t.setDaemon(true);
@@ -123,6 +135,9 @@ final class ReplayCommand {
             out.printf(Locale.ROOT, "replayed %d file(s): %d events, %d rejected, %d duplicates, %d late, %d alerts (%d new in %s) in %.2f s, %.0f events/s%n",
                     total.files(), stats.read(), stats.rejected(), stats.engine().duplicates(), stats.engine().late(),
                     stats.alerts(), alertSink.count(), alertsPath, seconds, stats.read() / seconds);
+            if (ocsfSink != null) {
+                out.printf(Locale.ROOT, "%d new OCSF finding(s) in %s%n", ocsfSink.count(), ocsfPath);
+            }
             if (stats.rejected() > 0) {
                 out.printf(Locale.ROOT, "rejected records written to %s%n", deadLetterPath);
             }

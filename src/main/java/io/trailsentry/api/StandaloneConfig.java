@@ -28,12 +28,23 @@ final class StandaloneConfig {
     }
 
     static TrailSentryConfig load(Path configFile) {
+        return read(configFile).getConfigMapping(TrailSentryConfig.class);
+    }
+
+    /**
+     * The whole configuration, for commands that need more than {@link TrailSentryConfig} (replay
+     * reads {@link OcsfFileConfig}). The sinks' mappings are registered even where unused, so a config
+     * file shared with the server, webhook keys and all, reads here too.
+     */
+    static SmallRyeConfig read(Path configFile) {
         SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder()
                 .addDefaultSources()
                 .addDefaultInterceptors()
                 // Quarkus' short durations ("5m", "2s") so a file works for serve and replay alike.
                 .withConverter(Duration.class, 200, new DurationConverter())
-                .withMapping(TrailSentryConfig.class);
+                .withMapping(TrailSentryConfig.class)
+                .withMapping(OcsfFileConfig.class)
+                .withMapping(WebhookConfig.class);
         URL applicationProperties = StandaloneConfig.class.getClassLoader().getResource("application.properties");
         try {
             if (applicationProperties != null) {
@@ -48,7 +59,6 @@ final class StandaloneConfig {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read configuration " + configFile + ": " + e.getMessage(), e);
         }
-        SmallRyeConfig config = builder.build();
-        return config.getConfigMapping(TrailSentryConfig.class);
+        return builder.build();
     }
 }

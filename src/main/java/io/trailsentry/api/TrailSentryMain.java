@@ -19,7 +19,7 @@ public final class TrailSentryMain {
     static final String USAGE = """
             usage: trailsentry <command> [options]
               serve                     run the server (default): POST /events, inbox folder, GET /alerts
-              replay [--config FILE] [--alerts OUT.jsonl] [--dead-letter FILE] INPUT...
+              replay [--config FILE] [--alerts OUT.jsonl] [--ocsf FINDINGS.jsonl] [--dead-letter FILE] INPUT...
                                         process CloudTrail files/folders on event time and write alerts
               rules validate [--rules DIR]
                                         compile the rules and list their metadata

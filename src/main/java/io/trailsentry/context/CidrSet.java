@@ -112,6 +112,11 @@ public final class CidrSet {
         }
     }
 
+    /** Whether the text is an IPv4 or IPv6 literal (CloudTrail's sourceIPAddress may also be a service name). */
+    public static boolean isIpLiteral(String text) {
+        return literal(text) != null;
+    }
+
     private static byte[] ipv4(String text) {
         String[] parts = text.split("\\.", -1);
         if (parts.length != 4) {

@@ -94,6 +94,32 @@ class ReplayCommandTest {
     }
 
     @Test
+    void replayAlsoWritesOcsfFindingsWhenAskedOncePerAlert() throws Exception {
+        Path input = burstFile("AIDAOCSF00000000001", 64);
+        Path alerts = dir.resolve("alerts.jsonl");
+        Path findings = dir.resolve("findings.ocsf.jsonl");
+        // The server's webhook keys in the same file are accepted and ignored: a replay pages no one.
+        Path config = dir.resolve("shared.properties");
+        Files.writeString(config, "trailsentry.sinks.ocsf-file.path=" + findings + "\n"
+                + "trailsentry.sinks.webhook.url=http://127.0.0.1:9/never-called\n");
+
+        assertThat(replay("--config", config.toString(), "--alerts", alerts.toString(), "--dead-letter", dir.resolve("d.jsonl").toString(),
+                input.toString())).as(err.toString()).isZero();
+        List<JsonNode> written = readAlerts(findings);
+        assertThat(written).hasSameSizeAs(readAlerts(alerts)).allSatisfy(f -> assertThat(f.get("class_uid").asInt()).isEqualTo(2004));
+        assertThat(written).extracting(f -> f.at("/metadata/uid").asText())
+                .containsExactlyElementsOf(readAlerts(alerts).stream().map(a -> a.get("alertId").asText()).toList());
+        assertThat(out.toString()).contains(written.size() + " new OCSF finding(s) in " + findings);
+
+        out.reset();
+        Path other = dir.resolve("other.ocsf.jsonl");
+        assertThat(replay("--config", config.toString(), "--alerts", alerts.toString(), "--ocsf", other.toString(),
+                "--dead-letter", dir.resolve("d.jsonl").toString(), input.toString())).isZero();
+        assertThat(readAlerts(other)).hasSameSizeAs(written); // --ocsf wins over the configured path
+        assertThat(readAlerts(findings)).hasSameSizeAs(written);
+    }
+
+    @Test
     void badRecordsGoToTheDeadLetterFileAndTheRestIsProcessed() throws Exception {
         List<String> lines = new ArrayList<>(CloudTrailJson.burst("AIDABADMIX000000001", "bad", Instant.parse("2024-08-01T10:01:00Z"), 60, 2, "203.0.113.1"));
         lines.add(10, "{\"eventTime\":\"2024-08-01T10:01:00Z\"");
