@@ -33,7 +33,9 @@ final class StandaloneConfig {
                 .addDefaultInterceptors()
                 // Quarkus' short durations ("5m", "2s") so a file works for serve and replay alike.
                 .withConverter(Duration.class, 200, new DurationConverter())
-                .withMapping(TrailSentryConfig.class);
+                .withMapping(TrailSentryConfig.class)
+                // The server's own sections: listed so their keys in application.properties are known here too.
+                .withMapping(io.trailsentry.api.security.ApiAuthConfig.class);
         URL applicationProperties = StandaloneConfig.class.getClassLoader().getResource("application.properties");
         try {
             if (applicationProperties != null) {
