@@ -2,6 +2,8 @@ package io.trailsentry.api;
 
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.ws.rs.GET;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
@@ -13,6 +15,7 @@ import java.util.List;
  * show the caller's name and offer only what the role allows. Any valid token may ask.
  */
 @Path("/me")
+@Tag(name = "status")
 public class IdentityResource {
 
     /** The caller: its name (as recorded in triage and access logs) and roles, lowest first. */
@@ -27,6 +30,7 @@ public class IdentityResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Who the token stands for: name and roles (viewer)")
     public Caller me() {
         List<String> roles = java.util.Arrays.stream(io.trailsentry.api.security.Role.values())
                 .map(io.trailsentry.api.security.Role::roleName).filter(identity.getRoles()::contains).toList();

@@ -35,7 +35,10 @@ final class StandaloneConfig {
                 .withConverter(Duration.class, 200, new DurationConverter())
                 .withMapping(TrailSentryConfig.class)
                 // The server's own sections: listed so their keys in application.properties are known here too.
-                .withMapping(io.trailsentry.api.security.ApiAuthConfig.class);
+                .withConverter(io.quarkus.runtime.configuration.MemorySize.class, 200, new io.quarkus.runtime.configuration.MemorySizeConverter())
+                .withMapping(io.trailsentry.api.security.ApiAuthConfig.class)
+                .withMapping(IngestConfig.class)
+                .withMapping(HealthConfig.class);
         URL applicationProperties = StandaloneConfig.class.getClassLoader().getResource("application.properties");
         try {
             if (applicationProperties != null) {

@@ -107,7 +107,7 @@ class AuthIT {
         asAdmin().get("/alerts").then().statusCode(200);
         asAdmin().post("/incidents/some-id/resolve").then().statusCode(not(equalTo(403)));
         asAdmin().contentType("text/plain").body("select * from CloudTrailEvent(eventName = 'X')").post("/rules/validate").then().statusCode(200);
-        asAdmin().body(CloudTrailJson.record("auth-it-1", Instant.parse("2024-09-20T10:00:00Z"), "ListUsers", "AIDAAUTHIT", "auth", "10.0.0.9"))
+        asAdmin().body(CloudTrailJson.record("auth-it-1", Instant.parse("2024-08-01T09:00:00Z"), "ListUsers", "AIDAAUTHIT", "auth", "10.0.0.9"))
                 .post("/events").then().statusCode(202);
     }
 

@@ -119,7 +119,7 @@ class ServerIT {
         TestApi.asViewer().get("/rules").then().statusCode(200).body("rules.id", hasItems(COMPAT, SLIDING)).body("statements", org.hamcrest.Matchers.greaterThan(16));
         TestApi.asViewer().get("/status").then().statusCode(200).body("rejected", equalTo(2));
         given().get("/q/metrics").then().statusCode(200)
-                .body(containsString("trailsentry_events_rejected_total 2.0"))
+                .body(containsString("trailsentry_events_rejected_total{source=\"http\"} 2.0"))
                 .body(containsString("trailsentry_alerts_total{rule=\"AWSCloudTrail - User IAM Enumeration\",severity=\"Medium\"}"));
     }
 
