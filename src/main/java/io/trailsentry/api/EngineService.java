@@ -37,6 +37,8 @@ public class EngineService {
     private JsonlAlertSink alertFile;
     private JsonlDeadLetterFile deadLetters;
     private AlertStore alertStore;
+    private static final java.time.Duration SHUTDOWN_DRAIN = java.time.Duration.ofSeconds(30);
+
     private volatile EngineState state = EngineState.STARTING;
     /** Ingest holds it shared; shutdown takes it exclusively, so no input is evaluated by a closed pipeline. */
     private final java.util.concurrent.locks.ReadWriteLock lifecycle = new java.util.concurrent.locks.ReentrantReadWriteLock();
@@ -78,7 +80,15 @@ public class EngineService {
 
     void stop(@Observes ShutdownEvent ignored) {
         state = EngineState.STOPPED;
-        lifecycle.writeLock().lock(); // waits for requests already inside the engine; later ones see STOPPED
+        // Wait for requests already inside the engine (later ones see STOPPED), but not forever: a
+        // wedged engine must not hold the process up.
+        try {
+            if (!lifecycle.writeLock().tryLock(SHUTDOWN_DRAIN.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
+                LOG.warnf("input still inside the engine after %s; closing it anyway", SHUTDOWN_DRAIN);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (pipeline != null) {
             saveBaselines();
             pipeline.close();
