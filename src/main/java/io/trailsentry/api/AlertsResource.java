@@ -6,6 +6,8 @@ import io.trailsentry.engine.Severity;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
@@ -21,6 +23,7 @@ import java.util.List;
  * {@code from} / {@code to} (ISO-8601 instants over the alert window), {@code limit} (default 100, max 1000).
  */
 @Path("/alerts")
+@Tag(name = "alerts")
 public class AlertsResource {
 
     private final EngineService engine;
@@ -31,6 +34,8 @@ public class AlertsResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Recent alerts, newest first (viewer)",
+            description = "Filters: minimum severity, principal (principalId, ARN or name), from/to (ISO-8601), limit (1-1000, default 100).")
     public List<Alert> list(@QueryParam("severity") String severity,
                             @QueryParam("principal") String principal,
                             @QueryParam("from") String from,

@@ -37,6 +37,11 @@ public class EngineService {
     private JsonlAlertSink alertFile;
     private JsonlDeadLetterFile deadLetters;
     private AlertStore alertStore;
+    private static final java.time.Duration SHUTDOWN_DRAIN = java.time.Duration.ofSeconds(30);
+
+    private volatile EngineState state = EngineState.STARTING;
+    /** Ingest holds it shared; shutdown takes it exclusively, so no input is evaluated by a closed pipeline. */
+    private final java.util.concurrent.locks.ReadWriteLock lifecycle = new java.util.concurrent.locks.ReentrantReadWriteLock();
     private volatile long lastInputNanos = System.nanoTime();
     private volatile long lastIdleAdvanceNanos = System.nanoTime();
     private java.util.concurrent.ScheduledExecutorService holdReleaser;
@@ -66,10 +71,12 @@ public class EngineService {
             if (!config.engine().maxHold().isZero()) {
                 startHoldReleaser();
             }
-        } catch (RuleLoadException e) {
+        } catch (RuleLoadException | RuntimeException e) {
+            state = EngineState.FAILED;
             LOG.errorf("rules in %s did not load; fix them and restart:%n%s", config.rules().dir().toAbsolutePath(), e.getMessage());
             throw e;
         }
+        state = EngineState.RUNNING;
         LOG.infof("TrailSentry engine started: %d rules from %s, alerts to %s, dead letters to %s",
                 pipeline.rules().size(), config.rules().dir().toAbsolutePath(), config.alerts().file().toAbsolutePath(),
                 config.deadLetter().file().toAbsolutePath());
@@ -78,6 +85,16 @@ public class EngineService {
     void stop(@Observes ShutdownEvent ignored) {
         if (holdReleaser != null) {
             holdReleaser.shutdownNow();
+        }
+        state = EngineState.STOPPED;
+        // Wait for requests already inside the engine (later ones see STOPPED), but not forever: a
+        // wedged engine must not hold the process up.
+        try {
+            if (!lifecycle.writeLock().tryLock(SHUTDOWN_DRAIN.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
+                LOG.warnf("input still inside the engine after %s; closing it anyway", SHUTDOWN_DRAIN);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         if (pipeline != null) {
             saveBaselines();
@@ -91,19 +108,51 @@ public class EngineService {
         }
     }
 
+    /** @throws EngineUnavailableException when the engine is not running (starting, failed, stopped) */
     public ReadSummary ingest(byte[] payload, String source) {
-        markInput();
-        return pipeline.ingest(payload, source);
+        return whileRunning(() -> pipeline.ingest(payload, source));
     }
 
+    /** @throws EngineUnavailableException when the engine is not running (starting, failed, stopped) */
     public ReadSummary ingest(InputStream in, String source) {
-        markInput();
-        return pipeline.ingest(in, source);
+        return whileRunning(() -> pipeline.ingest(in, source));
     }
 
+    /** A file dropped into the inbox. @throws EngineUnavailableException when the engine is not running */
     public ReadSummary ingest(Path file) {
-        markInput();
-        return pipeline.ingest(file);
+        return whileRunning(() -> pipeline.ingest(file, DetectionPipeline.INBOX));
+    }
+
+    private ReadSummary whileRunning(java.util.function.Supplier<ReadSummary> read) {
+        if (!lifecycle.readLock().tryLock()) {
+            throw new EngineUnavailableException(EngineState.STOPPED);
+        }
+        try {
+            EngineState now = state;
+            if (now != EngineState.RUNNING) {
+                throw new EngineUnavailableException(now);
+            }
+            markInput();
+            return read.get();
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    public EngineState state() {
+        return state;
+    }
+
+    /**
+     * Test hook: shows the server as starting or stopped without stopping it, so refusals (503) and
+     * readiness can be checked in a running app; the caller puts {@link EngineState#RUNNING} back.
+     */
+    void simulateState(EngineState simulated) {
+        state = simulated;
+    }
+
+    PipelineMetrics metrics() {
+        return metrics;
     }
 
     public DetectionPipeline pipeline() {

@@ -37,7 +37,7 @@ public class InboxWatcher {
 
     @Scheduled(every = "${trailsentry.inbox.poll-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void poll() {
-        if (!config.inbox().enabled() || engine.pipeline() == null) {
+        if (!config.inbox().enabled() || engine.state() != EngineState.RUNNING) {
             return;
         }
         Path inbox = config.inbox().dir();

@@ -7,13 +7,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.trailsentry.alert.Alert;
 import io.trailsentry.alert.AlertSink;
 import io.trailsentry.pipeline.DetectionPipeline;
+import io.trailsentry.pipeline.SourceCounters;
 
 import java.util.function.ToDoubleFunction;
 
 /**
- * Prometheus metrics of the server ({@code /q/metrics}): events read, rejected, duplicated and late;
- * engine lag in event time; alerts by rule and severity; rule reloads by result; EPL statements.
- * Read from the pipeline's own counters, so the numbers are the ones {@code /status} shows.
+ * Prometheus metrics of the server ({@code /q/metrics}): events read, rejected, duplicated and late
+ * per source ({@code http}, {@code inbox}, {@code kafka}); ingest requests refused by reason; engine
+ * lag in event time; alerts by rule and severity; rule reloads by result; EPL statements. Every value
+ * is read without the engine's lock, so a scrape answers even while the engine is busy.
  */
 final class PipelineMetrics implements AlertSink {
 
@@ -24,20 +26,37 @@ final class PipelineMetrics implements AlertSink {
     }
 
     void bind(DetectionPipeline pipeline) {
-        counter(pipeline, "trailsentry.events.read", "records parsed into events", p -> p.stats().read());
-        counter(pipeline, "trailsentry.events.rejected", "records set aside as dead letters", p -> p.stats().rejected());
-        counter(pipeline, "trailsentry.events.duplicates", "events dropped as repeated eventIDs", p -> p.stats().engine().duplicates());
-        counter(pipeline, "trailsentry.events.late", "events that arrived behind what was released", p -> p.stats().engine().late());
+        // The sources a server always has get their series at zero; others (kafka) appear with their first event.
+        pipeline.counters(DetectionPipeline.HTTP);
+        pipeline.counters(DetectionPipeline.INBOX);
+        pipeline.onSource(this::bindSource);
         FunctionCounter.builder("trailsentry.rules.reloads", pipeline, p -> p.reloadSuccesses())
                 .tag("result", "success").description("rule reloads that went live").register(registry);
         FunctionCounter.builder("trailsentry.rules.reloads", pipeline, p -> p.reloadFailures())
                 .tag("result", "failure").description("rule reloads refused; the previous rules kept running").register(registry);
         Gauge.builder("trailsentry.epl.statements", pipeline, p -> p.statementCount())
                 .description("EPL statements deployed").register(registry);
-        Gauge.builder("trailsentry.engine.lag.seconds", pipeline, p -> {
-            long eventTime = p.stats().engine().eventTime();
-            return eventTime == 0 ? 0 : (System.currentTimeMillis() - eventTime) / 1000.0;
-        }).description("wall clock minus the engine's event-time clock").register(registry);
+        Gauge.builder("trailsentry.engine.lag.seconds", pipeline, PipelineMetrics::lagSeconds)
+                .description("wall clock minus the engine's event-time clock").register(registry);
+    }
+
+    /** Wall clock minus the engine's event time, seconds; 0 before the first event. */
+    static double lagSeconds(DetectionPipeline pipeline) {
+        long eventTime = pipeline.clockMillis();
+        return eventTime == 0 ? 0 : (System.currentTimeMillis() - eventTime) / 1000.0;
+    }
+
+    /** An ingest request turned away: {@code busy} (429), {@code not_running} (503), {@code too_large} (413). */
+    void refused(String source, String reason) {
+        Counter.builder("trailsentry.ingest.refused").tag("source", source).tag("reason", reason)
+                .description("ingest requests refused, by reason").register(registry).increment();
+    }
+
+    private void bindSource(String source, SourceCounters counters) {
+        counter("trailsentry.events.read", source, counters, SourceCounters::read, "records parsed into events");
+        counter("trailsentry.events.rejected", source, counters, SourceCounters::rejected, "records set aside as dead letters");
+        counter("trailsentry.events.duplicates", source, counters, SourceCounters::duplicates, "events dropped as repeated eventIDs");
+        counter("trailsentry.events.late", source, counters, SourceCounters::lateEvents, "events that arrived behind what was released");
     }
 
     @Override
@@ -46,7 +65,7 @@ final class PipelineMetrics implements AlertSink {
                 .description("alerts emitted, by rule and severity").register(registry).increment();
     }
 
-    private void counter(DetectionPipeline pipeline, String name, String description, ToDoubleFunction<DetectionPipeline> value) {
-        FunctionCounter.builder(name, pipeline, value).description(description).register(registry);
+    private void counter(String name, String source, SourceCounters counters, ToDoubleFunction<SourceCounters> value, String description) {
+        FunctionCounter.builder(name, counters, value).tag("source", source).description(description).register(registry);
     }
 }

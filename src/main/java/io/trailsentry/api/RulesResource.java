@@ -5,6 +5,8 @@ import io.trailsentry.pipeline.DetectionPipeline;
 import io.trailsentry.pipeline.ReloadStatus;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -21,6 +23,7 @@ import java.util.List;
  * (compile an EPL text in isolation and answer its errors, deploying nothing).
  */
 @Path("/rules")
+@Tag(name = "rules")
 public class RulesResource {
 
     /** What {@code GET /rules} answers. */
@@ -46,6 +49,7 @@ public class RulesResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Deployed rules with metadata, file, hit counts and the last reload's result (viewer)")
     public RuleSet list() {
         DetectionPipeline pipeline = engine.pipeline();
         return new RuleSet(pipeline.deployedRules().stream().map(DeployedRuleView::of).toList(), pipeline.statementCount(),
@@ -54,6 +58,8 @@ public class RulesResource {
 
     @POST
     @Path("/reload")
+    @Operation(summary = "Recompile the rules folder and swap it in if all of it compiles (admin)",
+            description = "200 with what changed, or 422 with the errors (file, line, column); the previous rules keep running on error.")
     @Produces(MediaType.APPLICATION_JSON)
     public Response reload() {
         ReloadStatus status = engine.pipeline().reloadRules();
@@ -62,6 +68,8 @@ public class RulesResource {
 
     @POST
     @Path("/validate")
+    @Operation(summary = "Compile an EPL text in isolation and check its metadata; deploys nothing (admin)",
+            description = "The rule sandbox applies: Java classes, scripts, imports and reflection are refused. ?name= sets the file name used in errors.")
     @Consumes({MediaType.TEXT_PLAIN, MediaType.WILDCARD})
     @Produces(MediaType.APPLICATION_JSON)
     public Response validate(String epl, @QueryParam("name") String name) {

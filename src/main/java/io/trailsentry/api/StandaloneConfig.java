@@ -44,7 +44,12 @@ final class StandaloneConfig {
                 .withConverter(Duration.class, 200, new DurationConverter())
                 .withMapping(TrailSentryConfig.class)
                 .withMapping(OcsfFileConfig.class)
-                .withMapping(WebhookConfig.class);
+                .withMapping(WebhookConfig.class)
+                // The server's own sections: listed so their keys in application.properties are known here too.
+                .withConverter(io.quarkus.runtime.configuration.MemorySize.class, 200, new io.quarkus.runtime.configuration.MemorySizeConverter())
+                .withMapping(io.trailsentry.api.security.ApiAuthConfig.class)
+                .withMapping(IngestConfig.class)
+                .withMapping(HealthConfig.class);
         URL applicationProperties = StandaloneConfig.class.getClassLoader().getResource("application.properties");
         try {
             if (applicationProperties != null) {

@@ -115,6 +115,11 @@ public final class DetectionEngine implements AutoCloseable {
         return esper.statementCount();
     }
 
+    /** The event-time clock, epoch millis; 0 before the first event. */
+    public long clock() {
+        return esper.currentTime();
+    }
+
     public EngineStats stats() {
         return new EngineStats(processed, buffer.duplicates(), buffer.late(), buffer.pendingCount(),
                 esper.currentTime(), buffer.watermark(), esper.rules().size());

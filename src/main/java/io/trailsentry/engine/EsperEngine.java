@@ -101,11 +101,13 @@ public final class EsperEngine implements AutoCloseable {
         EPCompiler compiler = EPCompilerProvider.getCompiler();
         List<RuleError> errors = new ArrayList<>();
         List<CompiledRules.CompiledFile> compiled = new ArrayList<>();
-        CompilerArguments args = new CompilerArguments(newConfiguration());
+        Configuration configuration = newConfiguration();
+        CompilerArguments args = new CompilerArguments(configuration);
         for (Path file : files) {
             String relative = rulesDir.relativize(file).toString().replace('\\', '/');
+            String text = "";
             try {
-                String text = Files.readString(file, StandardCharsets.UTF_8);
+                text = Files.readString(file, StandardCharsets.UTF_8);
                 for (Map.Entry<String, Object> parameter : parameters.entrySet()) {
                     String replaced = withVariableValue(text, parameter.getKey(), parameter.getValue());
                     if (!replaced.equals(text)) {
@@ -115,7 +117,18 @@ public final class EsperEngine implements AutoCloseable {
                 }
                 Module module = compiler.parseModule(text);
                 module.setUri(relative);
+                List<RuleError> refused = RuleSandbox.checkStatements(relative, text, module, compiler, configuration);
+                if (!refused.isEmpty()) {
+                    errors.addAll(refused);
+                    continue;
+                }
+                RuleSandbox.resetRefusals(configuration);
                 EPCompiled result = compiler.compile(module, args);
+                refused = RuleSandbox.verify(relative, text, result);
+                if (!refused.isEmpty()) {
+                    errors.addAll(refused);
+                    continue;
+                }
                 args.getPath().add(result);
                 compiled.add(new CompiledRules.CompiledFile(relative, sha256(text), result));
             } catch (IOException e) {
@@ -123,7 +136,7 @@ public final class EsperEngine implements AutoCloseable {
             } catch (ParseException e) {
                 errors.add(new RuleError(relative, 0, 0, e.getMessage()));
             } catch (EPCompileException e) {
-                errors.addAll(describe(relative, e));
+                errors.addAll(RuleSandbox.explain(describe(relative, e, moduleOrNull(compiler, text)), configuration));
             }
         }
         for (String name : unused) {
@@ -337,7 +350,9 @@ public final class EsperEngine implements AutoCloseable {
 
     /**
      * Compiles and deploys one EPL text in isolation (a scratch runtime, nothing shared with the
-     * running rules) and reads its rules' metadata: what {@code POST /rules/validate} answers.
+     * running rules) and reads its rules' metadata: what {@code POST /rules/validate} answers. The
+     * {@link RuleSandbox} checks run before the scratch deployment, which is the first time any
+     * generated code runs.
      */
     public static Validation validate(String eplText, String name) {
         EPCompiler compiler = EPCompilerProvider.getCompiler();
@@ -346,11 +361,19 @@ public final class EsperEngine implements AutoCloseable {
         try {
             Module module = compiler.parseModule(eplText);
             module.setUri(name);
+            List<RuleError> refused = RuleSandbox.checkStatements(name, eplText, module, compiler, configuration);
+            if (!refused.isEmpty()) {
+                return new Validation(refused, List.of());
+            }
             compiled = compiler.compile(module, new CompilerArguments(configuration));
+            refused = RuleSandbox.verify(name, eplText, compiled);
+            if (!refused.isEmpty()) {
+                return new Validation(refused, List.of());
+            }
         } catch (ParseException e) {
             return new Validation(List.of(new RuleError(name, 0, 0, e.getMessage())), List.of());
         } catch (EPCompileException e) {
-            return new Validation(describe(name, e), List.of());
+            return new Validation(RuleSandbox.explain(describe(name, e, moduleOrNull(compiler, eplText)), configuration), List.of());
         } catch (java.io.IOException e) {
             return new Validation(List.of(new RuleError(name, 0, 0, e.getMessage())), List.of());
         }
@@ -396,6 +419,8 @@ public final class EsperEngine implements AutoCloseable {
         // @Priority decides which statement sees an event first: a rule reading a count table must
         // run after the statement that updates it.
         configuration.getRuntime().getExecution().setPrioritized(true);
+        // Rules cannot reach Java beyond their values and the allowed functions (API-submitted EPL included).
+        RuleSandbox.apply(configuration);
         return configuration;
     }
 
@@ -504,6 +529,14 @@ public final class EsperEngine implements AutoCloseable {
         return text.substring(0, m.start(3)) + literal + text.substring(m.end(3));
     }
 
+    private static Module moduleOrNull(EPCompiler compiler, String text) {
+        try {
+            return compiler.parseModule(text);
+        } catch (IOException | ParseException e) {
+            return null;
+        }
+    }
+
     static String sha256(String text) {
         try {
             byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
@@ -513,8 +546,12 @@ public final class EsperEngine implements AutoCloseable {
         }
     }
 
-    /** Esper reports a statement's line in the module plus a line/column inside the statement: add them up. */
-    private static List<RuleError> describe(String file, EPCompileException e) {
+    /**
+     * Esper reports a statement's line in the module plus a line/column inside the statement: add them up.
+     * A validation error has only the statement's line, which is where its leading comment starts:
+     * point at the statement's text instead.
+     */
+    private static List<RuleError> describe(String file, EPCompileException e, Module module) {
         List<RuleError> errors = new ArrayList<>();
         for (EPCompileExceptionItem item : e.getItems()) {
             int line = Math.max(item.getLineNumber(), 0);
@@ -524,6 +561,13 @@ public final class EsperEngine implements AutoCloseable {
                 int inStatement = Integer.parseInt(m.group(1));
                 line = line > 0 ? line + inStatement - 1 : inStatement;
                 column = Integer.parseInt(m.group(2)) + 1;
+            } else if (module != null) {
+                for (var statement : module.getItems()) {
+                    if (statement.getLineNumber() == line) {
+                        line = RuleSandbox.contentLine(statement);
+                        break;
+                    }
+                }
             }
             errors.add(new RuleError(file, line, column, item.getMessage()));
         }

@@ -47,12 +47,18 @@ public final class DetectionPipeline implements AutoCloseable {
     private final Path rulesDir;
     private final java.util.Map<String, Object> ruleParameters;
     private volatile ReloadStatus lastReload;
-    private long reloadSuccesses;
-    private long reloadFailures;
+    private volatile long reloadSuccesses;
+    private volatile long reloadFailures;
     private final AtomicLong read = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong alerts = new AtomicLong();
     private final AtomicLong sinkErrors = new AtomicLong();
+    private final java.util.concurrent.ConcurrentMap<String, SourceCounters> bySource = new java.util.concurrent.ConcurrentHashMap<>();
+    private final List<java.util.function.BiConsumer<String, SourceCounters>> sourceListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Published after every engine step, so health, metrics and HTTP refusals read them without the lock. */
+    private volatile long clockMillis;
+    private volatile int ruleCount;
+    private volatile int statementCount;
 
     /**
      * @param compiled rules compiled beforehand, or null to compile {@code settings.rulesDir()}
@@ -69,55 +75,135 @@ public final class DetectionPipeline implements AutoCloseable {
         this.ruleParameters = settings.ruleParameters();
         this.engine = new DetectionEngine(settings, compiled != null ? compiled : EsperEngine.compile(settings.rulesDir(), settings.ruleParameters()),
                 context != null ? context : UnaryOperator.identity(), this::onHit);
+        publishRuleCounts();
     }
+
+    /** Sources: the part of an ingest's source name before the first ':' ({@code kafka:topic-0@42} counts as {@code kafka}). */
+    public static final String HTTP = "http", INBOX = "inbox", KAFKA = "kafka", REPLAY = "replay", FILE = "file";
 
     /** A file, or a directory tree of CloudTrail files in any supported shape. */
     public ReadSummary ingest(Path fileOrDirectory) {
-        return count(reader.read(fileOrDirectory, this::accept, deadLetters));
+        return ingest(fileOrDirectory, FILE);
+    }
+
+    /** As {@link #ingest(Path)}, counted under {@code sourceKind} (e.g. {@code inbox}). */
+    public ReadSummary ingest(Path fileOrDirectory, String sourceKind) {
+        SourceCounters counters = counters(sourceKind);
+        return count(reader.read(fileOrDirectory, e -> accept(e, counters), deadLetters), counters);
     }
 
     public ReadSummary ingest(InputStream in, String source) {
-        return count(reader.read(in, source, this::accept, deadLetters));
+        SourceCounters counters = counters(source);
+        return count(reader.read(in, source, e -> accept(e, counters), deadLetters), counters);
     }
 
     public ReadSummary ingest(byte[] payload, String source) {
-        return count(reader.read(payload, source, this::accept, deadLetters));
+        SourceCounters counters = counters(source);
+        return count(reader.read(payload, source, e -> accept(e, counters), deadLetters), counters);
     }
 
     /** As {@link #ingest(Path)}, handing the parsed events to {@code events} instead of the engine (see {@link PipelinedReplay}). */
     public ReadSummary ingest(Path fileOrDirectory, Consumer<CloudTrailEvent> events) {
-        return count(reader.read(fileOrDirectory, events, deadLetters));
+        return count(reader.read(fileOrDirectory, events, deadLetters), counters(REPLAY));
     }
 
     /** As {@link #ingest(byte[], String)}, handing the parsed events to {@code events} instead of the engine. */
     public ReadSummary ingest(byte[] payload, String source, Consumer<CloudTrailEvent> events) {
-        return count(reader.read(payload, source, events, deadLetters));
+        return count(reader.read(payload, source, events, deadLetters), counters(source));
     }
 
     public synchronized void accept(CloudTrailEvent event) {
         engine.accept(event);
+        clockMillis = engine.clock();
     }
 
-    /** A batch under one lock acquisition. */
+    private synchronized void accept(CloudTrailEvent event, SourceCounters counters) {
+        countOutcome(engine.accept(event), counters);
+        clockMillis = engine.clock();
+    }
+
+    /** A batch under one lock acquisition (a replay's engine thread: counted as {@code replay}). */
     public synchronized void acceptAll(List<CloudTrailEvent> events) {
+        SourceCounters counters = counters(REPLAY);
         for (CloudTrailEvent event : events) {
-            engine.accept(event);
+            countOutcome(engine.accept(event), counters);
+        }
+        clockMillis = engine.clock();
+    }
+
+    private static void countOutcome(io.trailsentry.engine.ReorderBuffer.Outcome outcome, SourceCounters counters) {
+        switch (outcome) {
+            case DUPLICATE -> counters.duplicate();
+            case LATE -> counters.late();
+            default -> {
+            }
         }
     }
 
     /** The input has been idle for {@code elapsedMillis} of wall-clock time; see {@link DetectionEngine#idle}. */
     public synchronized void idle(long elapsedMillis) {
         engine.idle(elapsedMillis);
+        clockMillis = engine.clock();
     }
 
     /** Live mode: release events that have waited the max hold, when input pauses. */
     public synchronized void tick() {
         engine.tick();
+        clockMillis = engine.clock();
     }
 
     /** End of a finite input: release held events and close all windows. */
     public synchronized void finish() {
         engine.finish();
+        clockMillis = engine.clock();
+    }
+
+    /**
+     * Takes the engine lock and lets it go: returns only once no other caller is inside the engine,
+     * which is how the liveness check tells a busy engine from a wedged one.
+     */
+    public synchronized void awaitEngine() {
+        // entering the monitor is the whole point
+    }
+
+    /** The engine's event-time clock as of its last step, epoch millis (0 before the first event); never waits. */
+    public long clockMillis() {
+        return clockMillis;
+    }
+
+    /** Deployed rules, as of the last start or reload; never waits. */
+    public int ruleCount() {
+        return ruleCount;
+    }
+
+    /** Per-source counters, created on first use; see {@link #HTTP} for how a source name maps to its kind. */
+    public SourceCounters counters(String source) {
+        String kind = sourceKind(source);
+        SourceCounters existing = bySource.get(kind);
+        if (existing != null) {
+            return existing;
+        }
+        SourceCounters created = new SourceCounters();
+        existing = bySource.putIfAbsent(kind, created);
+        if (existing != null) {
+            return existing;
+        }
+        sourceListeners.forEach(l -> l.accept(kind, created));
+        return created;
+    }
+
+    /** Calls {@code listener} for every source kind counted so far and every new one (metrics register per source). */
+    public void onSource(java.util.function.BiConsumer<String, SourceCounters> listener) {
+        sourceListeners.add(listener);
+        bySource.forEach(listener);
+    }
+
+    static String sourceKind(String source) {
+        if (source == null || source.isBlank()) {
+            return FILE;
+        }
+        int colon = source.indexOf(':');
+        return colon > 0 ? source.substring(0, colon) : source;
     }
 
     public synchronized PipelineStats stats() {
@@ -133,10 +219,16 @@ public final class DetectionPipeline implements AutoCloseable {
         engine.close();
     }
 
-    private ReadSummary count(ReadSummary summary) {
+    private ReadSummary count(ReadSummary summary, SourceCounters counters) {
         read.addAndGet(summary.accepted());
         rejected.addAndGet(summary.rejected());
+        counters.count(summary);
         return summary;
+    }
+
+    private void publishRuleCounts() {
+        ruleCount = engine.rules().size();
+        statementCount = engine.statementCount();
     }
 
     /**
@@ -163,6 +255,7 @@ public final class DetectionPipeline implements AutoCloseable {
             }
             try {
                 EsperEngine.SwapResult result = engine.swapRules(next);
+                publishRuleCounts();
                 reloadSuccesses++;
                 lastReload = new ReloadStatus(Instant.now(), true, List.of(), result.added(), result.redeployed(),
                         result.removed(), reloadSuccesses, reloadFailures);
@@ -183,11 +276,11 @@ public final class DetectionPipeline implements AutoCloseable {
         return lastReload;
     }
 
-    public synchronized long reloadSuccesses() {
+    public long reloadSuccesses() {
         return reloadSuccesses;
     }
 
-    public synchronized long reloadFailures() {
+    public long reloadFailures() {
         return reloadFailures;
     }
 
@@ -211,8 +304,9 @@ public final class DetectionPipeline implements AutoCloseable {
     public record DeployedRule(RuleMetadata rule, String file, Instant deployedAt, long hits) {
     }
 
-    public synchronized int statementCount() {
-        return engine.statementCount();
+    /** EPL statements deployed, as of the last start or reload; never waits for the engine. */
+    public int statementCount() {
+        return statementCount;
     }
 
     /** Saves what the context stage learned (baselines) to its file, if it has one. */

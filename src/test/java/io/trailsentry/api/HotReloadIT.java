@@ -95,19 +95,19 @@ class HotReloadIT {
     void loweringAThresholdOnDiskChangesBehaviourWithoutRestart() throws Exception {
         watcher.poll(); // the version deployed at start is the baseline
         post(burst("AIDAHOTBEFORE000001", Instant.parse("2024-10-01T10:01:00Z"), 40));
-        given().queryParam("principal", "AIDAHOTBEFORE000001").get("/alerts").then().body("ruleId", not(hasItem(SLIDING)));
+        TestApi.asViewer().queryParam("principal", "AIDAHOTBEFORE000001").get("/alerts").then().body("ruleId", not(hasItem(SLIDING)));
 
         edit(SLIDING_FILE, "create variable int iam_enum_sliding_threshold = 50;", "create variable int iam_enum_sliding_threshold = 30;");
         watcher.poll();
 
-        given().get("/rules").then().statusCode(200)
+        TestApi.asViewer().get("/rules").then().statusCode(200)
                 .body("lastReload.ok", equalTo(true))
                 .body("lastReload.redeployed", hasItem(SLIDING_FILE))
                 .body("rules.find { it.id == '" + SLIDING + "' }.file", equalTo(SLIDING_FILE));
         post(burst("AIDAHOTAFTER0000001", Instant.parse("2024-10-01T11:01:00Z"), 40));
-        given().queryParam("principal", "AIDAHOTAFTER0000001").get("/alerts").then()
+        TestApi.asViewer().queryParam("principal", "AIDAHOTAFTER0000001").get("/alerts").then()
                 .body("find { it.ruleId == '" + SLIDING + "' }.count", equalTo(31));
-        given().get("/rules").then().body("rules.find { it.id == '" + SLIDING + "' }.hits", greaterThan(0));
+        TestApi.asViewer().get("/rules").then().body("rules.find { it.id == '" + SLIDING + "' }.hits", greaterThan(0));
     }
 
     @Test
@@ -117,7 +117,7 @@ class HotReloadIT {
         Files.writeString(RULES.resolve(SLIDING_FILE), good.replace("from IamEnumRecent as e", "from IamEnumRecent as e e e"));
         watcher.poll();
 
-        given().get("/rules").then().statusCode(200)
+        TestApi.asViewer().get("/rules").then().statusCode(200)
                 .body("lastReload.ok", equalTo(false))
                 .body("lastReload.errors[0].file", equalTo(SLIDING_FILE))
                 .body("lastReload.errors[0].line", greaterThan(0))
@@ -125,7 +125,7 @@ class HotReloadIT {
                 .body("rules.id", hasItems(SLIDING, IMPACT));
         // still the edited-but-valid version (threshold 30)
         post(burst("AIDAHOTBROKEN000001", Instant.parse("2024-10-01T12:01:00Z"), 40));
-        given().queryParam("principal", "AIDAHOTBROKEN000001").get("/alerts").then()
+        TestApi.asViewer().queryParam("principal", "AIDAHOTBROKEN000001").get("/alerts").then()
                 .body("find { it.ruleId == '" + SLIDING + "' }.count", equalTo(31));
 
         given().get("/q/metrics").then().statusCode(200)
@@ -134,7 +134,7 @@ class HotReloadIT {
 
         Files.writeString(RULES.resolve(SLIDING_FILE), good);
         watcher.poll();
-        given().get("/rules").then().body("lastReload.ok", equalTo(true));
+        TestApi.asViewer().get("/rules").then().body("lastReload.ok", equalTo(true));
     }
 
     @Test
@@ -142,7 +142,7 @@ class HotReloadIT {
     void deletingARuleFileUndeploysIt() throws Exception {
         Files.delete(RULES.resolve("impact_model_invocation.epl"));
         watcher.poll();
-        given().get("/rules").then().statusCode(200)
+        TestApi.asViewer().get("/rules").then().statusCode(200)
                 .body("lastReload.ok", equalTo(true))
                 .body("lastReload.removed", hasItem("impact_model_invocation.epl"))
                 .body("rules.id", not(hasItem(IMPACT)))
@@ -152,7 +152,7 @@ class HotReloadIT {
     @Test
     @Order(4)
     void validateCompilesInIsolationAndReloadCanBeForced() {
-        given().contentType("text/plain").body("select * from CloudTrailEvent(eventName = 'X'").post("/rules/validate")
+        TestApi.asAdmin().contentType("text/plain").body("select * from CloudTrailEvent(eventName = 'X'").post("/rules/validate")
                 .then().statusCode(422).body("errors[0].message", containsString("line"));
         String rule = """
                 @Name('discovery_probe') @Description('probe')
@@ -160,13 +160,13 @@ class HotReloadIT {
                 @Tag(name='severity', value='Low') @Tag(name='stage', value='discovery') @Tag(name='mitre', value='TA0007:T1580')
                 @Tag(name='version', value='1')
                 select * from CloudTrailEvent(eventName = 'GetCallerIdentity');""";
-        given().contentType("text/plain").body(rule).post("/rules/validate")
+        TestApi.asAdmin().contentType("text/plain").body(rule).post("/rules/validate")
                 .then().statusCode(200).body("rules[0].id", equalTo("11111111-2222-4333-8444-555555555555"));
-        given().contentType("text/plain").body(rule.replace("@Tag(name='version', value='1')", "")).post("/rules/validate")
+        TestApi.asAdmin().contentType("text/plain").body(rule.replace("@Tag(name='version', value='1')", "")).post("/rules/validate")
                 .then().statusCode(422).body("errors[0].message", containsString("version"));
         // nothing of it was deployed
-        given().get("/rules").then().body("rules.id", not(hasItem("11111111-2222-4333-8444-555555555555")));
-        given().post("/rules/reload").then().statusCode(200).body("ok", equalTo(true));
+        TestApi.asViewer().get("/rules").then().body("rules.id", not(hasItem("11111111-2222-4333-8444-555555555555")));
+        TestApi.asAdmin().post("/rules/reload").then().statusCode(200).body("ok", equalTo(true));
     }
 
     private static void edit(String file, String from, String to) throws IOException {
@@ -188,6 +188,6 @@ class HotReloadIT {
     }
 
     private static void post(List<String> lines) {
-        given().body(String.join("\n", lines)).post("/events").then().statusCode(202);
+        TestApi.asAdmin().body(String.join("\n", lines)).post("/events").then().statusCode(202);
     }
 }

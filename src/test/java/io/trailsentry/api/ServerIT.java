@@ -50,10 +50,10 @@ class ServerIT {
         Instant start = Instant.parse("2024-09-02T10:01:00Z");
         List<String> lines = burstThenLaterTick("AIDAHTTPBURST000001", start, 60, 3, "203.0.113.77");
 
-        given().body(String.join("\n", lines)).post("/events")
+        TestApi.asAdmin().body(String.join("\n", lines)).post("/events")
                 .then().statusCode(202).body("accepted", equalTo(61)).body("rejected", equalTo(0));
 
-        given().queryParam("principal", "AIDAHTTPBURST000001").get("/alerts")
+        TestApi.asViewer().queryParam("principal", "AIDAHTTPBURST000001").get("/alerts")
                 .then().statusCode(200)
                 .body("ruleId", hasItems(COMPAT, SLIDING))
                 .body("find { it.ruleId == '" + COMPAT + "' }.count", equalTo(60))
@@ -71,8 +71,8 @@ class ServerIT {
         List<String> records = burstThenLaterTick("AIDAGZIP00000000001", start, 55, 2, "198.51.100.9");
         byte[] body = gzip("{\"Records\":[" + String.join(",", records) + "]}");
 
-        given().body(body).post("/events").then().statusCode(202).body("accepted", equalTo(56));
-        given().queryParam("principal", "AIDAGZIP00000000001").queryParam("severity", "Medium").get("/alerts")
+        TestApi.asAdmin().body(body).post("/events").then().statusCode(202).body("accepted", equalTo(56));
+        TestApi.asViewer().queryParam("principal", "AIDAGZIP00000000001").queryParam("severity", "Medium").get("/alerts")
                 .then().statusCode(200).body("ruleId", hasItems(COMPAT, SLIDING)).body("severity", everyItem(equalTo("Medium")));
     }
 
@@ -84,10 +84,10 @@ class ServerIT {
                 + "{\"eventTime\": \"2024-09-04T10:00:01Z\", \"eventName\": \n"
                 + CloudTrailJson.record("good-2", t.plusSeconds(2), "ListUsers", "AIDAMIXED", "mix", "10.0.0.2") + "\n";
 
-        given().body(body).post("/events").then().statusCode(202)
+        TestApi.asAdmin().body(body).post("/events").then().statusCode(202)
                 .body("accepted", equalTo(2)).body("rejected", equalTo(1)).body("message", containsString("rejected"));
-        given().body("this is not json").post("/events").then().statusCode(400).body("rejected", equalTo(1));
-        given().body("").post("/events").then().statusCode(400).body("message", containsString("empty body"));
+        TestApi.asAdmin().body("this is not json").post("/events").then().statusCode(400).body("rejected", equalTo(1));
+        TestApi.asAdmin().body("").post("/events").then().statusCode(400).body("message", containsString("empty body"));
     }
 
     @Test
@@ -106,20 +106,20 @@ class ServerIT {
 
         assertThat(file).doesNotExist();
         assertThat(dir.resolve(InboxWatcher.PROCESSED).resolve(file.getFileName())).exists();
-        given().queryParam("principal", "AIDAINBOX0000000001").get("/alerts")
+        TestApi.asViewer().queryParam("principal", "AIDAINBOX0000000001").get("/alerts")
                 .then().statusCode(200).body("ruleId", hasItems(COMPAT, SLIDING));
     }
 
     @Test
     @Order(5)
     void alertQueriesAreValidatedAndRulesListed() {
-        given().queryParam("severity", "Urgent").get("/alerts").then().statusCode(400);
-        given().queryParam("from", "yesterday").get("/alerts").then().statusCode(400);
-        given().queryParam("severity", "Critical").get("/alerts").then().statusCode(200).body("$", hasSize(0));
-        given().get("/rules").then().statusCode(200).body("rules.id", hasItems(COMPAT, SLIDING)).body("statements", org.hamcrest.Matchers.greaterThan(16));
-        given().get("/status").then().statusCode(200).body("rejected", equalTo(2));
+        TestApi.asViewer().queryParam("severity", "Urgent").get("/alerts").then().statusCode(400);
+        TestApi.asViewer().queryParam("from", "yesterday").get("/alerts").then().statusCode(400);
+        TestApi.asViewer().queryParam("severity", "Critical").get("/alerts").then().statusCode(200).body("$", hasSize(0));
+        TestApi.asViewer().get("/rules").then().statusCode(200).body("rules.id", hasItems(COMPAT, SLIDING)).body("statements", org.hamcrest.Matchers.greaterThan(16));
+        TestApi.asViewer().get("/status").then().statusCode(200).body("rejected", equalTo(2));
         given().get("/q/metrics").then().statusCode(200)
-                .body(containsString("trailsentry_events_rejected_total 2.0"))
+                .body(containsString("trailsentry_events_rejected_total{source=\"http\"} 2.0"))
                 .body(containsString("trailsentry_alerts_total{rule=\"AWSCloudTrail - User IAM Enumeration\",severity=\"Medium\"}"));
     }
 

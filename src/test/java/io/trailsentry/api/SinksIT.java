@@ -45,7 +45,7 @@ class SinksIT {
 
     @Test
     void postedEventsReachTheWebhookAndTheOcsfFile() throws Exception {
-        given().body(Files.readAllBytes(SampleAlerts.SAMPLE)).post("/events").then().statusCode(202);
+        TestApi.asAdmin().body(Files.readAllBytes(SampleAlerts.SAMPLE)).post("/events").then().statusCode(202);
 
         assertThat(StubWebhookEndpoint.await(() -> metric("trailsentry_webhook_sent_total") >= 1, Duration.ofSeconds(30)))
                 .as("webhook deliveries on /q/metrics").isTrue();

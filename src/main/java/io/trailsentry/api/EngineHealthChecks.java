@@ -1,0 +1,72 @@
+package io.trailsentry.api;
+
+import io.trailsentry.pipeline.DetectionPipeline;
+import io.trailsentry.pipeline.ReloadStatus;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Liveness;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * {@code /q/health/ready}: the engine runs with rules deployed (rule and statement counts, the last
+ * reload's result). {@code /q/health/live}: the engine is not wedged — its lock could be taken within
+ * {@code trailsentry.health.engine-lock-timeout}. Kafka's checks join these when Kafka is on.
+ */
+@ApplicationScoped
+public class EngineHealthChecks {
+
+    private final EngineService engine;
+    private final EngineLockProbe probe;
+
+    EngineHealthChecks(EngineService engine, HealthConfig config) {
+        this.engine = engine;
+        this.probe = new EngineLockProbe(config.engineLockTimeout(), System::nanoTime);
+    }
+
+    @Produces
+    @Readiness
+    HealthCheck ready() {
+        return () -> {
+            EngineState state = engine.state();
+            DetectionPipeline pipeline = engine.pipeline();
+            int rules = pipeline == null ? 0 : pipeline.ruleCount();
+            HealthCheckResponseBuilder response = HealthCheckResponse.named("engine")
+                    .status(state == EngineState.RUNNING && rules > 0)
+                    .withData("state", state.name())
+                    .withData("rules", rules);
+            if (pipeline != null) {
+                response.withData("statements", pipeline.statementCount());
+                ReloadStatus reload = pipeline.lastReload();
+                response.withData("lastReload", reload == null ? "none since start"
+                        : (reload.ok() ? "ok" : "refused: " + reload.errors().size() + " error(s), previous rules running") + " at " + reload.at());
+                response.withData("reloadFailures", pipeline.reloadFailures());
+            }
+            return response.build();
+        };
+    }
+
+    @Produces
+    @Liveness
+    HealthCheck live() {
+        return () -> {
+            DetectionPipeline pipeline = engine.pipeline();
+            if (pipeline == null || engine.state() != EngineState.RUNNING) {
+                // starting or stopping is not wedged; readiness says the engine is not taking input
+                return HealthCheckResponse.named("engine-lock").up().withData("state", engine.state().name()).build();
+            }
+            EngineLockProbe.Status status = probe.check(pipeline::awaitEngine);
+            return HealthCheckResponse.named("engine-lock").status(status.alive())
+                    .withData("waitedMillis", status.waited().toMillis())
+                    .build();
+        };
+    }
+
+    @PreDestroy
+    void close() {
+        probe.close();
+    }
+}

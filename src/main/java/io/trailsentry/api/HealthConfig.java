@@ -1,0 +1,18 @@
+package io.trailsentry.api;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** Health checks, {@code trailsentry.health.*}. */
+@ConfigMapping(prefix = "trailsentry.health")
+public interface HealthConfig {
+
+    /**
+     * Liveness: the engine is wedged when its lock cannot be taken for this long. Longer than a rule
+     * reload's swap and than one large payload, which hold the lock legitimately.
+     */
+    @WithDefault("30s")
+    Duration engineLockTimeout();
+}
