@@ -1,0 +1,271 @@
+package io.trailsentry.bench.peers;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.trailsentry.alert.AlertJson;
+import io.trailsentry.engine.RuleLoadException;
+import io.trailsentry.ingest.CloudTrailReader;
+import io.trailsentry.sample.SampleSpec;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * {@code bin/trailsentry bench --peers}: the IAM-enumeration bins and the privilege-after-discovery
+ * sequence on TrailSentry's engine path, on Siddhi, and on a hand-written Java baseline, fed the same
+ * parsed and enriched events in one run. Prints events/s, the ratio to TrailSentry and to parse-only,
+ * the alerts, whether each implementation's alerts equal TrailSentry's, and the state each held at
+ * the end of the input; writes the same as JSON under {@code target/bench/}.
+ *
+ * <p>Lives in test scope with the peer engines, so neither reaches the production jar; the launcher
+ * runs it from the test classpath.
+ */
+public final class PeersBench {
+
+    static final String USAGE = "usage: trailsentry bench --peers [--events N] [--seed S] [--principals P] [--rate EVENTS_PER_SECOND]\n"
+            + "                          [--rounds R] [--rules DIR] [--out DIR]\n"
+            + "  the two rules (Sentinel IAM-enumeration bins, privilege call after discovery) on TrailSentry,\n"
+            + "  Siddhi and a plain-Java baseline over the same events: events/s, ratios, alerts, agreement, state";
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    PeersBench(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String... args) {
+        // A batch command's output is its own table, not the engines' start-up chatter.
+        Logger.getLogger("com.espertech").setLevel(Level.WARNING);
+        Logger.getLogger("io.siddhi").setLevel(Level.WARNING);
+        int code = new PeersBench(System.out, System.err).run(List.of(args));
+        System.out.flush();
+        System.exit(code);
+    }
+
+    /** Options as given; the defaults describe the figures in README. */
+    record Options(long events, long seed, int principals, double rate, int rounds, Path rulesDir, Path outDir) {
+    }
+
+    int run(List<String> args) {
+        long events = 200_000;
+        long seed = SampleSpec.DEFAULT_SEED;
+        int principals = 2_000;
+        double rate = 100;
+        int rounds = 3;
+        Path rulesDir = Path.of(System.getProperty("trailsentry.rules.dir", "epl"));
+        Path outDir = Path.of("target", "bench");
+        try {
+            for (int i = 0; i < args.size(); i++) {
+                switch (args.get(i)) {
+                    case "--peers" -> { } // the launcher's switch to this command
+                    case "--events" -> events = Long.parseLong(args.get(++i));
+                    case "--seed" -> seed = Long.parseLong(args.get(++i));
+                    case "--principals" -> principals = Integer.parseInt(args.get(++i));
+                    case "--rate" -> rate = Double.parseDouble(args.get(++i));
+                    case "--rounds" -> rounds = Integer.parseInt(args.get(++i));
+                    case "--rules" -> rulesDir = Path.of(args.get(++i));
+                    case "--out" -> outDir = Path.of(args.get(++i));
+                    case "-h", "--help" -> {
+                        out.println(USAGE);
+                        return 0;
+                    }
+                    default -> {
+                        err.println("unknown option " + args.get(i) + "\n" + USAGE);
+                        return 2;
+                    }
+                }
+            }
+            if (events < 1 || principals < 1 || rounds < 1 || !(rate > 0)) {
+                throw new IllegalArgumentException("--events, --principals, --rounds and --rate must be positive");
+            }
+        } catch (RuntimeException e) {
+            err.println("bad arguments: " + e.getMessage() + "\n" + USAGE);
+            return 2;
+        }
+        try {
+            return bench(new Options(events, seed, principals, rate, rounds, rulesDir, outDir));
+        } catch (RuleLoadException e) {
+            err.println("rules did not load:\n" + e.getMessage());
+            return 3;
+        } catch (IOException e) {
+            err.println(e.getMessage());
+            return 1;
+        } catch (Exception | Error e) {
+            err.println("benchmark failed:");
+            e.printStackTrace(err);
+            return 1;
+        }
+    }
+
+    /** Best round of one implementation, and whether every round emitted the same alerts. */
+    private static final class Result {
+        final PeerEngine engine;
+        EngineRun best;
+        TreeSet<AlertKey> firstAlerts;
+        boolean stable = true;
+
+        Result(PeerEngine engine) {
+            this.engine = engine;
+        }
+
+        void add(EngineRun run) {
+            if (firstAlerts == null) {
+                firstAlerts = new TreeSet<>(run.alerts());
+            } else if (!firstAlerts.equals(new TreeSet<>(run.alerts()))) {
+                stable = false;
+            }
+            if (best == null || run.seconds() < best.seconds()) {
+                best = run;
+            }
+        }
+    }
+
+    private int bench(Options o) throws Exception {
+        SampleSpec spec = PreparedStream.spec(o.seed(), o.events(), o.rate(), o.principals());
+        out.printf(Locale.ROOT, "generating %,d background events (%d principals, %.0f events/s of event time, %d attacks, seed %d)...%n",
+                o.events(), o.principals(), o.rate(), spec.scenarios().size(), o.seed());
+        List<byte[]> chunks = PreparedStream.rawChunks(spec);
+
+        CloudTrailReader reader = new CloudTrailReader();
+        double parseRate = 0;
+        for (int round = 1; round <= o.rounds(); round++) {
+            AtomicLong parsed = new AtomicLong();
+            long t0 = System.nanoTime();
+            for (byte[] chunk : chunks) {
+                reader.read(chunk, "peers-bench", e -> parsed.incrementAndGet(), d -> { });
+            }
+            parseRate = Math.max(parseRate, parsed.get() / ((System.nanoTime() - t0) / 1e9));
+        }
+        PreparedStream stream = PreparedStream.parse(chunks, o.rulesDir().resolve("stages.yaml"), List.of());
+        chunks = null; // only the parsed events stay in memory while the engines run
+        List<io.trailsentry.ingest.CloudTrailEvent> events = stream.events();
+        Duration span = Duration.ofMillis(events.get(events.size() - 1).getEventTimeMillis() - events.get(0).getEventTimeMillis());
+        out.printf(Locale.ROOT, "prepared %,d events (%,.1f MB of JSON, %d rejected, %d duplicate ids dropped), %s of event time%n",
+                events.size(), stream.bytes() / 1e6, stream.rejected(), stream.duplicates(), span);
+
+        List<Result> results = new ArrayList<>();
+        results.add(new Result(TrailSentryEnginePath.compile(o.rulesDir())));
+        results.add(new Result(new SiddhiPeer()));
+        results.add(new Result(new PlainJavaBaseline()));
+        for (int round = 1; round <= o.rounds(); round++) {
+            StringBuilder line = new StringBuilder("round " + round + ":");
+            for (Result r : results) {
+                EngineRun run = EngineRun.measure(r.engine, events, true);
+                r.add(run);
+                line.append(String.format(Locale.ROOT, "  %s %,.0f events/s (%d alerts)", r.engine.name(),
+                        run.eventsPerSecond(events.size()), run.alerts().size()));
+            }
+            out.println(line);
+        }
+
+        Result reference = results.get(0);
+        double referenceRate = reference.best.eventsPerSecond(events.size());
+        Map<Result, Agreement> agreements = new LinkedHashMap<>();
+        for (Result r : results) {
+            agreements.put(r, Agreement.of(reference.best.alerts(), r.best.alerts()));
+        }
+
+        out.println();
+        out.println("| implementation | events/s | vs TrailSentry | vs parse-only | alerts (bins + sequences) | agreement with TrailSentry | state at end of input |");
+        out.println("|---|---|---|---|---|---|---|");
+        out.printf(Locale.ROOT, "| parse-only (JSON → events, the reference ceiling) | %,.0f | %.2f× | 100 %% | | | |%n",
+                parseRate, parseRate / referenceRate);
+        for (Result r : results) {
+            double rate = r.best.eventsPerSecond(events.size());
+            Agreement a = agreements.get(r);
+            String agreement = r == reference ? "reference" : (a.agrees() ? "equal: " : "DIFFERENT: ") + a;
+            if (!r.stable) {
+                agreement += " (alerts differ between rounds)";
+            }
+            out.printf(Locale.ROOT, "| %s | %,.0f | %.2f× | %.0f %% | %d + %d | %s | %,.1f MB |%n",
+                    r.engine.name(), rate, rate / referenceRate, rate / parseRate * 100,
+                    r.best.count(RuleSemantics.ENUMERATION_RULE), r.best.count(RuleSemantics.SEQUENCE_RULE),
+                    agreement, r.best.stateBytes() / 1e6);
+        }
+        out.printf(Locale.ROOT, "| machine | %d cores, Java %s, max heap %,.0f MB | | | | | |%n",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), Runtime.getRuntime().maxMemory() / 1e6);
+        out.println();
+        for (Result r : results) {
+            out.println("  " + r.engine.name() + ": " + r.engine.description());
+        }
+
+        ObjectNode json = AlertJson.mapper().createObjectNode();
+        json.put("timestamp", Instant.now().toString());
+        json.put("events", events.size());
+        json.put("bytes", stream.bytes());
+        json.put("eventTimeSpanSeconds", span.toSeconds());
+        json.put("seed", o.seed());
+        json.put("principals", o.principals());
+        json.put("backgroundEventsPerSecond", o.rate());
+        json.put("attacks", spec.scenarios().size());
+        json.put("rounds", o.rounds());
+        json.put("cores", Runtime.getRuntime().availableProcessors());
+        json.put("java", System.getProperty("java.version"));
+        json.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
+        json.put("parseOnlyEventsPerSecond", Math.round(parseRate));
+        ArrayNode engines = json.putArray("engines");
+        boolean allAgree = true;
+        for (Result r : results) {
+            double rate = r.best.eventsPerSecond(events.size());
+            Agreement a = agreements.get(r);
+            allAgree &= a.agrees() && r.stable;
+            ObjectNode e = engines.addObject();
+            e.put("name", r.engine.name());
+            e.put("description", r.engine.description());
+            e.put("reference", r == reference);
+            e.put("eventsPerSecond", Math.round(rate));
+            e.put("ratioToTrailSentry", Math.round(rate / referenceRate * 1000) / 1000.0);
+            e.put("ratioToParseOnly", Math.round(rate / parseRate * 1000) / 1000.0);
+            e.put("alerts", r.best.alerts().size());
+            e.put("enumerationBins", r.best.count(RuleSemantics.ENUMERATION_RULE));
+            e.put("sequences", r.best.count(RuleSemantics.SEQUENCE_RULE));
+            ObjectNode agreement = e.putObject("agreement");
+            agreement.put("equal", a.agrees());
+            agreement.put("matched", a.matched());
+            agreement.put("missing", a.missing().size());
+            agreement.put("extra", a.extra().size());
+            agreement.put("duplicates", a.duplicates());
+            agreement.put("stableAcrossRounds", r.stable);
+            e.put("stateBytesAtEndOfInput", r.best.stateBytes());
+        }
+        json.put("allAgree", allAgree);
+        boolean ahead = results.stream().filter(r -> r.engine instanceof SiddhiPeer)
+                .allMatch(r -> referenceRate > r.best.eventsPerSecond(events.size()));
+        json.put("trailSentryAheadOfPeer", ahead);
+
+        Files.createDirectories(o.outDir());
+        Path file = o.outDir().resolve("peers-" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC).format(Instant.now()) + ".json");
+        AlertJson.mapper().writerWithDefaultPrettyPrinter().writeValue(file.toFile(), json);
+        Files.copy(file, o.outDir().resolve("peers-latest.json"), StandardCopyOption.REPLACE_EXISTING);
+        out.println("\nwritten to " + file);
+
+        if (!allAgree) {
+            err.println("\nthe implementations disagree with TrailSentry's alerts:");
+            for (Result r : results) {
+                Agreement a = agreements.get(r);
+                a.missing().stream().limit(10).forEach(k -> err.println("  " + r.engine.name() + " misses  " + k));
+                a.extra().stream().limit(10).forEach(k -> err.println("  " + r.engine.name() + " adds    " + k));
+            }
+            return 1;
+        }
+        return 0;
+    }
+}
