@@ -35,10 +35,10 @@ class PeersAgreementTest {
     @Test
     void allImplementationsAgreeOnAGeneratedStreamAndBothRulesFire() throws Exception {
         // ~25 minutes of event time at 20 events/s from 200 principals: three bins, windows that
-        // expire, and an attack every five minutes (bursts, the escalation chain, low-and-slow, a
-        // burst straddling a bin edge).
+        // expire, an attack every five minutes (bursts, the escalation chain, low-and-slow, a burst
+        // straddling a bin edge), and a privilege call after one in 300 calls.
         PreparedStream stream = PreparedStream.parse(PreparedStream.rawChunks(PreparedStream.spec(7L, 30_000, 20, 200)),
-                RULES.resolve("stages.yaml"), List.of());
+                RULES.resolve("stages.yaml"), List.of(), 300);
         assertThat(stream.rejected()).isZero();
 
         List<AlertKey> reference = EngineRun.measure(engines.get(0), stream.events(), false).alerts();
@@ -81,7 +81,7 @@ class PeersAgreementTest {
         for (int i = 0; i < 60; i++) {
             events.add(call("edge-other-calls", "GetUser", bin.plusSeconds(5 + i), "other-" + i));
         }
-        List<CloudTrailEvent> prepared = PreparedStream.parse(List.of(), RULES.resolve("stages.yaml"), events).events();
+        List<CloudTrailEvent> prepared = PreparedStream.parse(List.of(), RULES.resolve("stages.yaml"), events, 0).events();
 
         Set<AlertKey> expected = Set.of(
                 AlertKey.privilegeAfterDiscovery(arn("edge-inside"), "inside-attach"),

@@ -39,7 +39,7 @@ import java.util.logging.Logger;
 public final class PeersBench {
 
     static final String USAGE = "usage: trailsentry bench --peers [--events N] [--seed S] [--principals P] [--rate EVENTS_PER_SECOND]\n"
-            + "                          [--rounds R] [--rules DIR] [--out DIR]\n"
+            + "                          [--privilege-every N] [--rounds R] [--rules DIR] [--out DIR]\n"
             + "  the two rules (Sentinel IAM-enumeration bins, privilege call after discovery) on TrailSentry,\n"
             + "  Siddhi and a plain-Java baseline over the same events: events/s, ratios, alerts, agreement, state";
 
@@ -61,7 +61,7 @@ public final class PeersBench {
     }
 
     /** Options as given; the defaults describe the figures in README. */
-    record Options(long events, long seed, int principals, double rate, int rounds, Path rulesDir, Path outDir) {
+    record Options(long events, long seed, int principals, double rate, int privilegeEvery, int rounds, Path rulesDir, Path outDir) {
     }
 
     int run(List<String> args) {
@@ -69,6 +69,7 @@ public final class PeersBench {
         long seed = SampleSpec.DEFAULT_SEED;
         int principals = 2_000;
         double rate = 100;
+        int privilegeEvery = 1000;
         int rounds = 3;
         Path rulesDir = Path.of(System.getProperty("trailsentry.rules.dir", "epl"));
         Path outDir = Path.of("target", "bench");
@@ -80,6 +81,7 @@ public final class PeersBench {
                     case "--seed" -> seed = Long.parseLong(args.get(++i));
                     case "--principals" -> principals = Integer.parseInt(args.get(++i));
                     case "--rate" -> rate = Double.parseDouble(args.get(++i));
+                    case "--privilege-every" -> privilegeEvery = Integer.parseInt(args.get(++i));
                     case "--rounds" -> rounds = Integer.parseInt(args.get(++i));
                     case "--rules" -> rulesDir = Path.of(args.get(++i));
                     case "--out" -> outDir = Path.of(args.get(++i));
@@ -93,15 +95,15 @@ public final class PeersBench {
                     }
                 }
             }
-            if (events < 1 || principals < 1 || rounds < 1 || !(rate > 0)) {
-                throw new IllegalArgumentException("--events, --principals, --rounds and --rate must be positive");
+            if (events < 1 || principals < 1 || rounds < 1 || !(rate > 0) || privilegeEvery < 0) {
+                throw new IllegalArgumentException("--events, --principals, --rounds and --rate must be positive, --privilege-every not negative");
             }
         } catch (RuntimeException e) {
             err.println("bad arguments: " + e.getMessage() + "\n" + USAGE);
             return 2;
         }
         try {
-            return bench(new Options(events, seed, principals, rate, rounds, rulesDir, outDir));
+            return bench(new Options(events, seed, principals, rate, privilegeEvery, rounds, rulesDir, outDir));
         } catch (RuleLoadException e) {
             err.println("rules did not load:\n" + e.getMessage());
             return 3;
@@ -115,10 +117,11 @@ public final class PeersBench {
         }
     }
 
-    /** Best round of one implementation, and whether every round emitted the same alerts. */
+    /** Best round of one implementation (wall clock and CPU apart), and whether every round emitted the same alerts. */
     private static final class Result {
         final PeerEngine engine;
         EngineRun best;
+        double bestCpuSeconds = Double.MAX_VALUE;
         TreeSet<AlertKey> firstAlerts;
         boolean stable = true;
 
@@ -135,6 +138,15 @@ public final class PeersBench {
             if (best == null || run.seconds() < best.seconds()) {
                 best = run;
             }
+            bestCpuSeconds = Math.min(bestCpuSeconds, run.cpuSeconds());
+        }
+
+        double rate(int events) {
+            return events / best.seconds();
+        }
+
+        double cpuRate(int events) {
+            return bestCpuSeconds > 0 ? events / bestCpuSeconds : 0;
         }
     }
 
@@ -146,23 +158,29 @@ public final class PeersBench {
 
         CloudTrailReader reader = new CloudTrailReader();
         double parseRate = 0;
+        double parseCpuRate = 0;
         for (int round = 1; round <= o.rounds(); round++) {
             AtomicLong parsed = new AtomicLong();
+            long c0 = EngineRun.cpuNanos();
             long t0 = System.nanoTime();
             for (byte[] chunk : chunks) {
                 reader.read(chunk, "peers-bench", e -> parsed.incrementAndGet(), d -> { });
             }
             parseRate = Math.max(parseRate, parsed.get() / ((System.nanoTime() - t0) / 1e9));
+            long cpu = EngineRun.cpuNanos() - c0;
+            parseCpuRate = cpu > 0 ? Math.max(parseCpuRate, parsed.get() / (cpu / 1e9)) : 0;
         }
-        PreparedStream stream = PreparedStream.parse(chunks, o.rulesDir().resolve("stages.yaml"), List.of());
+        PreparedStream stream = PreparedStream.parse(chunks, o.rulesDir().resolve("stages.yaml"), List.of(), o.privilegeEvery());
         chunks = null; // only the parsed events stay in memory while the engines run
         List<io.trailsentry.ingest.CloudTrailEvent> events = stream.events();
         Duration span = Duration.ofMillis(events.get(events.size() - 1).getEventTimeMillis() - events.get(0).getEventTimeMillis());
-        out.printf(Locale.ROOT, "prepared %,d events (%,.1f MB of JSON, %d rejected, %d duplicate ids dropped), %s of event time%n",
-                events.size(), stream.bytes() / 1e6, stream.rejected(), stream.duplicates(), span);
+        out.printf(Locale.ROOT, "prepared %,d events (%,.1f MB of JSON, %d rejected, %d duplicate ids dropped, a privilege call after 1 in %d calls), %s of event time%n",
+                events.size(), stream.bytes() / 1e6, stream.rejected(), stream.duplicates(), o.privilegeEvery(), span);
 
         List<Result> results = new ArrayList<>();
-        results.add(new Result(TrailSentryEnginePath.compile(o.rulesDir())));
+        TrailSentryEnginePath trailSentry = TrailSentryEnginePath.compile(o.rulesDir());
+        results.add(new Result(trailSentry));
+        results.add(new Result(trailSentry.esperAlone()));
         results.add(new Result(new SiddhiPeer()));
         results.add(new Result(new PlainJavaBaseline()));
         for (int round = 1; round <= o.rounds(); round++) {
@@ -170,38 +188,45 @@ public final class PeersBench {
             for (Result r : results) {
                 EngineRun run = EngineRun.measure(r.engine, events, true);
                 r.add(run);
-                line.append(String.format(Locale.ROOT, "  %s %,.0f events/s (%d alerts)", r.engine.name(),
-                        run.eventsPerSecond(events.size()), run.alerts().size()));
+                line.append(String.format(Locale.ROOT, "  %s %,.0f events/s (%d alerts);", r.engine.name(),
+                        events.size() / run.seconds(), run.alerts().size()));
             }
             out.println(line);
         }
 
         Result reference = results.get(0);
-        double referenceRate = reference.best.eventsPerSecond(events.size());
+        double referenceRate = reference.rate(events.size());
+        double referenceCpuRate = reference.cpuRate(events.size());
         Map<Result, Agreement> agreements = new LinkedHashMap<>();
         for (Result r : results) {
             agreements.put(r, Agreement.of(reference.best.alerts(), r.best.alerts()));
         }
 
         out.println();
-        out.println("| implementation | events/s | vs TrailSentry | vs parse-only | alerts (bins + sequences) | agreement with TrailSentry | state at end of input |");
-        out.println("|---|---|---|---|---|---|---|");
-        out.printf(Locale.ROOT, "| parse-only (JSON → events, the reference ceiling) | %,.0f | %.2f× | 100 %% | | | |%n",
-                parseRate, parseRate / referenceRate);
+        out.println("| implementation | events/s | vs TrailSentry | vs parse-only | events per CPU-second (vs TrailSentry) | alerts (bins + sequences) | agreement with TrailSentry | state at end of input |");
+        out.println("|---|---|---|---|---|---|---|---|");
+        out.printf(Locale.ROOT, "| parse-only (JSON → events, the ceiling of a replay) | %,.0f | %.2f× | 100 %% | %,.0f (%.2f×) | | | |%n",
+                parseRate, parseRate / referenceRate, parseCpuRate, parseCpuRate / referenceCpuRate);
         for (Result r : results) {
-            double rate = r.best.eventsPerSecond(events.size());
+            double rate = r.rate(events.size());
+            double cpuRate = r.cpuRate(events.size());
             Agreement a = agreements.get(r);
             String agreement = r == reference ? "reference" : (a.agrees() ? "equal: " : "DIFFERENT: ") + a;
             if (!r.stable) {
                 agreement += " (alerts differ between rounds)";
             }
-            out.printf(Locale.ROOT, "| %s | %,.0f | %.2f× | %.0f %% | %d + %d | %s | %,.1f MB |%n",
-                    r.engine.name(), rate, rate / referenceRate, rate / parseRate * 100,
+            out.printf(Locale.ROOT, "| %s | %,.0f | %.2f× | %.0f %% | %,.0f (%.2f×) | %d + %d | %s | %,.1f MB |%n",
+                    r.engine.name(), rate, rate / referenceRate, rate / parseRate * 100, cpuRate, cpuRate / referenceCpuRate,
                     r.best.count(RuleSemantics.ENUMERATION_RULE), r.best.count(RuleSemantics.SEQUENCE_RULE),
                     agreement, r.best.stateBytes() / 1e6);
         }
-        out.printf(Locale.ROOT, "| machine | %d cores, Java %s, max heap %,.0f MB | | | | | |%n",
+        out.printf(Locale.ROOT, "| machine | %d cores, Java %s, max heap %,.0f MB | | | | | | |%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), Runtime.getRuntime().maxMemory() / 1e6);
+        Result peer = results.stream().filter(r -> r.engine instanceof SiddhiPeer).findFirst().orElseThrow();
+        double wallLead = referenceRate / peer.rate(events.size());
+        double cpuLead = referenceCpuRate / peer.cpuRate(events.size());
+        out.printf(Locale.ROOT, "%nTrailSentry's engine path vs %s: %.2f× its events/s, %.2f× per CPU-second — %s%n",
+                peer.engine.name(), wallLead, cpuLead, wallLead > 1 && cpuLead > 1 ? "ahead" : wallLead > 1 || cpuLead > 1 ? "mixed" : "behind");
         out.println();
         for (Result r : results) {
             out.println("  " + r.engine.name() + ": " + r.engine.description());
@@ -215,16 +240,19 @@ public final class PeersBench {
         json.put("seed", o.seed());
         json.put("principals", o.principals());
         json.put("backgroundEventsPerSecond", o.rate());
+        json.put("privilegeCallEvery", o.privilegeEvery());
         json.put("attacks", spec.scenarios().size());
         json.put("rounds", o.rounds());
         json.put("cores", Runtime.getRuntime().availableProcessors());
         json.put("java", System.getProperty("java.version"));
         json.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
         json.put("parseOnlyEventsPerSecond", Math.round(parseRate));
+        json.put("parseOnlyEventsPerCpuSecond", Math.round(parseCpuRate));
         ArrayNode engines = json.putArray("engines");
         boolean allAgree = true;
         for (Result r : results) {
-            double rate = r.best.eventsPerSecond(events.size());
+            double rate = r.rate(events.size());
+            double cpuRate = r.cpuRate(events.size());
             Agreement a = agreements.get(r);
             allAgree &= a.agrees() && r.stable;
             ObjectNode e = engines.addObject();
@@ -234,6 +262,8 @@ public final class PeersBench {
             e.put("eventsPerSecond", Math.round(rate));
             e.put("ratioToTrailSentry", Math.round(rate / referenceRate * 1000) / 1000.0);
             e.put("ratioToParseOnly", Math.round(rate / parseRate * 1000) / 1000.0);
+            e.put("eventsPerCpuSecond", Math.round(cpuRate));
+            e.put("cpuRatioToTrailSentry", Math.round(cpuRate / referenceCpuRate * 1000) / 1000.0);
             e.put("alerts", r.best.alerts().size());
             e.put("enumerationBins", r.best.count(RuleSemantics.ENUMERATION_RULE));
             e.put("sequences", r.best.count(RuleSemantics.SEQUENCE_RULE));
@@ -247,9 +277,8 @@ public final class PeersBench {
             e.put("stateBytesAtEndOfInput", r.best.stateBytes());
         }
         json.put("allAgree", allAgree);
-        boolean ahead = results.stream().filter(r -> r.engine instanceof SiddhiPeer)
-                .allMatch(r -> referenceRate > r.best.eventsPerSecond(events.size()));
-        json.put("trailSentryAheadOfPeer", ahead);
+        json.put("trailSentryAheadOfPeer", referenceRate > peer.rate(events.size()));
+        json.put("trailSentryAheadOfPeerInCpuTime", referenceCpuRate > peer.cpuRate(events.size()));
 
         Files.createDirectories(o.outDir());
         Path file = o.outDir().resolve("peers-" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC).format(Instant.now()) + ".json");

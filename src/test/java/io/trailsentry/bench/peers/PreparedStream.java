@@ -74,8 +74,16 @@ record PreparedStream(List<CloudTrailEvent> events, long bytes, long rejected, l
         return chunks(new SampleGenerator(spec).recordBytes());
     }
 
-    /** Parses and prepares raw chunks, with {@code extra} events (hand-made edge cases) merged in. */
-    static PreparedStream parse(List<byte[]> chunks, Path stagesFile, Collection<CloudTrailEvent> extra) {
+    /**
+     * Parses and prepares raw chunks, with {@code extra} events (hand-made edge cases) merged in.
+     *
+     * @param privilegeEvery when positive, one in this many calls by a principal acting for itself is
+     *                       followed a second later by a privilege or persistence call from the same
+     *                       identity (the role and key changes IaC pipelines make). The generator's
+     *                       background has none, so without them the sequence rule's lookups would only
+     *                       run for the few injected attacks.
+     */
+    static PreparedStream parse(List<byte[]> chunks, Path stagesFile, Collection<CloudTrailEvent> extra, int privilegeEvery) {
         List<CloudTrailEvent> parsed = new ArrayList<>();
         CloudTrailReader reader = new CloudTrailReader();
         long rejected = 0;
@@ -84,6 +92,9 @@ record PreparedStream(List<CloudTrailEvent> events, long bytes, long rejected, l
             ReadSummary summary = reader.read(chunk, "peers-bench", parsed::add, d -> { });
             rejected += summary.rejected();
             bytes += chunk.length;
+        }
+        if (privilegeEvery > 0) {
+            parsed.addAll(privilegeCalls(parsed, privilegeEvery));
         }
         parsed.addAll(extra);
         parsed.sort(Comparator.comparingLong(CloudTrailEvent::getEventTimeMillis)
@@ -103,6 +114,26 @@ record PreparedStream(List<CloudTrailEvent> events, long bytes, long rejected, l
             events.add(enricher.apply(e));
         }
         return new PreparedStream(List.copyOf(events), bytes, rejected, duplicates);
+    }
+
+    private static final List<String> PRIVILEGE_CALLS = List.of("AttachRolePolicy", "PassRole", "CreateAccessKey", "PutRolePolicy");
+
+    private static List<CloudTrailEvent> privilegeCalls(List<CloudTrailEvent> parsed, int every) {
+        List<CloudTrailEvent> calls = new ArrayList<>();
+        int own = 0;
+        for (CloudTrailEvent e : parsed) {
+            boolean actsForItself = e.getInvokedBy() == null
+                    && ("IAMUser".equals(e.getUserIdentityType()) || "AssumedRole".equals(e.getUserIdentityType()));
+            if (actsForItself && e.getEventID() != null && ++own % every == 0) {
+                calls.add(e.toBuilder()
+                        .eventTime(e.getEventTime().plusSeconds(1))
+                        .eventName(PRIVILEGE_CALLS.get(calls.size() % PRIVILEGE_CALLS.size()))
+                        .eventSource("iam.amazonaws.com").eventID(e.getEventID() + "-iac").readOnly(false)
+                        .errorCode(null).errorMessage(null).requestParameters(null).responseElements(null)
+                        .build());
+            }
+        }
+        return calls;
     }
 
     private static List<byte[]> chunks(List<byte[]> records) {
