@@ -18,8 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * TrailSentry, Siddhi and the plain-Java baseline give exactly the same alerts for the two
  * benchmarked rules: on a generated stream with attacks throughout, and on hand-made edge cases
- * whose answer is known (window and bin boundaries to the millisecond, same-millisecond order,
- * service calls). No timing is asserted here; {@code bench --peers} measures.
+ * whose answer is known (window and bin boundaries to the millisecond, an older discovery call
+ * expiring under a newer one, same-millisecond order, service calls). No timing is asserted here; {@code bench --peers} measures.
  */
 class PeersAgreementTest {
 
@@ -29,16 +29,20 @@ class PeersAgreementTest {
 
     @BeforeAll
     static void engines() throws Exception {
-        engines = List.of(TrailSentryEnginePath.compile(RULES), new SiddhiPeer(), new PlainJavaBaseline());
+        TrailSentryEnginePath trailSentry = TrailSentryEnginePath.compile(RULES);
+        List<PeerEngine> all = new ArrayList<>(List.of(trailSentry, trailSentry.esperAlone()));
+        all.addAll(SiddhiPeer.both());
+        all.add(new PlainJavaBaseline());
+        engines = List.copyOf(all);
     }
 
     @Test
     void allImplementationsAgreeOnAGeneratedStreamAndBothRulesFire() throws Exception {
-        // ~25 minutes of event time at 20 events/s from 200 principals: three bins, windows that
+        // ~24 minutes of event time at 14 events/s from 200 principals: three bins, windows that
         // expire, an attack every five minutes (bursts, the escalation chain, low-and-slow, a burst
-        // straddling a bin edge), and a privilege call after one in 300 calls.
-        PreparedStream stream = PreparedStream.parse(PreparedStream.rawChunks(PreparedStream.spec(7L, 30_000, 20, 200)),
-                RULES.resolve("stages.yaml"), List.of(), 300);
+        // straddling a bin edge), and a privilege call after one in 200 calls.
+        PreparedStream stream = PreparedStream.parse(PreparedStream.rawChunks(PreparedStream.spec(7L, 20_000, 14, 200)),
+                RULES.resolve("stages.yaml"), List.of(), 200);
         assertThat(stream.rejected()).isZero();
 
         List<AlertKey> reference = EngineRun.measure(engines.get(0), stream.events(), false).alerts();
@@ -60,6 +64,10 @@ class PeersAgreementTest {
         events.add(call("edge-expired", "AttachUserPolicy", t.plus(Duration.ofMinutes(15)), "expired-attach"));
         events.add(call("edge-inside", "ListUsers", t, "inside-list"));
         events.add(call("edge-inside", "AttachUserPolicy", t.plus(Duration.ofMinutes(15)).minusMillis(1), "inside-attach"));
+        // The older of two discovery calls leaving the window does not take the newer one with it.
+        events.add(call("edge-renewed", "ListUsers", t, "renewed-list-1"));
+        events.add(call("edge-renewed", "ListRoles", t.plus(Duration.ofMinutes(10)), "renewed-list-2"));
+        events.add(call("edge-renewed", "PutRolePolicy", t.plus(Duration.ofMinutes(16)), "renewed-put"));
         // Same millisecond: (eventTime, eventID) order decides; a call before the discovery has none.
         Instant same = t.plus(Duration.ofMinutes(20));
         events.add(call("edge-same-ms", "CreateUser", same, "same-1-create"));
@@ -85,6 +93,7 @@ class PeersAgreementTest {
 
         Set<AlertKey> expected = Set.of(
                 AlertKey.privilegeAfterDiscovery(arn("edge-inside"), "inside-attach"),
+                AlertKey.privilegeAfterDiscovery(arn("edge-renewed"), "renewed-put"),
                 AlertKey.privilegeAfterDiscovery(arn("edge-same-ms"), "same-3-key"),
                 AlertKey.enumerationBin("AIDA-edge-burst", arn("edge-burst"), ACCOUNT, bin.toEpochMilli(), 51),
                 AlertKey.enumerationBin("AIDA-edge-last-ms", arn("edge-last-ms"), ACCOUNT, bin.toEpochMilli(), 51));

@@ -181,7 +181,7 @@ public final class PeersBench {
         TrailSentryEnginePath trailSentry = TrailSentryEnginePath.compile(o.rulesDir());
         results.add(new Result(trailSentry));
         results.add(new Result(trailSentry.esperAlone()));
-        results.add(new Result(new SiddhiPeer()));
+        SiddhiPeer.both().forEach(siddhi -> results.add(new Result(siddhi)));
         results.add(new Result(new PlainJavaBaseline()));
         for (int round = 1; round <= o.rounds(); round++) {
             StringBuilder line = new StringBuilder("round " + round + ":");
@@ -222,11 +222,14 @@ public final class PeersBench {
         }
         out.printf(Locale.ROOT, "| machine | %d cores, Java %s, max heap %,.0f MB | | | | | | |%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), Runtime.getRuntime().maxMemory() / 1e6);
-        Result peer = results.stream().filter(r -> r.engine instanceof SiddhiPeer).findFirst().orElseThrow();
-        double wallLead = referenceRate / peer.rate(events.size());
-        double cpuLead = referenceCpuRate / peer.cpuRate(events.size());
-        out.printf(Locale.ROOT, "%nTrailSentry's engine path vs %s: %.2f× its events/s, %.2f× per CPU-second — %s%n",
-                peer.engine.name(), wallLead, cpuLead, wallLead > 1 && cpuLead > 1 ? "ahead" : wallLead > 1 || cpuLead > 1 ? "mixed" : "behind");
+        List<Result> peers = results.stream().filter(r -> r.engine instanceof SiddhiPeer).toList();
+        out.println();
+        for (Result peer : peers) {
+            double wallLead = referenceRate / peer.rate(events.size());
+            double cpuLead = referenceCpuRate / peer.cpuRate(events.size());
+            out.printf(Locale.ROOT, "TrailSentry's engine path vs %s: %.2f× its events/s, %.2f× per CPU-second — %s%n",
+                    peer.engine.name(), wallLead, cpuLead, wallLead > 1 && cpuLead > 1 ? "ahead" : wallLead > 1 || cpuLead > 1 ? "mixed" : "behind");
+        }
         out.println();
         for (Result r : results) {
             out.println("  " + r.engine.name() + ": " + r.engine.description());
@@ -277,8 +280,9 @@ public final class PeersBench {
             e.put("stateBytesAtEndOfInput", r.best.stateBytes());
         }
         json.put("allAgree", allAgree);
-        json.put("trailSentryAheadOfPeer", referenceRate > peer.rate(events.size()));
-        json.put("trailSentryAheadOfPeerInCpuTime", referenceCpuRate > peer.cpuRate(events.size()));
+        // Ahead of the peer means ahead of its best variant.
+        json.put("trailSentryAheadOfPeer", peers.stream().allMatch(p -> referenceRate > p.rate(events.size())));
+        json.put("trailSentryAheadOfPeerInCpuTime", peers.stream().allMatch(p -> referenceCpuRate > p.cpuRate(events.size())));
 
         Files.createDirectories(o.outDir());
         Path file = o.outDir().resolve("peers-" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC).format(Instant.now()) + ".json");

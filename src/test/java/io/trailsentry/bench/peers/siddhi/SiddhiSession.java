@@ -21,9 +21,9 @@ import java.util.stream.Collectors;
  * <ul>
  *   <li>Enumeration: a {@code timeBatch(10 min, 0)} window (batches aligned to the epoch) grouped by
  *       principalId, arn and accountId, {@code having count > 50} — the EPL's {@code time_batch}.</li>
- *   <li>Sequence: discovery calls kept in a {@code time(15 min)} window; each privilege or persistence
- *       call joins it (unidirectional) on the actor, grouped by the call so a call with many discovery
- *       calls before it fires once — the EPL's named window and {@code exists} subquery.</li>
+ *   <li>Sequence, two ways: {@link #WINDOW_JOIN}, the shape of the EPL (a window of discovery calls and
+ *       an exists-style join), and {@link #INDEXED_TABLE}, each actor's latest discovery time in a
+ *       keyed table.</li>
  * </ul>
  * The privilege query is declared before the discovery one, so a call in both stages is matched
  * against the discovery calls before it, not against itself (as in TrailSentry, where its own
@@ -45,13 +45,18 @@ public final class SiddhiSession implements PeerEngine.Session {
 
     private static final long END_OF_INPUT_DRAIN_MILLIS = 3_600_000L;
 
-    static final String APP = """
+    /** Both variants' definitions (SiddhiQL wants every definition before the first query). */
+    private static final String DEFINITIONS = """
             @app:name('trailsentry-peers')
             @app:playback
             define stream CloudTrail (eventId string, eventTime long, eventName string, principalId string, arn string,
                                       accountId string, actorKey string, serviceCall bool, inDiscovery bool,
                                       inPrivilegeEscalation bool, inPersistence bool);
             define stream EndOfInput (at long);
+            """;
+
+    /** Both variants: the enumeration bins, and the privilege calls the sequence rule starts from. */
+    private static final String QUERIES = """
 
             @info(name = 'enumeration')
             from CloudTrail[%s]#window.timeBatch(%d millisec, 0L)
@@ -64,10 +69,18 @@ public final class SiddhiSession implements PeerEngine.Session {
                             and (inPrivilegeEscalation == true or inPersistence == true)]
             select eventId, actorKey
             insert into PrivilegeCalls;
+            """.formatted(
+            RuleSemantics.ENUMERATION_EVENTS.stream().sorted().map(n -> "eventName == '" + n + "'")
+                    .collect(Collectors.joining(" or ", "(", ")")),
+            RuleSemantics.BIN_MILLIS, RuleSemantics.BIN_MILLIS, RuleSemantics.ENUMERATION_THRESHOLD);
 
-            from CloudTrail[serviceCall == false and not (actorKey is null) and inDiscovery == true]
-            select actorKey
-            insert into DiscoveryCalls;
+    /**
+     * The EPL's shape: discovery calls in a 15-minute window; a privilege call joins it on the actor
+     * (Siddhi scans the window), grouped by the call so it fires once however many calls matched.
+     */
+    static final String WINDOW_JOIN = DEFINITIONS + """
+            define stream DiscoveryCalls (actorKey string);
+            """ + QUERIES + """
 
             @info(name = 'sequence')
             from PrivilegeCalls as p unidirectional join DiscoveryCalls#window.time(%d millisec) as d
@@ -75,11 +88,53 @@ public final class SiddhiSession implements PeerEngine.Session {
             select p.eventId as eventId, p.actorKey as actorKey
             group by p.eventId
             insert into PrivilegeAfterDiscovery;
-            """.formatted(
-            RuleSemantics.ENUMERATION_EVENTS.stream().sorted().map(n -> "eventName == '" + n + "'")
-                    .collect(Collectors.joining(" or ", "(", ")")),
-            RuleSemantics.BIN_MILLIS, RuleSemantics.BIN_MILLIS, RuleSemantics.ENUMERATION_THRESHOLD,
-            RuleSemantics.FOLLOW_UP_MILLIS);
+
+            from CloudTrail[serviceCall == false and not (actorKey is null) and inDiscovery == true]
+            select actorKey
+            insert into DiscoveryCalls;
+            """.formatted(RuleSemantics.FOLLOW_UP_MILLIS);
+
+    /**
+     * What a Siddhi user would write for speed: each actor's latest discovery time in a table keyed by
+     * actor (a privilege call is one keyed lookup); a 15-minute window of discovery calls only expires
+     * rows, deleting an actor's row when the call it holds leaves the window.
+     */
+    static final String INDEXED_TABLE = DEFINITIONS + """
+            define stream DiscoveryCalls (actorKey string, eventTime long);
+            @PrimaryKey('actorKey')
+            define table LatestDiscovery (actorKey string, eventTime long);
+            """ + QUERIES + """
+
+            @info(name = 'sequence')
+            from PrivilegeCalls as p join LatestDiscovery as d on p.actorKey == d.actorKey
+            select p.eventId as eventId, p.actorKey as actorKey
+            insert into PrivilegeAfterDiscovery;
+
+            from CloudTrail[serviceCall == false and not (actorKey is null) and inDiscovery == true]
+            select actorKey, eventTime
+            insert into DiscoveryCalls;
+
+            from DiscoveryCalls
+            update or insert into LatestDiscovery
+                set LatestDiscovery.eventTime = eventTime
+                on LatestDiscovery.actorKey == actorKey;
+
+            from DiscoveryCalls#window.time(%d millisec)
+            select actorKey as expiredActor, eventTime as expiredTime
+            insert expired events into ExpiredDiscovery;
+
+            -- A row goes when the call it holds leaves the window, not when an older one does. Two steps:
+            -- Siddhi 5.1.21 ignores a delete whose condition adds the time to the primary key, and
+            -- update-or-insert into a table with a second index fails.
+            from ExpiredDiscovery join LatestDiscovery on LatestDiscovery.actorKey == ExpiredDiscovery.expiredActor
+            select ExpiredDiscovery.expiredActor as staleActor, LatestDiscovery.eventTime as latest,
+                   ExpiredDiscovery.expiredTime as expiredTime
+            having latest == expiredTime
+            insert into StaleDiscovery;
+
+            from StaleDiscovery
+            delete LatestDiscovery on LatestDiscovery.actorKey == staleActor;
+            """.formatted(RuleSemantics.FOLLOW_UP_MILLIS);
 
     private final SiddhiManager manager = new SiddhiManager();
     private final SiddhiAppRuntime app;
@@ -88,8 +143,13 @@ public final class SiddhiSession implements PeerEngine.Session {
     private final List<AlertKey> alerts = new ArrayList<>();
     private long lastTime = Long.MIN_VALUE;
 
-    public SiddhiSession() {
-        app = manager.createSiddhiAppRuntime(APP);
+    /** @param variant {@code WINDOW_JOIN} or {@code INDEXED_TABLE}: which of the two apps */
+    public SiddhiSession(String variant) {
+        app = manager.createSiddhiAppRuntime(switch (variant) {
+            case "WINDOW_JOIN" -> WINDOW_JOIN;
+            case "INDEXED_TABLE" -> INDEXED_TABLE;
+            default -> throw new IllegalArgumentException("no Siddhi app named " + variant);
+        });
         app.addCallback("EnumerationBins", new StreamCallback() {
             @Override
             public void receive(Event[] events) {
