@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.trailsentry.alert.AlertJson;
 import io.trailsentry.engine.RuleLoadException;
+import io.trailsentry.ingest.CloudTrailEvent;
 import io.trailsentry.ingest.CloudTrailReader;
 import io.trailsentry.sample.SampleSpec;
 
@@ -150,35 +151,44 @@ public final class PeersBench {
         }
     }
 
+    /** Parse-only throughput of the raw input, best round: the ceiling a replay works under. */
+    private record ParseOnly(double eventsPerSecond, double eventsPerCpuSecond) {
+
+        static ParseOnly measure(List<byte[]> chunks, int rounds) {
+            CloudTrailReader reader = new CloudTrailReader();
+            double rate = 0;
+            double cpuRate = 0;
+            for (int round = 1; round <= rounds; round++) {
+                AtomicLong parsed = new AtomicLong();
+                long c0 = EngineRun.cpuNanos();
+                long t0 = System.nanoTime();
+                for (byte[] chunk : chunks) {
+                    reader.read(chunk, "peers-bench", e -> parsed.incrementAndGet(), d -> { });
+                }
+                rate = Math.max(rate, parsed.get() / ((System.nanoTime() - t0) / 1e9));
+                long cpu = EngineRun.cpuNanos() - c0;
+                cpuRate = cpu > 0 ? Math.max(cpuRate, parsed.get() / (cpu / 1e9)) : 0;
+            }
+            return new ParseOnly(rate, cpuRate);
+        }
+    }
+
     private int bench(Options o) throws Exception {
         SampleSpec spec = PreparedStream.spec(o.seed(), o.events(), o.rate(), o.principals());
         out.printf(Locale.ROOT, "generating %,d background events (%d principals, %.0f events/s of event time, %d attacks, seed %d)...%n",
                 o.events(), o.principals(), o.rate(), spec.scenarios().size(), o.seed());
         List<byte[]> chunks = PreparedStream.rawChunks(spec);
-
-        CloudTrailReader reader = new CloudTrailReader();
-        double parseRate = 0;
-        double parseCpuRate = 0;
-        for (int round = 1; round <= o.rounds(); round++) {
-            AtomicLong parsed = new AtomicLong();
-            long c0 = EngineRun.cpuNanos();
-            long t0 = System.nanoTime();
-            for (byte[] chunk : chunks) {
-                reader.read(chunk, "peers-bench", e -> parsed.incrementAndGet(), d -> { });
-            }
-            parseRate = Math.max(parseRate, parsed.get() / ((System.nanoTime() - t0) / 1e9));
-            long cpu = EngineRun.cpuNanos() - c0;
-            parseCpuRate = cpu > 0 ? Math.max(parseCpuRate, parsed.get() / (cpu / 1e9)) : 0;
-        }
+        ParseOnly parseOnly = ParseOnly.measure(chunks, o.rounds());
         PreparedStream stream = PreparedStream.parse(chunks, o.rulesDir().resolve("stages.yaml"), List.of(), o.privilegeEvery());
         chunks = null; // only the parsed events stay in memory while the engines run
-        List<io.trailsentry.ingest.CloudTrailEvent> events = stream.events();
+        List<CloudTrailEvent> events = stream.events();
         Duration span = Duration.ofMillis(events.get(events.size() - 1).getEventTimeMillis() - events.get(0).getEventTimeMillis());
-        out.printf(Locale.ROOT, "prepared %,d events (%,.1f MB of JSON, %d rejected, %d duplicate ids dropped, a privilege call after 1 in %d calls), %s of event time%n",
-                events.size(), stream.bytes() / 1e6, stream.rejected(), stream.duplicates(), o.privilegeEvery(), span);
+        out.printf(Locale.ROOT, "prepared %,d events (%,.1f MB of JSON, %d rejected, %d duplicate ids dropped, %s), %s of event time%n",
+                events.size(), stream.bytes() / 1e6, stream.rejected(), stream.duplicates(),
+                o.privilegeEvery() > 0 ? "a privilege call after 1 in " + o.privilegeEvery() + " calls" : "no background privilege calls", span);
 
-        List<Result> results = new ArrayList<>();
         TrailSentryEnginePath trailSentry = TrailSentryEnginePath.compile(o.rulesDir());
+        List<Result> results = new ArrayList<>();
         results.add(new Result(trailSentry));
         results.add(new Result(trailSentry.esperAlone()));
         SiddhiPeer.both().forEach(siddhi -> results.add(new Result(siddhi)));
@@ -194,50 +204,91 @@ public final class PeersBench {
             out.println(line);
         }
 
-        Result reference = results.get(0);
-        double referenceRate = reference.rate(events.size());
-        double referenceCpuRate = reference.cpuRate(events.size());
-        Map<Result, Agreement> agreements = new LinkedHashMap<>();
-        for (Result r : results) {
-            agreements.put(r, Agreement.of(reference.best.alerts(), r.best.alerts()));
+        Figures figures = new Figures(events.size(), parseOnly, results);
+        printTable(figures);
+        Path file = writeJson(figures, o, spec, stream, span);
+        out.println("\nwritten to " + file);
+        if (!figures.allAgree()) {
+            err.println("\nthe implementations disagree with TrailSentry's alerts:");
+            for (Result r : results) {
+                Agreement a = figures.agreements.get(r);
+                a.missing().stream().limit(10).forEach(k -> err.println("  " + r.engine.name() + " misses  " + k));
+                a.extra().stream().limit(10).forEach(k -> err.println("  " + r.engine.name() + " adds    " + k));
+            }
+            return 1;
+        }
+        return 0;
+    }
+
+    /** The results set against the reference (TrailSentry) and parse-only. */
+    private static final class Figures {
+        final int events;
+        final ParseOnly parseOnly;
+        final List<Result> results;
+        final Result reference;
+        final double referenceRate;
+        final double referenceCpuRate;
+        final Map<Result, Agreement> agreements = new LinkedHashMap<>();
+        final List<Result> peers;
+
+        Figures(int events, ParseOnly parseOnly, List<Result> results) {
+            this.events = events;
+            this.parseOnly = parseOnly;
+            this.results = results;
+            this.reference = results.get(0);
+            this.referenceRate = reference.rate(events);
+            this.referenceCpuRate = reference.cpuRate(events);
+            for (Result r : results) {
+                agreements.put(r, Agreement.of(reference.best.alerts(), r.best.alerts()));
+            }
+            this.peers = results.stream().filter(r -> r.engine instanceof SiddhiPeer).toList();
         }
 
+        boolean allAgree() {
+            return results.stream().allMatch(r -> agreements.get(r).agrees() && r.stable);
+        }
+    }
+
+    private void printTable(Figures f) {
         out.println();
         out.println("| implementation | events/s | vs TrailSentry | vs parse-only | events per CPU-second (vs TrailSentry) | alerts (bins + sequences) | agreement with TrailSentry | state at end of input |");
         out.println("|---|---|---|---|---|---|---|---|");
+        ParseOnly p = f.parseOnly;
         out.printf(Locale.ROOT, "| parse-only (JSON → events, the ceiling of a replay) | %,.0f | %.2f× | 100 %% | %,.0f (%.2f×) | | | |%n",
-                parseRate, parseRate / referenceRate, parseCpuRate, parseCpuRate / referenceCpuRate);
-        for (Result r : results) {
-            double rate = r.rate(events.size());
-            double cpuRate = r.cpuRate(events.size());
-            Agreement a = agreements.get(r);
-            String agreement = r == reference ? "reference" : (a.agrees() ? "equal: " : "DIFFERENT: ") + a;
+                p.eventsPerSecond(), p.eventsPerSecond() / f.referenceRate, p.eventsPerCpuSecond(), p.eventsPerCpuSecond() / f.referenceCpuRate);
+        for (Result r : f.results) {
+            double rate = r.rate(f.events);
+            double cpuRate = r.cpuRate(f.events);
+            Agreement a = f.agreements.get(r);
+            String agreement = r == f.reference ? "reference" : (a.agrees() ? "equal: " : "DIFFERENT: ") + a;
             if (!r.stable) {
                 agreement += " (alerts differ between rounds)";
             }
             out.printf(Locale.ROOT, "| %s | %,.0f | %.2f× | %.0f %% | %,.0f (%.2f×) | %d + %d | %s | %,.1f MB |%n",
-                    r.engine.name(), rate, rate / referenceRate, rate / parseRate * 100, cpuRate, cpuRate / referenceCpuRate,
+                    r.engine.name(), rate, rate / f.referenceRate, rate / p.eventsPerSecond() * 100, cpuRate, cpuRate / f.referenceCpuRate,
                     r.best.count(RuleSemantics.ENUMERATION_RULE), r.best.count(RuleSemantics.SEQUENCE_RULE),
                     agreement, r.best.stateBytes() / 1e6);
         }
         out.printf(Locale.ROOT, "| machine | %d cores, Java %s, max heap %,.0f MB | | | | | | |%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), Runtime.getRuntime().maxMemory() / 1e6);
-        List<Result> peers = results.stream().filter(r -> r.engine instanceof SiddhiPeer).toList();
         out.println();
-        for (Result peer : peers) {
-            double wallLead = referenceRate / peer.rate(events.size());
-            double cpuLead = referenceCpuRate / peer.cpuRate(events.size());
+        for (Result peer : f.peers) {
+            double wallLead = f.referenceRate / peer.rate(f.events);
+            double cpuLead = f.referenceCpuRate / peer.cpuRate(f.events);
             out.printf(Locale.ROOT, "TrailSentry's engine path vs %s: %.2f× its events/s, %.2f× per CPU-second — %s%n",
                     peer.engine.name(), wallLead, cpuLead, wallLead > 1 && cpuLead > 1 ? "ahead" : wallLead > 1 || cpuLead > 1 ? "mixed" : "behind");
         }
         out.println();
-        for (Result r : results) {
+        for (Result r : f.results) {
             out.println("  " + r.engine.name() + ": " + r.engine.description());
         }
+    }
 
+    /** Writes {@code peers-<time>.json} and a copy as {@code peers-latest.json}; returns the first. */
+    private static Path writeJson(Figures f, Options o, SampleSpec spec, PreparedStream stream, Duration span) throws IOException {
         ObjectNode json = AlertJson.mapper().createObjectNode();
         json.put("timestamp", Instant.now().toString());
-        json.put("events", events.size());
+        json.put("events", f.events);
         json.put("bytes", stream.bytes());
         json.put("eventTimeSpanSeconds", span.toSeconds());
         json.put("seed", o.seed());
@@ -249,24 +300,22 @@ public final class PeersBench {
         json.put("cores", Runtime.getRuntime().availableProcessors());
         json.put("java", System.getProperty("java.version"));
         json.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
-        json.put("parseOnlyEventsPerSecond", Math.round(parseRate));
-        json.put("parseOnlyEventsPerCpuSecond", Math.round(parseCpuRate));
+        json.put("parseOnlyEventsPerSecond", Math.round(f.parseOnly.eventsPerSecond()));
+        json.put("parseOnlyEventsPerCpuSecond", Math.round(f.parseOnly.eventsPerCpuSecond()));
         ArrayNode engines = json.putArray("engines");
-        boolean allAgree = true;
-        for (Result r : results) {
-            double rate = r.rate(events.size());
-            double cpuRate = r.cpuRate(events.size());
-            Agreement a = agreements.get(r);
-            allAgree &= a.agrees() && r.stable;
+        for (Result r : f.results) {
+            double rate = r.rate(f.events);
+            double cpuRate = r.cpuRate(f.events);
+            Agreement a = f.agreements.get(r);
             ObjectNode e = engines.addObject();
             e.put("name", r.engine.name());
             e.put("description", r.engine.description());
-            e.put("reference", r == reference);
+            e.put("reference", r == f.reference);
             e.put("eventsPerSecond", Math.round(rate));
-            e.put("ratioToTrailSentry", Math.round(rate / referenceRate * 1000) / 1000.0);
-            e.put("ratioToParseOnly", Math.round(rate / parseRate * 1000) / 1000.0);
+            e.put("ratioToTrailSentry", Math.round(rate / f.referenceRate * 1000) / 1000.0);
+            e.put("ratioToParseOnly", Math.round(rate / f.parseOnly.eventsPerSecond() * 1000) / 1000.0);
             e.put("eventsPerCpuSecond", Math.round(cpuRate));
-            e.put("cpuRatioToTrailSentry", Math.round(cpuRate / referenceCpuRate * 1000) / 1000.0);
+            e.put("cpuRatioToTrailSentry", Math.round(cpuRate / f.referenceCpuRate * 1000) / 1000.0);
             e.put("alerts", r.best.alerts().size());
             e.put("enumerationBins", r.best.count(RuleSemantics.ENUMERATION_RULE));
             e.put("sequences", r.best.count(RuleSemantics.SEQUENCE_RULE));
@@ -279,26 +328,15 @@ public final class PeersBench {
             agreement.put("stableAcrossRounds", r.stable);
             e.put("stateBytesAtEndOfInput", r.best.stateBytes());
         }
-        json.put("allAgree", allAgree);
-        // Ahead of the peer means ahead of its best variant.
-        json.put("trailSentryAheadOfPeer", peers.stream().allMatch(p -> referenceRate > p.rate(events.size())));
-        json.put("trailSentryAheadOfPeerInCpuTime", peers.stream().allMatch(p -> referenceCpuRate > p.cpuRate(events.size())));
+        json.put("allAgree", f.allAgree());
+        // Ahead of the peer means ahead of every variant of it.
+        json.put("trailSentryAheadOfPeer", f.peers.stream().allMatch(p -> f.referenceRate > p.rate(f.events)));
+        json.put("trailSentryAheadOfPeerInCpuTime", f.peers.stream().allMatch(p -> f.referenceCpuRate > p.cpuRate(f.events)));
 
         Files.createDirectories(o.outDir());
         Path file = o.outDir().resolve("peers-" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC).format(Instant.now()) + ".json");
         AlertJson.mapper().writerWithDefaultPrettyPrinter().writeValue(file.toFile(), json);
         Files.copy(file, o.outDir().resolve("peers-latest.json"), StandardCopyOption.REPLACE_EXISTING);
-        out.println("\nwritten to " + file);
-
-        if (!allAgree) {
-            err.println("\nthe implementations disagree with TrailSentry's alerts:");
-            for (Result r : results) {
-                Agreement a = agreements.get(r);
-                a.missing().stream().limit(10).forEach(k -> err.println("  " + r.engine.name() + " misses  " + k));
-                a.extra().stream().limit(10).forEach(k -> err.println("  " + r.engine.name() + " adds    " + k));
-            }
-            return 1;
-        }
-        return 0;
+        return file;
     }
 }
