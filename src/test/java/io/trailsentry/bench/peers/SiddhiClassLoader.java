@@ -34,7 +34,7 @@ final class SiddhiClassLoader extends URLClassLoader {
     private static URL url(Path jar) {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("Siddhi's ANTLR runtime is not at " + jar.toAbsolutePath()
-                    + "; build once with ./mvnw test-compile (it is copied to target/peers-lib/) or set -Dtrailsentry.peers.antlr-jar");
+                    + "; build once with ./mvnw test-compile (it is copied to target/peers-lib/) or set -Dpeers.antlr-jar");
         }
         try {
             return jar.toUri().toURL();

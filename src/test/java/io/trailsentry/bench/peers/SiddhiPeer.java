@@ -38,7 +38,7 @@ final class SiddhiPeer implements PeerEngine {
     /** Both variants, sharing one class loader (Siddhi's classes load and warm up once). */
     static List<SiddhiPeer> both() {
         ClassLoader loader = new SiddhiClassLoader(
-                Path.of(System.getProperty("trailsentry.peers.antlr-jar", "target/peers-lib/antlr4-runtime-4.7.2.jar")),
+                Path.of(System.getProperty("peers.antlr-jar", "target/peers-lib/antlr4-runtime-4.7.2.jar")),
                 SiddhiPeer.class.getClassLoader());
         return List.of(new SiddhiPeer(loader, Variant.WINDOW_JOIN), new SiddhiPeer(loader, Variant.INDEXED_TABLE));
     }
