@@ -41,7 +41,9 @@ final class BenchCommand {
     static final String USAGE = "usage: trailsentry bench [--events N] [--seed S] [--principals P] [--rounds R] [--out DIR]\n"
             + "       trailsentry bench --actors N   (state per active actor: N actors each active in every window, retained heap after GC)\n"
             + "       trailsentry bench --latency [--rate R] [--seconds S] [--heap-every SECONDS]\n"
-            + "                                     (live path: arrival → alert percentiles at a steady rate; heap trend for a soak)";
+            + "                                     (live path: arrival → alert percentiles at a steady rate; heap trend for a soak)\n"
+            + "       trailsentry bench --peers [--events N] [--rounds R]\n"
+            + "                                     (two rules on TrailSentry, Siddhi and plain Java side by side; run by bin/trailsentry)";
     /** Records per payload: what one S3 delivery file or one Kafka batch typically holds. */
     private static final int RECORDS_PER_CHUNK = 1000;
 
@@ -77,6 +79,12 @@ final class BenchCommand {
                     case "--rate" -> rate = Integer.parseInt(args.get(++i));
                     case "--seconds" -> seconds = Integer.parseInt(args.get(++i));
                     case "--heap-every" -> heapEvery = Integer.parseInt(args.get(++i));
+                    case "--peers" -> {
+                        // The peer engines are test-scope dependencies, kept out of this jar on purpose.
+                        err.println("bench --peers runs from the test class path (the peer engines are not in this jar): "
+                                + "use bin/trailsentry bench --peers");
+                        return 2;
+                    }
                     case "-h", "--help" -> {
                         out.println(USAGE);
                         return 0;

@@ -27,6 +27,8 @@ public final class TrailSentryMain {
                                         run the rules' sample-event tests (*.tests.yaml)
               bench [--events N] [--seed S] [--principals P] [--rounds R]
                                         benchmark: parse-only vs end-to-end events/s, ratio, peak heap
+              bench --peers [--events N] [--rounds R]
+                                        two rules on TrailSentry, Siddhi and plain Java: events/s, agreement
               sample --out PATH [--seed N] [--events N] [--format jsonl|jsonl.gz|s3] [--scenarios …]
                                         write synthetic CloudTrail (the bundled sample by default)
               help                      this text""";

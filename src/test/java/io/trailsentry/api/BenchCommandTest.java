@@ -55,6 +55,13 @@ class BenchCommandTest {
     }
 
     @Test
+    void peersPointsToTheLauncherSinceThePeerEnginesAreNotInTheJar() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertThat(new BenchCommand(System.out, new PrintStream(err, true, StandardCharsets.UTF_8)).run(List.of("--peers"))).isEqualTo(2);
+        assertThat(err.toString()).contains("bin/trailsentry bench --peers");
+    }
+
+    @Test
     void badArgumentsAreUsageErrors() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         assertThat(new BenchCommand(System.out, new PrintStream(err, true, StandardCharsets.UTF_8)).run(List.of("--events", "many"))).isEqualTo(2);
