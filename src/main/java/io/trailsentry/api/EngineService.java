@@ -6,7 +6,11 @@ import io.quarkus.scheduler.Scheduled;
 import io.trailsentry.alert.AlertSink;
 import io.trailsentry.alert.AlertStore;
 import io.trailsentry.alert.JsonlAlertSink;
+import io.trailsentry.context.Baselines;
+import io.trailsentry.context.ContextSettings;
+import io.trailsentry.engine.CompiledRules;
 import io.trailsentry.engine.RuleLoadException;
+import io.trailsentry.ingest.DeadLetterSink;
 import io.trailsentry.ingest.JsonlDeadLetterFile;
 import io.trailsentry.ingest.ReadSummary;
 import io.trailsentry.pipeline.DetectionPipeline;
@@ -37,6 +41,8 @@ public class EngineService {
     private JsonlAlertSink alertFile;
     private JsonlDeadLetterFile deadLetters;
     private AlertStore alertStore;
+    private List<AlertSink> sinks;
+    private CompiledRules rules;
     private volatile long lastInputNanos = System.nanoTime();
     private volatile long lastIdleAdvanceNanos = System.nanoTime();
 
@@ -60,7 +66,10 @@ public class EngineService {
         try {
             List<AlertSink> sinks = new ArrayList<>(List.of(alertFile, alertStore, metrics));
             pluggedSinks.forEach(sinks::add);
-            pipeline = Settings.pipeline(config, sinks, deadLetters, true);
+            this.sinks = List.copyOf(sinks);
+            rules = Settings.compileRules(config);
+            ContextSettings context = Settings.contextSettings(config);
+            pipeline = Settings.livePipeline(config, rules, Baselines.load(context.baselineFile(), context.maxActors()), sinks, deadLetters);
             metrics.bind(pipeline);
         } catch (RuleLoadException e) {
             LOG.errorf("rules in %s did not load; fix them and restart:%n%s", config.rules().dir().toAbsolutePath(), e.getMessage());
@@ -101,6 +110,36 @@ public class EngineService {
 
     public DetectionPipeline pipeline() {
         return pipeline;
+    }
+
+    /**
+     * A further live pipeline over the same rules, sharing this one's learned baselines, written to
+     * {@code sinks} (one per Kafka partition: each has its own event-time clock, windows and incidents).
+     *
+     * @param rules the rules as compiled at start ({@link #startRules()}) or at a later reload
+     */
+    public DetectionPipeline newPipeline(CompiledRules rules, List<AlertSink> sinks, DeadLetterSink deadLetters) throws RuleLoadException {
+        return Settings.livePipeline(config, rules, pipeline.baselines(), sinks, deadLetters);
+    }
+
+    /** The rules as compiled at start. */
+    public CompiledRules startRules() {
+        return rules;
+    }
+
+    /** Compiles the rules folder as it is now (for pipelines following a reload). */
+    public CompiledRules compileRules() throws RuleLoadException {
+        return Settings.compileRules(config);
+    }
+
+    /** Every alert sink of the server: the alert file, {@code GET /alerts}, metrics and every {@link AlertSink} bean. */
+    public List<AlertSink> alertSinks() {
+        return sinks;
+    }
+
+    /** The local dead-letter file. */
+    public DeadLetterSink deadLetters() {
+        return deadLetters;
     }
 
     public AlertStore alerts() {

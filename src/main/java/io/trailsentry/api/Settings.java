@@ -1,6 +1,8 @@
 package io.trailsentry.api;
 
+import io.trailsentry.engine.CompiledRules;
 import io.trailsentry.engine.EngineSettings;
+import io.trailsentry.engine.EsperEngine;
 import io.trailsentry.pipeline.TrailSentryConfig;
 
 import io.trailsentry.alert.AlertSink;
@@ -66,9 +68,26 @@ final class Settings {
         if (!live) {
             return pipelineWithoutHistory(config, engineSettings(config), 0, sinks, deadLetters);
         }
-        ContextEnricher context = ContextEnricher.create(contextSettings(config));
+        ContextSettings contextSettings = contextSettings(config);
+        return livePipeline(config, null, Baselines.load(contextSettings.baselineFile(), contextSettings.maxActors()), sinks, deadLetters);
+    }
+
+    /**
+     * A live pipeline (max-hold reordering) learning into {@code baselines}, which several live
+     * pipelines may share (the server's own and one per Kafka partition).
+     *
+     * @param rules rules compiled beforehand, or null to compile the rules folder
+     */
+    static DetectionPipeline livePipeline(TrailSentryConfig config, CompiledRules rules, Baselines baselines,
+                                          List<AlertSink> sinks, DeadLetterSink deadLetters) throws RuleLoadException {
+        ContextEnricher context = new ContextEnricher(contextSettings(config), baselines);
         EngineSettings engine = engineSettings(config).withMaxHold(config.engine().maxHold());
-        return new DetectionPipeline(engine, null, context, scoringSettings(config), sinks, deadLetters);
+        return new DetectionPipeline(engine, rules, context, scoringSettings(config), sinks, deadLetters);
+    }
+
+    static CompiledRules compileRules(TrailSentryConfig config) throws RuleLoadException {
+        EngineSettings engine = engineSettings(config);
+        return EsperEngine.compile(engine.rulesDir(), engine.ruleParameters());
     }
 
     /**
