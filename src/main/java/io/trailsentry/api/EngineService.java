@@ -69,7 +69,8 @@ public class EngineService {
             this.sinks = List.copyOf(sinks);
             rules = Settings.compileRules(config);
             ContextSettings context = Settings.contextSettings(config);
-            pipeline = Settings.livePipeline(config, rules, Baselines.load(context.baselineFile(), context.maxActors()), sinks, deadLetters);
+            pipeline = Settings.livePipeline(config, rules, config.engine().maxHold(),
+                    Baselines.load(context.baselineFile(), context.maxActors()), sinks, deadLetters);
             metrics.bind(pipeline);
         } catch (RuleLoadException e) {
             LOG.errorf("rules in %s did not load; fix them and restart:%n%s", config.rules().dir().toAbsolutePath(), e.getMessage());
@@ -115,11 +116,13 @@ public class EngineService {
     /**
      * A further live pipeline over the same rules, sharing this one's learned baselines, written to
      * {@code sinks} (one per Kafka partition: each has its own event-time clock, windows and incidents).
+     * It has no max hold: its caller flushes it after every batch, which is what the max hold
+     * approximates for HTTP bodies, and so its alerts depend on its input, not on thread scheduling.
      *
      * @param rules the rules as compiled at start ({@link #startRules()}) or at a later reload
      */
-    public DetectionPipeline newPipeline(CompiledRules rules, List<AlertSink> sinks, DeadLetterSink deadLetters) throws RuleLoadException {
-        return Settings.livePipeline(config, rules, pipeline.baselines(), sinks, deadLetters);
+    public DetectionPipeline newBatchPipeline(CompiledRules rules, List<AlertSink> sinks, DeadLetterSink deadLetters) throws RuleLoadException {
+        return Settings.livePipeline(config, rules, java.time.Duration.ZERO, pipeline.baselines(), sinks, deadLetters);
     }
 
     /** The rules as compiled at start. */

@@ -84,7 +84,7 @@ public class KafkaIngest {
         if (!config.enabled()) {
             return;
         }
-        pipelines = new PartitionPipelines(engine::newPipeline, engine.startRules(), engine.alertSinks(),
+        pipelines = new PartitionPipelines(engine::newBatchPipeline, engine.startRules(), engine.alertSinks(),
                 deadLetters.alsoTo(engine.deadLetters()), System::nanoTime);
         reloadsSeen = engine.pipeline().reloadSuccesses();
         registerMetrics(pipelines);
@@ -97,6 +97,9 @@ public class KafkaIngest {
     void stop(@Observes @Priority(Interceptor.Priority.APPLICATION) ShutdownEvent ignored) {
         if (pipelines != null) {
             pipelines.close();
+            LOG.infof("Kafka: %d record(s) consumed and %d replayed on assignment; %d alert(s) sent, %d dropped as already "
+                            + "on the topic, %d kept back by replays; %d dead letter(s) sent", pipelines.records(), pipelines.replayedRecords(),
+                    alerts.sent(), alerts.duplicatesDropped(), pipelines.suppressedAlerts(), deadLetters.sent());
         }
     }
 
@@ -169,15 +172,6 @@ public class KafkaIngest {
     /** The configured lookback, or the longest rule window plus the allowed lateness. */
     Duration lookback() {
         return config.lookback().orElseGet(() -> config.longestRuleWindow().plus(trailsentry.engine().allowedLateness()));
-    }
-
-    /** Live mode: what waited the max hold is released (a replay can leave events held). */
-    @Scheduled(every = "${trailsentry.engine.max-hold}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void releaseHeldEvents() {
-        PartitionPipelines current = pipelines;
-        if (current != null) {
-            current.tick();
-        }
     }
 
     /** Per partition, event time follows the wall clock when its input is idle; rule reloads follow the server's. */

@@ -34,7 +34,7 @@ import java.util.function.LongSupplier;
  * several, the same input gives the same alerts. Rules and learned baselines are shared.
  *
  * <p>Everything here happens under one lock: consuming a batch (up to the broker's confirmation of
- * its alerts), replaying a lookback, assigning and revoking partitions, and the timers. So a
+ * its alerts), replaying a lookback, assigning and revoking partitions, and the idle clock. So a
  * partition is never handed to another instance while its alerts are still in flight.
  */
 final class PartitionPipelines implements AutoCloseable {
@@ -220,16 +220,6 @@ final class PartitionPipelines implements AutoCloseable {
         }
     }
 
-    /** Live mode: releases events that waited the max hold (there are none after a flushed batch, but replays and idle pauses leave some). */
-    void tick() {
-        lock.lock();
-        try {
-            partitions.values().forEach(p -> p.pipeline.tick());
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /**
      * Real time per partition: one that has had no input for {@code idleAfter} moves its event time on
      * with the wall clock, so its open windows close and report without waiting for its next record.
@@ -267,10 +257,15 @@ final class PartitionPipelines implements AutoCloseable {
         }
     }
 
-    /** Saves nothing itself (baselines are shared with the server's pipeline); closes every partition's pipeline. */
+    /** Closes every partition's pipeline (the learned baselines are the server's, saved with it). */
     @Override
     public void close() {
-        revoke(new ArrayList<>(partitions.keySet()));
+        lock.lock();
+        try {
+            revoke(new ArrayList<>(partitions.keySet()));
+        } finally {
+            lock.unlock();
+        }
     }
 
     int size() {

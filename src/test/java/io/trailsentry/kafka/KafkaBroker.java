@@ -34,11 +34,15 @@ import java.util.stream.Collectors;
 public final class KafkaBroker {
 
     private static KafkaBroker shared;
+    /** The broker logs every partition it creates at INFO; held here because log levels live only as long as their loggers. */
+    private static final List<java.util.logging.Logger> QUIET = List.of("kafka", "state.change.logger", "org.apache.kafka")
+            .stream().map(java.util.logging.Logger::getLogger).toList();
 
     private final KafkaClusterTestKit cluster;
     private final Admin admin;
 
     private KafkaBroker() throws Exception {
+        QUIET.forEach(logger -> logger.setLevel(java.util.logging.Level.WARNING));
         cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
                 .setCombined(true)
                 .setNumBrokerNodes(1)
