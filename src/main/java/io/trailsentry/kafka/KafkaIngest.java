@@ -29,6 +29,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -93,7 +94,10 @@ public class KafkaIngest {
                 KafkaChannels.CLOUDTRAIL, groupId, alertsTopic, lookback());
     }
 
-    /** Before the server's engine stops (it closes the alert and dead-letter files). */
+    /**
+     * Before the server's engine stops (it closes the alert and dead-letter files) and before the
+     * channel does: a batch still delivered after this is refused, and read again by the next consumer.
+     */
     void stop(@Observes @Priority(Interceptor.Priority.APPLICATION) ShutdownEvent ignored) {
         if (pipelines != null) {
             pipelines.close();
@@ -126,18 +130,22 @@ public class KafkaIngest {
         if (partitions.isEmpty()) {
             return;
         }
+        Set<TopicPartition> created;
         try {
-            pipelines.assign(partitions);
+            created = pipelines.assign(partitions);
         } catch (RuleLoadException e) {
             throw new IllegalStateException("cannot deploy the rules for partitions " + partitions + ": " + e.getMessage(), e);
+        }
+        if (created.isEmpty()) {
+            return;
         }
         long started = System.nanoTime();
         long replayed = 0;
         List<LookbackReader.Range> ranges = new ArrayList<>();
         try (Consumer<String, byte[]> side = readers.create("trailsentry-lookback")) {
-            Map<TopicPartition, OffsetAndMetadata> committed = group.committed(new HashSet<>(partitions), LOOKBACK_TIMEOUT);
+            Map<TopicPartition, OffsetAndMetadata> committed = group.committed(new HashSet<>(created), LOOKBACK_TIMEOUT);
             LookbackReader reader = new LookbackReader(side, lookback(), LOOKBACK_TIMEOUT);
-            for (TopicPartition tp : partitions) {
+            for (TopicPartition tp : created) {
                 OffsetAndMetadata offset = committed.get(tp);
                 if (offset != null) {
                     reader.rangeBefore(tp, offset.offset()).ifPresent(ranges::add);
@@ -153,11 +161,11 @@ public class KafkaIngest {
             // Live input must not wait on a lookback that cannot be read: the partitions start with
             // what was replayed so far; a window cut by the restart may then miss its alert or repeat one.
             lookbackFailures.incrementAndGet();
-            LOG.errorf(e, "lookback for %s failed; these partitions start without (all of) their windows' history", partitions);
+            LOG.errorf(e, "lookback for %s failed; these partitions start without (all of) their windows' history", created);
         } finally {
-            partitions.forEach(pipelines::open);
+            created.forEach(pipelines::open);
         }
-        LOG.infof("partitions %s assigned: %d record(s) of lookback replayed (%s) in %d ms", partitions, replayed,
+        LOG.infof("partitions %s assigned: %d record(s) of lookback replayed (%s) in %d ms", created, replayed,
                 ranges.stream().map(r -> r.partition() + " " + r.from() + ".." + r.to()).toList(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }

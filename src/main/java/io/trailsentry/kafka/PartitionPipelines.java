@@ -72,6 +72,7 @@ final class PartitionPipelines implements AutoCloseable {
     private final DeadLetterSink deadLetters;
     private final LongSupplier nanoClock;
     private volatile CompiledRules rules;
+    private boolean stopped;
 
     private final AtomicLong records = new AtomicLong();
     private final AtomicLong replayedRecords = new AtomicLong();
@@ -91,25 +92,29 @@ final class PartitionPipelines implements AutoCloseable {
     /**
      * Builds a pipeline for each newly assigned partition, closed (replaying) until {@link #open}.
      *
+     * @return the partitions that got a new pipeline (one already owned keeps its own)
      * @throws RuleLoadException when the rules cannot be deployed; the partitions are then marked
      *                           broken and their records fail the consumer rather than being skipped
      */
-    void assign(Collection<TopicPartition> assigned) throws RuleLoadException {
+    Set<TopicPartition> assign(Collection<TopicPartition> assigned) throws RuleLoadException {
         lock.lock();
         try {
+            Set<TopicPartition> created = new LinkedHashSet<>();
             for (TopicPartition tp : assigned) {
-                if (partitions.containsKey(tp)) {
-                    continue; // already ours (a cooperative rebalance only hands out what is new)
+                if (stopped || partitions.containsKey(tp)) {
+                    continue;
                 }
                 PartitionGate gate = new PartitionGate(alertSinks, deadLetters);
                 try {
                     partitions.put(tp, new Partition(factory.create(rules, List.of(gate), gate), gate, nanoClock.getAsLong()));
                     broken.remove(tp);
+                    created.add(tp);
                 } catch (RuleLoadException | RuntimeException e) {
                     broken.add(tp);
                     throw e;
                 }
             }
+            return created;
         } finally {
             lock.unlock();
         }
@@ -172,6 +177,9 @@ final class PartitionPipelines implements AutoCloseable {
     void consume(Iterable<ConsumerRecord<String, byte[]>> batch, Runnable beforeRelease) {
         lock.lock();
         try {
+            if (stopped) {
+                throw new IllegalStateException("shutting down: this batch is not acknowledged, the group's next consumer reads it again");
+            }
             Set<Partition> touched = new LinkedHashSet<>();
             for (ConsumerRecord<String, byte[]> record : batch) {
                 TopicPartition tp = new TopicPartition(record.topic(), record.partition());
@@ -257,11 +265,16 @@ final class PartitionPipelines implements AutoCloseable {
         }
     }
 
-    /** Closes every partition's pipeline (the learned baselines are the server's, saved with it). */
+    /**
+     * Shutdown: waits for the batch in flight, closes every partition's pipeline, and refuses what
+     * the channel still delivers (unacknowledged, it is read again by the group's next consumer).
+     * The learned baselines are the server's, saved with it.
+     */
     @Override
     public void close() {
         lock.lock();
         try {
+            stopped = true;
             revoke(new ArrayList<>(partitions.keySet()));
         } finally {
             lock.unlock();

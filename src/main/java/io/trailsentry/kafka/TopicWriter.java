@@ -23,16 +23,22 @@ final class TopicWriter {
     CompletableFuture<Void> send(String key, String json) {
         CompletableFuture<Void> done = pending.track();
         done.thenRun(confirmed::incrementAndGet);
-        emitter.send(Message.of(json)
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key).build())
-                .withAck(() -> {
-                    done.complete(null);
-                    return CompletableFuture.completedFuture(null);
-                })
-                .withNack(failure -> {
-                    done.completeExceptionally(failure);
-                    return CompletableFuture.completedFuture(null);
-                }));
+        try {
+            emitter.send(Message.of(json)
+                    .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key).build())
+                    .withAck(() -> {
+                        done.complete(null);
+                        return CompletableFuture.completedFuture(null);
+                    })
+                    .withNack(failure -> {
+                        done.completeExceptionally(failure);
+                        return CompletableFuture.completedFuture(null);
+                    }));
+        } catch (RuntimeException e) {
+            // The channel refused the message outright (it failed, or is shutting down): reported
+            // through the future like a broker refusal, so the batch that caused it is not acknowledged.
+            done.completeExceptionally(e);
+        }
         return done;
     }
 

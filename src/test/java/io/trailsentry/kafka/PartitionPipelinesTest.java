@@ -156,6 +156,22 @@ class PartitionPipelinesTest {
                 })).hasMessageContaining("broker gone");
     }
 
+    @Test
+    void afterShutdownABatchIsRefusedSoItIsNotAcknowledged() throws Exception {
+        pipelines.assign(List.of(P0));
+        pipelines.open(P0);
+        pipelines.close();
+        assertThatThrownBy(() -> pipelines.consume(records(P0, 0, List.of(CloudTrailRecords.record("late", START, "ListUsers", "late", "10.0.0.1"))),
+                () -> { })).hasMessageContaining("not acknowledged");
+        assertThat(pipelines.assign(List.of(P1))).isEmpty();
+    }
+
+    @Test
+    void aPartitionAssignedTwiceKeepsItsPipelineAndIsNotRebuiltAgain() throws Exception {
+        assertThat(pipelines.assign(List.of(P0))).containsExactly(P0);
+        assertThat(pipelines.assign(List.of(P0, P1))).containsExactly(P1);
+    }
+
     static List<ConsumerRecord<String, byte[]>> records(TopicPartition tp, long firstOffset, List<String> values) {
         List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
         for (int i = 0; i < values.size(); i++) {
