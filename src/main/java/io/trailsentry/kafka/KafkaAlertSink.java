@@ -5,6 +5,7 @@ import io.quarkus.arc.lookup.LookupIfProperty;
 import io.trailsentry.alert.Alert;
 import io.trailsentry.alert.AlertJson;
 import io.trailsentry.alert.AlertSink;
+import io.trailsentry.pipeline.TrailSentryConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
@@ -34,9 +35,9 @@ public class KafkaAlertSink implements AlertSink {
 
     // Sends are awaited per consumed batch, which bounds what the emitter buffers.
     KafkaAlertSink(@Channel(KafkaChannels.ALERTS) @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER) Emitter<String> emitter,
-                   KafkaConfig config) {
+                   TrailSentryConfig config) {
         this.topic = new TopicWriter(emitter);
-        this.seen = new SeenAlertIds(config.alertMemory());
+        this.seen = new SeenAlertIds(config.kafka().alertMemory());
     }
 
     @Override

@@ -51,7 +51,7 @@ public class KafkaIngest {
     /** How long the consumer waits for the engine to start (rule compilation) before giving up. */
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
 
-    private final KafkaConfig config;
+    private final TrailSentryConfig.Kafka config;
     private final TrailSentryConfig trailsentry;
     private final EngineService engine;
     private final KafkaAlertSink alerts;
@@ -65,11 +65,11 @@ public class KafkaIngest {
     private volatile PartitionPipelines pipelines;
     private long reloadsSeen;
 
-    KafkaIngest(KafkaConfig config, TrailSentryConfig trailsentry, EngineService engine, KafkaAlertSink alerts,
+    KafkaIngest(TrailSentryConfig trailsentry, EngineService engine, KafkaAlertSink alerts,
                 KafkaDeadLetters deadLetters, KafkaReaders readers, MeterRegistry registry,
                 @ConfigProperty(name = "mp.messaging.outgoing.alerts.topic", defaultValue = KafkaChannels.ALERTS) String alertsTopic,
                 @ConfigProperty(name = "mp.messaging.incoming.cloudtrail.group.id", defaultValue = "") String groupId) {
-        this.config = config;
+        this.config = trailsentry.kafka();
         this.trailsentry = trailsentry;
         this.engine = engine;
         this.alerts = alerts;

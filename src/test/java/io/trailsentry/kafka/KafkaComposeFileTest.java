@@ -219,7 +219,6 @@ class KafkaComposeFileTest {
         KnownProperties(Properties applicationProperties) {
             applicationProperties.stringPropertyNames().forEach(name -> exact.add(name.replaceFirst("^%[^.]+\\.", "")));
             mapping(TrailSentryConfig.class);
-            mapping(KafkaConfig.class);
             Set<String> clientConfigs = new HashSet<>(ConsumerConfig.configNames());
             clientConfigs.addAll(ProducerConfig.configNames());
             clientConfigs.addAll(AdminClientConfig.configNames());

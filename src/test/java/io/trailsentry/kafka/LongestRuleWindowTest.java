@@ -2,6 +2,7 @@ package io.trailsentry.kafka;
 
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.WithDefault;
+import io.trailsentry.pipeline.TrailSentryConfig;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -33,7 +34,7 @@ class LongestRuleWindowTest {
     @Test
     void noShippedRuleKeepsAWindowLongerThanTheDefaultLookbackAssumes() throws Exception {
         Duration assumed = DurationConverter.parseDuration(
-                KafkaConfig.class.getMethod("longestRuleWindow").getAnnotation(WithDefault.class).value());
+                TrailSentryConfig.Kafka.class.getMethod("longestRuleWindow").getAnnotation(WithDefault.class).value());
 
         List<Duration> windows = windows(Path.of("epl"));
 
