@@ -6,7 +6,11 @@ import io.quarkus.scheduler.Scheduled;
 import io.trailsentry.alert.AlertSink;
 import io.trailsentry.alert.AlertStore;
 import io.trailsentry.alert.JsonlAlertSink;
+import io.trailsentry.context.Baselines;
+import io.trailsentry.context.ContextSettings;
+import io.trailsentry.engine.CompiledRules;
 import io.trailsentry.engine.RuleLoadException;
+import io.trailsentry.ingest.DeadLetterSink;
 import io.trailsentry.ingest.JsonlDeadLetterFile;
 import io.trailsentry.ingest.ReadSummary;
 import io.trailsentry.pipeline.DetectionPipeline;
@@ -42,6 +46,8 @@ public class EngineService {
     private volatile EngineState state = EngineState.STARTING;
     /** Ingest holds it shared; shutdown takes it exclusively, so no input is evaluated by a closed pipeline. */
     private final java.util.concurrent.locks.ReadWriteLock lifecycle = new java.util.concurrent.locks.ReentrantReadWriteLock();
+    private List<AlertSink> sinks;
+    private CompiledRules rules;
     private volatile long lastInputNanos = System.nanoTime();
     private volatile long lastIdleAdvanceNanos = System.nanoTime();
     private java.util.concurrent.ScheduledExecutorService holdReleaser;
@@ -66,7 +72,11 @@ public class EngineService {
         try {
             List<AlertSink> sinks = new ArrayList<>(List.of(alertFile, alertStore, metrics));
             pluggedSinks.forEach(sinks::add);
-            pipeline = Settings.pipeline(config, sinks, deadLetters, true);
+            this.sinks = List.copyOf(sinks);
+            rules = Settings.compileRules(config);
+            ContextSettings context = Settings.contextSettings(config);
+            pipeline = Settings.livePipeline(config, rules, config.engine().maxHold(),
+                    Baselines.load(context.baselineFile(), context.maxActors()), sinks, deadLetters);
             metrics.bind(pipeline);
             if (!config.engine().maxHold().isZero()) {
                 startHoldReleaser();
@@ -157,6 +167,38 @@ public class EngineService {
 
     public DetectionPipeline pipeline() {
         return pipeline;
+    }
+
+    /**
+     * A further live pipeline over the same rules, sharing this one's learned baselines, written to
+     * {@code sinks} (one per Kafka partition: each has its own event-time clock, windows and incidents).
+     * It has no max hold: its caller flushes it after every batch, which is what the max hold
+     * approximates for HTTP bodies, and so its alerts depend on its input, not on thread scheduling.
+     *
+     * @param rules the rules as compiled at start ({@link #startRules()}) or at a later reload
+     */
+    public DetectionPipeline newBatchPipeline(CompiledRules rules, List<AlertSink> sinks, DeadLetterSink deadLetters) throws RuleLoadException {
+        return Settings.livePipeline(config, rules, java.time.Duration.ZERO, pipeline.baselines(), sinks, deadLetters);
+    }
+
+    /** The rules as compiled at start. */
+    public CompiledRules startRules() {
+        return rules;
+    }
+
+    /** Compiles the rules folder as it is now (for pipelines following a reload). */
+    public CompiledRules compileRules() throws RuleLoadException {
+        return Settings.compileRules(config);
+    }
+
+    /** Every alert sink of the server: the alert file, {@code GET /alerts}, metrics and every {@link AlertSink} bean. */
+    public List<AlertSink> alertSinks() {
+        return sinks;
+    }
+
+    /** The local dead-letter file. */
+    public DeadLetterSink deadLetters() {
+        return deadLetters;
     }
 
     public AlertStore alerts() {

@@ -1,6 +1,8 @@
 package io.trailsentry.api;
 
+import io.trailsentry.engine.CompiledRules;
 import io.trailsentry.engine.EngineSettings;
+import io.trailsentry.engine.EsperEngine;
 import io.trailsentry.pipeline.TrailSentryConfig;
 
 import io.trailsentry.alert.AlertSink;
@@ -14,6 +16,7 @@ import io.trailsentry.pipeline.DetectionPipeline;
 import io.trailsentry.scoring.ScoringSettings;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.EnumMap;
 
 import java.nio.file.Files;
@@ -66,9 +69,28 @@ final class Settings {
         if (!live) {
             return pipelineWithoutHistory(config, engineSettings(config), 0, sinks, deadLetters);
         }
-        ContextEnricher context = ContextEnricher.create(contextSettings(config));
-        EngineSettings engine = engineSettings(config).withMaxHold(config.engine().maxHold());
-        return new DetectionPipeline(engine, null, context, scoringSettings(config), sinks, deadLetters);
+        ContextSettings contextSettings = contextSettings(config);
+        return livePipeline(config, null, config.engine().maxHold(),
+                Baselines.load(contextSettings.baselineFile(), contextSettings.maxActors()), sinks, deadLetters);
+    }
+
+    /**
+     * A live pipeline learning into {@code baselines}, which several live pipelines may share (the
+     * server's own and one per Kafka partition).
+     *
+     * @param rules   rules compiled beforehand, or null to compile the rules folder
+     * @param maxHold the server's max hold; zero for a caller that flushes after every batch itself
+     */
+    static DetectionPipeline livePipeline(TrailSentryConfig config, CompiledRules rules, Duration maxHold, Baselines baselines,
+                                          List<AlertSink> sinks, DeadLetterSink deadLetters) throws RuleLoadException {
+        ContextEnricher context = new ContextEnricher(contextSettings(config), baselines);
+        EngineSettings engine = engineSettings(config).withMaxHold(maxHold);
+        return new DetectionPipeline(engine, rules, context, scoringSettings(config), sinks, deadLetters);
+    }
+
+    static CompiledRules compileRules(TrailSentryConfig config) throws RuleLoadException {
+        EngineSettings engine = engineSettings(config);
+        return EsperEngine.compile(engine.rulesDir(), engine.ruleParameters());
     }
 
     /**

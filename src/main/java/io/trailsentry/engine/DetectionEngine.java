@@ -86,6 +86,15 @@ public final class DetectionEngine implements AutoCloseable {
         buffer.tick();
     }
 
+    /**
+     * Releases every event held for reordering and evaluates it, without moving event time past the
+     * newest event (windows stay open, unlike {@link #finish()}). A consumer that must know its input
+     * was evaluated before acknowledging it (Kafka offsets) calls this after each batch.
+     */
+    public void flush() {
+        buffer.flush();
+    }
+
     /** End of input (a replay finished): release held events and close every open window. */
     public void finish() {
         buffer.flush();

@@ -152,6 +152,11 @@ public final class DetectionPipeline implements AutoCloseable {
         clockMillis = engine.clock();
     }
 
+    /** Evaluates every event held for reordering, windows left open; see {@link DetectionEngine#flush()}. */
+    public synchronized void flush() {
+        engine.flush();
+    }
+
     /** End of a finite input: release held events and close all windows. */
     public synchronized void finish() {
         engine.finish();
@@ -245,6 +250,14 @@ public final class DetectionPipeline implements AutoCloseable {
         } catch (RuntimeException e) {
             return failed(List.of(new RuleError(rulesDir.toString(), 0, 0, e.getMessage())));
         }
+        return reloadRules(next);
+    }
+
+    /**
+     * Swaps in rules compiled beforehand (and re-reads the stage catalog): several pipelines running
+     * the same folder compile a new version once and swap it into each.
+     */
+    public ReloadStatus reloadRules(CompiledRules next) {
         synchronized (this) {
             try {
                 if (context != null) {
@@ -307,6 +320,11 @@ public final class DetectionPipeline implements AutoCloseable {
     /** EPL statements deployed, as of the last start or reload; never waits for the engine. */
     public int statementCount() {
         return statementCount;
+    }
+
+    /** What the context stage has learned, to share with further pipelines; null without a context stage. */
+    public io.trailsentry.context.Baselines baselines() {
+        return context == null ? null : context.baselines();
     }
 
     /** Saves what the context stage learned (baselines) to its file, if it has one. */

@@ -34,6 +34,8 @@ public interface TrailSentryConfig {
 
     Scoring scoring();
 
+    Kafka kafka();
+
     interface Rules {
         /** Folder of {@code .epl} rule files, compiled at start-up. */
         @WithDefault("epl")
@@ -184,5 +186,38 @@ public interface TrailSentryConfig {
 
         /** Discovery-only incidents become Medium with at least this many suspicious contexts. */
         Optional<Integer> suspiciousContextsForMedium();
+    }
+
+    /**
+     * Kafka in and out (README "Production → Kafka"). The broker, topics and client settings are the
+     * SmallRye Kafka connector's own: {@code kafka.bootstrap.servers}, {@code mp.messaging.*}.
+     */
+    interface Kafka {
+        /**
+         * Consume CloudTrail from the {@code cloudtrail} channel and write alerts and dead letters to
+         * their topics. Off by default: the embedded server needs no broker. The channels'
+         * {@code mp.messaging.*.enabled} follow it (application.properties).
+         */
+        @WithDefault("false")
+        boolean enabled();
+
+        /**
+         * How far back, in record time, before a partition's committed offset the input is re-read
+         * when the partition is assigned (start, restart, rebalance), so windows that straddle the
+         * restart are whole again. Default: {@link #longestRuleWindow()} plus the allowed lateness.
+         */
+        Optional<Duration> lookback();
+
+        /** The longest window any rule keeps; the shipped rules' longest is one hour (instance credentials). */
+        @WithDefault("1h")
+        Duration longestRuleWindow();
+
+        /** AlertIds remembered (the newest) to drop an alert the alerts topic already holds. */
+        @WithDefault("100000")
+        int alertMemory();
+
+        /** The longest a batch waits for the broker to confirm its alerts and dead letters before the channel fails. */
+        @WithDefault("3m")
+        Duration sendTimeout();
     }
 }

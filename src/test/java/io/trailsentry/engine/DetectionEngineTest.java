@@ -191,6 +191,28 @@ class DetectionEngineTest {
         }
     }
 
+    @Test
+    void flushEvaluatesHeldEventsInOrderButLeavesWindowsOpen() throws Exception {
+        List<RuleHit> hits = new ArrayList<>();
+        List<CloudTrailEvent> burst = TestEvents.burst("AIDAFLUSH", Instant.parse("2024-08-01T10:01:00Z"), 60, 2, "203.0.113.42");
+        try (DetectionEngine engine = new DetectionEngine(EngineSettings.defaults(Path.of("epl")), rules, hits::add)) {
+            List<CloudTrailEvent> reversed = new ArrayList<>(burst);
+            Collections.reverse(reversed);
+            reversed.forEach(engine::accept);
+            assertThat(engine.stats().pending()).isEqualTo(60);
+
+            engine.flush();
+
+            assertThat(engine.stats().pending()).isZero();
+            assertThat(engine.stats().late()).isZero();
+            // sorted before evaluation: the 51st call in event time fires, as in a sorted replay
+            assertThat(of(hits, SLIDING)).singleElement().satisfies(hit -> assertThat(hit.count()).isEqualTo(51));
+            // the 10:00 bin is still open: the clock stands at the newest event, not an hour past it
+            assertThat(of(hits, COMPAT)).isEmpty();
+            assertThat(engine.stats().eventTime()).isEqualTo(burst.get(59).getEventTimeMillis());
+        }
+    }
+
     private static List<String> summary(List<RuleHit> hits) {
         return hits.stream().map(h -> h.rule().id() + " " + h.principalId() + " " + h.count() + " " + h.windowStart() + " " + h.windowEnd()
                 + " " + h.events().stream().map(CloudTrailEvent::getEventID).sorted().toList()).sorted().toList();
