@@ -30,6 +30,10 @@ import java.util.Map;
  * @param scoreBreakdown incident alerts: every point of the score and where it comes from
  * @param signals     incident alerts: the signals that make up the incident
  * @param linkedIdentities incident alerts: users and keys the actor created that then acted
+ * @param evidenceEvents one row per evidence event (id, time, call, IP, user agent, error), capped like
+ *                    {@code evidence}: what an analyst reads without going back to CloudTrail
+ * @param unknownSourceIps the {@code sourceIps} that were unknown for the actor (context {@code unknown_ip})
+ *                    in at least one event; the others were known, AWS-internal or in a known network
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record Alert(
@@ -70,7 +74,9 @@ public record Alert(
         String incidentId,
         List<io.trailsentry.scoring.ScoreItem> scoreBreakdown,
         List<io.trailsentry.scoring.Incident.SignalRef> signals,
-        List<String> linkedIdentities) {
+        List<String> linkedIdentities,
+        List<io.trailsentry.scoring.EvidenceEvent> evidenceEvents,
+        List<String> unknownSourceIps) {
 
     /** The rule id incident alerts carry: the scorer, not a single rule, raised them. */
     public static final String INCIDENT_RULE_ID = "trailsentry-incident";

@@ -4,6 +4,7 @@ import io.trailsentry.engine.Mitre;
 import io.trailsentry.engine.RuleHit;
 import io.trailsentry.engine.RuleMetadata;
 import io.trailsentry.ingest.CloudTrailEvent;
+import io.trailsentry.scoring.EvidenceEvent;
 import io.trailsentry.scoring.Incident;
 
 import java.nio.charset.StandardCharsets;
@@ -43,6 +44,10 @@ public final class AlertFactory {
         List<String> contexts = contextsOf(events);
         CloudTrailEvent actorEvent = events.stream().filter(e -> e.getActorKey() != null).findFirst().orElse(null);
         List<String> accessKeys = distinct(events, CloudTrailEvent::getAccessKeyId);
+        List<EvidenceEvent> evidenceEvents = events.stream().filter(e -> e.getEventID() != null).limit(EVIDENCE_CAP)
+                .map(EvidenceEvent::of).toList();
+        List<String> unknownIps = distinct(events.stream().filter(CloudTrailEvent::isUnknownIp).toList(),
+                CloudTrailEvent::getSourceIPAddress);
 
         List<String> expandedIps = "sourceIps".equals(rule.tag("expand")) && !sourceIps.isEmpty()
                 ? sourceIps : java.util.Collections.singletonList(null);
@@ -109,7 +114,9 @@ public final class AlertFactory {
                     incidentId,
                     null,
                     null,
-                    null));
+                    null,
+                    evidenceEvents,
+                    unknownIps));
         }
         return alerts;
     }
@@ -148,7 +155,8 @@ public final class AlertFactory {
                 List.of(), List.of(), List.of(), List.of(), incident.contexts(), display, description,
                 incident.evidence().stream().limit(EVIDENCE_CAP).toList(), entities, details, incident.lastSeen(),
                 incident.actorKey(), incident.actorName(), List.copyOf(new TreeSet<>(incident.accessKeyIds())),
-                incident.incidentId(), incident.breakdown(), incident.signals(), List.copyOf(new TreeSet<>(incident.linkedIdentities())));
+                incident.incidentId(), incident.breakdown(), incident.signals(), List.copyOf(new TreeSet<>(incident.linkedIdentities())),
+                incident.evidenceEvents().stream().limit(EVIDENCE_CAP).toList(), incident.unknownSourceIps());
     }
 
     /**

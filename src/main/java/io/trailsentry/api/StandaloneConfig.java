@@ -49,7 +49,8 @@ final class StandaloneConfig {
                 .withConverter(io.quarkus.runtime.configuration.MemorySize.class, 200, new io.quarkus.runtime.configuration.MemorySizeConverter())
                 .withMapping(io.trailsentry.api.security.ApiAuthConfig.class)
                 .withMapping(IngestConfig.class)
-                .withMapping(HealthConfig.class);
+                .withMapping(HealthConfig.class)
+                .withMapping(io.trailsentry.incident.IncidentStoreConfig.class);
         URL applicationProperties = StandaloneConfig.class.getClassLoader().getResource("application.properties");
         try {
             if (applicationProperties != null) {

@@ -19,6 +19,8 @@ import java.util.Set;
  * @param linkedIdentities identities created by the actor that acted (user ARNs, access key ids)
  * @param accessKeyIds     access keys seen in the evidence
  * @param evidence         eventIDs of the signals' evidence, capped
+ * @param evidenceEvents   the same events as rows (time, call, IP, user agent, error), in the same order
+ * @param unknownSourceIps source IPs that were unknown for the actor in at least one evidence event
  */
 public record Incident(
         String incidentId,
@@ -38,7 +40,9 @@ public record Incident(
         List<String> sourceIps,
         List<String> evidence,
         Instant firstSeen,
-        Instant lastSeen) {
+        Instant lastSeen,
+        List<EvidenceEvent> evidenceEvents,
+        List<String> unknownSourceIps) {
 
     /**
      * A signal inside an incident.

@@ -31,8 +31,8 @@ import java.util.UUID;
  */
 public final class Scorer {
 
-    /** Ladder order, used for listing stages. */
-    static final List<String> STAGE_ORDER = List.of("initial_access", "discovery", "execution", "privilege_escalation",
+    /** The kill-chain ladder: incidents list their stages in this order, and the SOC console draws its ladder from it. */
+    public static final List<String> STAGE_ORDER = List.of("initial_access", "discovery", "execution", "privilege_escalation",
             "persistence", "credential_access", "lateral_movement", "collection", "exfiltration", "defense_evasion", "impact");
     private static final Set<String> HIGH_STAGES = Set.of("privilege_escalation", "persistence", "credential_access",
             "exfiltration", "defense_evasion");
@@ -156,7 +156,9 @@ public final class Scorer {
         final Set<String> linked = new TreeSet<>();
         final Set<String> accessKeys = new TreeSet<>();
         final Set<String> ips = new TreeSet<>();
-        final Set<String> evidence = new LinkedHashSet<>();
+        final Set<String> unknownIps = new TreeSet<>();
+        /** eventID → its row, in arrival order, capped at {@link #EVIDENCE_CAP}. */
+        final Map<String, EvidenceEvent> evidence = new java.util.LinkedHashMap<>();
         final List<Incident.SignalRef> signals = new ArrayList<>();
 
         State(String root, CloudTrailEvent actorEvent, RuleHit first) {
@@ -193,9 +195,12 @@ public final class Scorer {
                 }
                 if (e.getSourceIPAddress() != null) {
                     ips.add(e.getSourceIPAddress());
+                    if (e.isUnknownIp()) {
+                        unknownIps.add(e.getSourceIPAddress());
+                    }
                 }
                 if (e.getEventID() != null && evidence.size() < EVIDENCE_CAP) {
-                    evidence.add(e.getEventID());
+                    evidence.putIfAbsent(e.getEventID(), EvidenceEvent.of(e));
                 }
             }
             if (signals.size() < SIGNALS_CAP) {
@@ -223,8 +228,8 @@ public final class Scorer {
             Severity severity = severityOf(stages, contexts, settings.suspiciousContextsForMedium());
             return new Incident(incidentId, actorKey, actorName, principalId, principalArn, accountId, severity, score,
                     orderedStages, List.copyOf(contexts), List.copyOf(breakdown), List.copyOf(signals), Set.copyOf(linked),
-                    Set.copyOf(accessKeys), List.copyOf(ips), List.copyOf(evidence), Instant.ofEpochMilli(firstSeen),
-                    Instant.ofEpochMilli(lastSeen));
+                    Set.copyOf(accessKeys), List.copyOf(ips), List.copyOf(evidence.keySet()), Instant.ofEpochMilli(firstSeen),
+                    Instant.ofEpochMilli(lastSeen), List.copyOf(evidence.values()), List.copyOf(unknownIps));
         }
     }
 }
