@@ -1,6 +1,8 @@
 package io.trailsentry.api;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +19,25 @@ import static org.assertj.core.api.Assertions.assertThat;
  * breakdown and evidence events, and triage that needs the analyst role and is recorded with who.
  */
 @QuarkusTest
+@TestProfile(IncidentsApiIT.OwnApp.class)
 class IncidentsApiIT {
+
+    /**
+     * Its own app and files: the sample moves the engine's clock to 2026-01-20 and adds its alerts,
+     * which the shared app's other tests (posting 2024 events, counting alerts) must not see.
+     */
+    public static class OwnApp implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            String dir = "target/test-data/incidents-api-it/";
+            return Map.of(
+                    "trailsentry.incidents.jdbc-url", "jdbc:h2:file:./" + dir + "incidents;DB_CLOSE_ON_EXIT=FALSE",
+                    "trailsentry.alerts.file", dir + "alerts.jsonl",
+                    "trailsentry.dead-letter.file", dir + "dead-letter.jsonl",
+                    "trailsentry.context.baseline-file", dir + "baselines.json",
+                    "trailsentry.inbox.dir", dir + "inbox");
+        }
+    }
 
     static final Path SAMPLE = Path.of("samples/cloudtrail-sample.jsonl");
 
