@@ -166,6 +166,8 @@ class KafkaClusterIT {
         properties.put("trailsentry.alerts.file", data.resolve("alerts.jsonl").toString());
         properties.put("trailsentry.dead-letter.file", data.resolve("dead-letter.jsonl").toString());
         properties.put("trailsentry.context.baseline-file", data.resolve("baselines.json").toString());
+        // each instance its own embedded incident store: two processes cannot share one H2 file
+        properties.put("trailsentry.incidents.jdbc-url", "jdbc:h2:file:" + data.toAbsolutePath().resolve("incidents") + ";DB_CLOSE_ON_EXIT=FALSE");
         // Event time moves with the input only: a pause of the test between parts must not close windows.
         properties.put("trailsentry.engine.idle-advance-after", "1h");
         return properties;
