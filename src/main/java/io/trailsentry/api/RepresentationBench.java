@@ -7,8 +7,8 @@ import com.espertech.esper.common.client.configuration.common.ConfigurationCommo
 import com.espertech.esper.compiler.client.CompilerArguments;
 import com.espertech.esper.compiler.client.EPCompileException;
 import com.espertech.esper.compiler.client.EPCompilerProvider;
-import com.espertech.esper.runtime.client.EPDeployException;
 import com.espertech.esper.runtime.client.DeploymentOptions;
+import com.espertech.esper.runtime.client.EPDeployException;
 import com.espertech.esper.runtime.client.EPEventService;
 import com.espertech.esper.runtime.client.EPRuntime;
 import com.espertech.esper.runtime.client.EPRuntimeProvider;
@@ -60,6 +60,8 @@ import java.util.stream.Collectors;
  * fresh runtime with the same EPL, converts the enriched events to that representation (timed
  * apart: what the parser would pay to build it instead of the bean), and times the send loop alone.
  * The output rows of every statement must be the same for all four, or the comparison is void.
+ * Last, each representation streams the input once more, untimed, up to the busiest point, to
+ * measure the heap its windows and tables hold there.
  *
  * <p>This is the one class outside {@code engine} that imports Esper: it measures Esper itself
  * with event types the detection path does not use, and nothing else depends on it.
