@@ -43,7 +43,9 @@ final class BenchCommand {
             + "       trailsentry bench --latency [--rate R] [--seconds S] [--heap-every SECONDS]\n"
             + "                                     (live path: arrival → alert percentiles at a steady rate; heap trend for a soak)\n"
             + "       trailsentry bench --peers [--events N] [--rounds R]\n"
-            + "                                     (two rules on TrailSentry, Siddhi and plain Java side by side; run by bin/trailsentry)";
+            + "                                     (two rules on TrailSentry, Siddhi and plain Java side by side; run by bin/trailsentry)\n"
+            + "       trailsentry bench --representations [--events N] [--seed S] [--principals P] [--rounds R]\n"
+            + "                                     (Esper event representation: bean vs Map vs object array vs JSON on one rule mix)";
     /** Records per payload: what one S3 delivery file or one Kafka batch typically holds. */
     private static final int RECORDS_PER_CHUNK = 1000;
 
@@ -62,6 +64,7 @@ final class BenchCommand {
         int rounds = 3;
         int actors = 0;
         boolean latency = false;
+        boolean representations = false;
         int rate = 10_000;
         int seconds = 30;
         int heapEvery = 0;
@@ -76,6 +79,7 @@ final class BenchCommand {
                     case "--out" -> outDir = Path.of(args.get(++i));
                     case "--actors" -> actors = Integer.parseInt(args.get(++i));
                     case "--latency" -> latency = true;
+                    case "--representations" -> representations = true;
                     case "--rate" -> rate = Integer.parseInt(args.get(++i));
                     case "--seconds" -> seconds = Integer.parseInt(args.get(++i));
                     case "--heap-every" -> heapEvery = Integer.parseInt(args.get(++i));
@@ -100,6 +104,9 @@ final class BenchCommand {
             return 2;
         }
         try {
+            if (representations) {
+                return new RepresentationBench(out).run(events, seed, principals, rounds, outDir);
+            }
             if (latency) {
                 return new LatencyBench(out).run(rate, seconds, heapEvery, outDir);
             }
@@ -116,11 +123,16 @@ final class BenchCommand {
         }
     }
 
-    private int bench(long events, long seed, int principals, int rounds, Path outDir) throws RuleLoadException, IOException {
+    /** The benchmark stream: background calls of many principals plus an enumeration burst and a privilege-escalation chain. */
+    static SampleSpec mixedStream(long seed, long events, int principals) {
         Instant start = Instant.parse("2026-01-20T08:00:00Z");
-        SampleSpec spec = SampleSpec.sizedFor(seed, start, events, 500, principals, List.of(
+        return SampleSpec.sizedFor(seed, start, events, 500, principals, List.of(
                 new EnumerationBurst("build-bot", start.plusSeconds(1800), "203.0.113.42"),
                 new PrivilegeEscalationChain("marketing-uploader", start.plusSeconds(3600), "203.0.113.99")));
+    }
+
+    private int bench(long events, long seed, int principals, int rounds, Path outDir) throws RuleLoadException, IOException {
+        SampleSpec spec = mixedStream(seed, events, principals);
         out.printf(Locale.ROOT, "generating %,d events (%d principals, seed %d)...%n", events, principals, seed);
         List<byte[]> chunks = chunks(new SampleGenerator(spec).recordBytes());
         long bytes = chunks.stream().mapToLong(c -> c.length).sum();
@@ -281,7 +293,8 @@ final class BenchCommand {
         return 0;
     }
 
-    private static long retainedHeap() {
+    /** Used heap after full collections: what is still reachable. */
+    static long retainedHeap() {
         for (int i = 0; i < 3; i++) {
             System.gc();
         }
