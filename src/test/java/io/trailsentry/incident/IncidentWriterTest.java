@@ -1,0 +1,175 @@
+package io.trailsentry.incident;
+
+import io.trailsentry.alert.Alert;
+import org.junit.jupiter.api.Test;
+
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static io.trailsentry.incident.TestAlerts.incident;
+import static io.trailsentry.incident.TestAlerts.signal;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The writer between the engine thread and the database: order, retries, refusals, shutdown. */
+class IncidentWriterTest {
+
+    static final Instant T0 = Instant.parse("2026-01-20T18:00:00Z");
+
+    /** Records what it is given; fails the first {@code failures} calls, and refuses alerts of severity "Severe". */
+    static final class FakeRepository implements IncidentRepository {
+        final List<Alert> recorded = Collections.synchronizedList(new ArrayList<>());
+        final AtomicInteger failures;
+        final AtomicInteger calls = new AtomicInteger();
+
+        FakeRepository(int failures) {
+            this.failures = new AtomicInteger(failures);
+        }
+
+        @Override
+        public List<IncidentChange> record(List<Alert> alerts) {
+            calls.incrementAndGet();
+            if (failures.getAndDecrement() > 0) {
+                throw new StoreException("database restarting", new SQLTransientConnectionException("connection refused", "08001"));
+            }
+            if (alerts.stream().anyMatch(a -> "Severe".equals(a.severity()))) {
+                throw new StoreException("bad value", new SQLException("value too long", "22001"));
+            }
+            recorded.addAll(alerts);
+            return alerts.stream().filter(a -> Alert.INCIDENT_RULE_ID.equals(a.ruleId()))
+                    .map(a -> new IncidentChange(IncidentChange.CREATED, summary(a))).toList();
+        }
+
+        private static IncidentSummary summary(Alert a) {
+            return new IncidentSummary(a.incidentId(), a.severity(), a.score(), a.stages(), null, a.actorName(), null, a.accountId(),
+                    null, a.windowStart(), a.windowEnd(), List.of(), 0, 1, TriageStatus.OPEN, null, null, null, T0);
+        }
+
+        @Override
+        public IncidentPage find(IncidentQuery query) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Optional<IncidentSummary> summary(String incidentId) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<IncidentDetail> detail(String incidentId) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<IncidentSummary> triage(String incidentId, TriageStatus status, String by, String note, Instant at) {
+            return Optional.empty();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void alertsAreWrittenInOrderAndChangesPublishedButAlertsWithoutAnIncidentAreNotTheStores() throws Exception {
+        FakeRepository repository = new FakeRepository(0);
+        List<IncidentChange> published = Collections.synchronizedList(new ArrayList<>());
+        try (IncidentWriter writer = new IncidentWriter(repository, 100, Duration.ofMillis(1), published::addAll)) {
+            List<Alert> sent = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                sent.add(i % 10 == 0 ? opened("inc-" + i) : signal("inc-" + (i / 10 * 10), "1", "a", "Rule", "Low", List.of("discovery"),
+                        T0.plusSeconds(i), "10.0.0.1", false, "ListUsers", null));
+            }
+            sent.forEach(writer::submit);
+            writer.submit(withoutIncident());
+
+            assertThat(writer.awaitIdle(Duration.ofSeconds(30))).isTrue();
+
+            assertThat(repository.recorded).containsExactlyElementsOf(sent);
+            assertThat(writer.recorded()).isEqualTo(1000);
+            assertThat(published).extracting(c -> c.incident().incidentId()).hasSize(100).startsWith("inc-0", "inc-10");
+        }
+    }
+
+    @Test
+    void aDatabaseThatIsDownIsRetriedUntilItAnswersAndNothingIsLost() throws Exception {
+        FakeRepository repository = new FakeRepository(5);
+        try (IncidentWriter writer = new IncidentWriter(repository, 100, Duration.ofMillis(1), changes -> { })) {
+            Alert alert = opened("inc-retry");
+            writer.submit(alert);
+
+            assertThat(writer.awaitIdle(Duration.ofSeconds(30))).isTrue();
+
+            assertThat(repository.recorded).containsExactly(alert);
+            assertThat(writer.retries()).isEqualTo(5);
+            assertThat(writer.setAside()).isZero();
+        }
+    }
+
+    @Test
+    void anAlertTheDatabaseRefusesIsSetAsideAndTheRestOfItsBatchIsKept() throws Exception {
+        FakeRepository repository = new FakeRepository(0);
+        // Queued before the writer takes them, so they travel in one batch.
+        List<Alert> batch = List.of(opened("inc-a"), incident("inc-b", "1", "b", "Severe", 10, List.of("discovery"), T0, T0,
+                List.of(), List.of()), opened("inc-c"));
+        try (IncidentWriter writer = new IncidentWriter(repository, 100, Duration.ofMillis(1), changes -> { })) {
+            batch.forEach(writer::submit);
+
+            assertThat(writer.awaitIdle(Duration.ofSeconds(30))).isTrue();
+
+            assertThat(repository.recorded).extracting(Alert::incidentId).containsExactly("inc-a", "inc-c");
+            assertThat(writer.setAside()).isEqualTo(1);
+            assertThat(writer.recorded()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void atShutdownWithTheDatabaseDownTheUnwrittenAlertsAreCountedNotDroppedSilently() {
+        FakeRepository repository = new FakeRepository(Integer.MAX_VALUE);
+        IncidentWriter writer = new IncidentWriter(repository, 100, Duration.ofMillis(1), changes -> { });
+        writer.submit(opened("inc-1"));
+        writer.submit(opened("inc-2"));
+
+        writer.close(Duration.ofMillis(300));
+
+        assertThat(repository.recorded).isEmpty();
+        assertThat(writer.notStored()).isEqualTo(2);
+        writer.submit(opened("inc-3"));
+        assertThat(writer.notStored()).as("after close").isEqualTo(3);
+    }
+
+    @Test
+    void aFullQueueMakesTheCallerWaitForTheDatabaseInsteadOfDropping() throws Exception {
+        FakeRepository repository = new FakeRepository(3);
+        try (IncidentWriter writer = new IncidentWriter(repository, 2, Duration.ofMillis(20), changes -> { })) {
+            for (int i = 0; i < 50; i++) {
+                writer.submit(opened("inc-" + i));
+            }
+
+            assertThat(writer.awaitIdle(Duration.ofSeconds(30))).isTrue();
+
+            assertThat(repository.recorded).hasSize(50);
+            assertThat(writer.notStored()).isZero();
+        }
+    }
+
+    private static Alert opened(String incidentId) {
+        return incident(incidentId, "1", "a", "Medium", 45, List.of("discovery"), T0, T0, List.of(), List.of());
+    }
+
+    private static Alert withoutIncident() {
+        Alert a = opened("x");
+        return new Alert(a.alertId() + "-none", a.ruleId(), a.ruleName(), a.ruleVersion(), a.severity(), a.score(), a.stages(),
+                a.mitre(), a.principalId(), a.principalArn(), a.accountId(), a.userName(), a.name(), a.upnSuffix(), a.windowStart(),
+                a.windowEnd(), a.count(), a.sourceIp(), a.sourceIps(), a.eventNames(), a.errorCodes(), a.errorMessages(), a.regions(),
+                a.userAgents(), a.contexts(), a.displayName(), a.description(), a.evidence(), a.entities(), a.customDetails(),
+                a.detectedAt(), a.actorKey(), a.actorName(), a.accessKeyIds(), null, a.scoreBreakdown(), a.signals(),
+                a.linkedIdentities(), a.evidenceEvents(), a.unknownSourceIps());
+    }
+}
