@@ -249,8 +249,8 @@ function renderIncidents(items) {
     el('td', { class: 'num score' }, String(incident.score)),
     actorCell(incident),
     el('td', {}, ladder(incident.stages)),
-    el('td', { class: 'time' }, time(incident.firstSeen)),
-    el('td', { class: 'time' }, time(incident.lastSeen)),
+    el('td', { class: 'time' }, el('div', { class: 'first-seen' }, time(incident.firstSeen)),
+      el('div', { class: 'last-seen' }, '→ ' + time(incident.lastSeen))),
     el('td', {}, sourceIps(incident.sourceIps)),
     statusCell(incident));
     body.append(row);
