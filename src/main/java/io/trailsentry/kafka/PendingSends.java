@@ -43,6 +43,9 @@ final class PendingSends {
         for (CompletableFuture<Void> send : snapshot) {
             try {
                 send.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                // The completion callback that forgets it may still be running on the broker's
+                // thread; forget it here too, so a caller that awaited sees nothing pending.
+                pending.remove(send);
             } catch (ExecutionException e) {
                 pending.remove(send);
                 throw new SendFailedException("the broker did not take a message: " + e.getCause().getMessage(), e.getCause());
