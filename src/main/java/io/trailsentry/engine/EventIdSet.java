@@ -1,5 +1,7 @@
 package io.trailsentry.engine;
 
+import io.trailsentry.ingest.CloudTrailEvent;
+
 /**
  * The eventIDs seen recently, as 64-bit hashes in an open-addressing table, forgotten in the order
  * they were remembered. A CloudTrail eventID is a 36-character UUID: as a {@code HashMap<String, Long>}
@@ -24,9 +26,8 @@ final class EventIdSet {
     private int ringHead;
     private int ringCount;
 
-    /** Adds the id; false when it was already present (a repeat). */
-    boolean add(String id) {
-        long hash = hash(id);
+    /** Adds the id, given as its {@link CloudTrailEvent#eventIdHash()}; false when it was already present (a repeat). */
+    boolean add(long hash) {
         int mask = table.length - 1;
         int slot = spread(hash) & mask;
         while (table[slot] != EMPTY) {
@@ -43,13 +44,13 @@ final class EventIdSet {
     }
 
     /** Schedules the id to be forgotten once {@link #forgetBefore} passes {@code eventTimeMillis}. */
-    void expireAt(String id, long eventTimeMillis) {
+    void expireAt(long hash, long eventTimeMillis) {
         if (ringCount == ringTimes.length) {
             growRing();
         }
         int tail = (ringHead + ringCount) & (ringTimes.length - 1);
         ringTimes[tail] = eventTimeMillis;
-        ringHashes[tail] = hash(id);
+        ringHashes[tail] = hash;
         ringCount++;
     }
 
@@ -126,20 +127,5 @@ final class EventIdSet {
 
     private static int spread(long hash) {
         return (int) (hash ^ (hash >>> 32));
-    }
-
-    /** FNV-1a over the characters, then a 64-bit finaliser so similar ids land far apart; never 0. */
-    static long hash(String id) {
-        long h = 0xcbf29ce484222325L;
-        for (int i = 0; i < id.length(); i++) {
-            h ^= id.charAt(i);
-            h *= 0x100000001b3L;
-        }
-        h ^= h >>> 33;
-        h *= 0xff51afd7ed558ccdL;
-        h ^= h >>> 33;
-        h *= 0xc4ceb9fe1a85ec53L;
-        h ^= h >>> 33;
-        return h == EMPTY ? 1 : h;
     }
 }

@@ -17,11 +17,18 @@ import java.util.TreeMap;
 final class EventTimeQueue {
 
     private static final long BUCKET_MILLIS = 1000;
+    /**
+     * Buckets recently added to, direct-mapped by second: a delivery's records are unsorted, so
+     * consecutive events land in different seconds, and finding the bucket in the tree (boxing the
+     * key, a dozen comparisons) on every event cost more than the rest of the queue. 1,024 slots
+     * cover more than the seconds five minutes of lateness keeps open; a collision only falls back
+     * to the tree.
+     */
+    private static final int RECENT_SLOTS = 1024;
 
     private final Comparator<CloudTrailEvent> order;
     private final TreeMap<Long, Bucket> buckets = new TreeMap<>();
-    private long lastKey = Long.MIN_VALUE;
-    private Bucket lastBucket;
+    private final Bucket[] recent = new Bucket[RECENT_SLOTS];
     private Bucket firstBucket;
     private int size;
 
@@ -31,12 +38,16 @@ final class EventTimeQueue {
 
     void add(CloudTrailEvent event) {
         long key = Math.floorDiv(event.getEventTimeMillis(), BUCKET_MILLIS);
-        Bucket bucket = key == lastKey ? lastBucket : null;
-        if (bucket == null) {
-            bucket = buckets.computeIfAbsent(key, k -> new Bucket());
-            lastKey = key;
-            lastBucket = bucket;
-            firstBucket = null; // may no longer be the first; found again on the next peek
+        int slot = (int) (key & (RECENT_SLOTS - 1));
+        Bucket bucket = recent[slot];
+        if (bucket == null || bucket.key != key) {
+            bucket = buckets.get(key);
+            if (bucket == null) {
+                bucket = new Bucket(key);
+                buckets.put(key, bucket);
+                firstBucket = null; // may no longer be the first; found again on the next peek
+            }
+            recent[slot] = bucket;
         }
         bucket.add(event, order);
         size++;
@@ -60,9 +71,9 @@ final class EventTimeQueue {
         if (first.cursor == first.events.size()) {
             buckets.pollFirstEntry();
             firstBucket = null;
-            if (first == lastBucket) {
-                lastKey = Long.MIN_VALUE;
-                lastBucket = null;
+            int slot = (int) (first.key & (RECENT_SLOTS - 1));
+            if (recent[slot] == first) {
+                recent[slot] = null;
             }
         }
         return head;
@@ -82,9 +93,14 @@ final class EventTimeQueue {
 
     /** One event-time second: events before {@code cursor} are gone, the rest sorted when {@code sorted}. */
     private static final class Bucket {
+        final long key;
         final ArrayList<CloudTrailEvent> events = new ArrayList<>();
         int cursor;
         boolean sorted = true;
+
+        Bucket(long key) {
+            this.key = key;
+        }
 
         void add(CloudTrailEvent event, Comparator<CloudTrailEvent> order) {
             if (sorted && events.size() > cursor && order.compare(event, events.get(events.size() - 1)) < 0) {

@@ -77,8 +77,7 @@ public final class ReorderBuffer {
     }
 
     public Outcome offer(CloudTrailEvent event) {
-        String id = event.getEventID();
-        if (id != null && !seenIds.add(id)) {
+        if (event.getEventID() != null && !seenIds.add(event.eventIdHash())) {
             duplicates++;
             return Outcome.DUPLICATE;
         }
@@ -190,7 +189,7 @@ public final class ReorderBuffer {
 
     private void remember(CloudTrailEvent event) {
         if (event.getEventID() != null) {
-            seenIds.expireAt(event.getEventID(), event.getEventTimeMillis());
+            seenIds.expireAt(event.eventIdHash(), event.getEventTimeMillis());
         }
     }
 

@@ -56,6 +56,12 @@ public final class CloudTrailEvent {
 
     private static final String[] NO_STAGES = new String[0];
 
+    // Worked out on first use and kept (like String's hash): windows and indexes hash an event each
+    // time they add or remove it, and the dedup set hashes its eventID when it arrives and again when
+    // it leaves the reorder buffer. Benign races: every thread computes the same value.
+    private int hash;
+    private long idHash;
+
     private CloudTrailEvent(Builder b) {
         this.eventTime = Objects.requireNonNull(b.eventTime, "eventTime");
         this.eventTimeMillis = b.eventTime.toEpochMilli();
@@ -298,7 +304,44 @@ public final class CloudTrailEvent {
 
     @Override
     public int hashCode() {
-        return Objects.hash(eventTimeMillis, eventName, eventID, principalId);
+        int h = hash;
+        if (h == 0) {
+            h = Long.hashCode(eventTimeMillis);
+            h = 31 * h + Objects.hashCode(eventName);
+            h = 31 * h + Objects.hashCode(eventID);
+            h = 31 * h + Objects.hashCode(principalId);
+            hash = h;
+        }
+        return h;
+    }
+
+    /**
+     * A 64-bit hash of the eventID (never 0), for telling repeats apart without keeping the ids:
+     * FNV-1a over the characters, then a finaliser so similar ids land far apart; 0 when there is no
+     * eventID. Not a bean property (no {@code get}), so rules do not see it.
+     */
+    public long eventIdHash() {
+        long h = idHash;
+        if (h == 0 && eventID != null) {
+            h = idHash(eventID);
+            idHash = h;
+        }
+        return h;
+    }
+
+    /** The hash {@link #eventIdHash()} gives for an event with this eventID. */
+    public static long idHash(String id) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < id.length(); i++) {
+            h ^= id.charAt(i);
+            h *= 0x100000001b3L;
+        }
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return h == 0 ? 1 : h;
     }
 
     @Override

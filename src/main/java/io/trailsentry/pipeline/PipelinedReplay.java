@@ -3,11 +3,14 @@ package io.trailsentry.pipeline;
 import io.trailsentry.ingest.CloudTrailEvent;
 import io.trailsentry.ingest.ReadSummary;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Semaphore;
 
 /**
  * A replay on two threads: the caller parses, a second thread evaluates, so both cores work. Events
@@ -20,6 +23,9 @@ public final class PipelinedReplay implements AutoCloseable {
     static final int BATCH = 1024;
     private static final int QUEUE_BATCHES = 64;
     private static final List<CloudTrailEvent> END = List.of();
+    /** A marker of its own identity: the engine thread signals {@link #drained} when it gets there. */
+    private static final List<CloudTrailEvent> DRAIN = new ArrayList<>(0);
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private final DetectionPipeline pipeline;
     private final BlockingQueue<List<CloudTrailEvent>> queue = new ArrayBlockingQueue<>(QUEUE_BATCHES);
@@ -27,6 +33,7 @@ public final class PipelinedReplay implements AutoCloseable {
     private List<CloudTrailEvent> batch = new ArrayList<>(BATCH);
     private volatile RuntimeException failure;
     private volatile long engineCpuNanos = -1;
+    private final Semaphore drained = new Semaphore(0);
     private boolean ended;
 
     public PipelinedReplay(DetectionPipeline pipeline) {
@@ -55,9 +62,42 @@ public final class PipelinedReplay implements AutoCloseable {
         endInput();
     }
 
-    /** CPU time the engine thread used, once the input has ended; -1 before or when the JVM cannot tell. */
+    /**
+     * Waits until the engine has taken every event read so far, without ending the input: events the
+     * reorder buffer holds for late arrivals stay there, windows stay open, and more input may follow.
+     * A long replay's steady state is measured between two drains.
+     */
+    public void drain() {
+        if (ended) {
+            throw new IllegalStateException("the input has ended");
+        }
+        if (!batch.isEmpty()) {
+            hand(batch);
+            batch = new ArrayList<>(BATCH);
+        }
+        hand(DRAIN);
+        while (true) {
+            if (failure != null) {
+                throw failure;
+            }
+            try {
+                if (drained.tryAcquire(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while the engine drained", e);
+            }
+        }
+    }
+
+    /** CPU time the engine thread has used so far (its total once the input has ended); -1 when the JVM cannot tell. */
     public long engineCpuNanos() {
-        return engineCpuNanos;
+        long total = engineCpuNanos;
+        if (total >= 0 || !engineThread.isAlive() || !THREADS.isThreadCpuTimeSupported()) {
+            return total;
+        }
+        return THREADS.getThreadCpuTime(engineThread.getId());
     }
 
     private void offer(CloudTrailEvent event) {
@@ -105,8 +145,12 @@ public final class PipelinedReplay implements AutoCloseable {
             while (true) {
                 List<CloudTrailEvent> events = queue.take();
                 if (events == END) {
-                    engineCpuNanos = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+                    engineCpuNanos = THREADS.getCurrentThreadCpuTime();
                     return;
+                }
+                if (events == DRAIN) {
+                    drained.release();
+                    continue;
                 }
                 pipeline.acceptAll(events);
             }

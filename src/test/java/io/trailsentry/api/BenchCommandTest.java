@@ -20,7 +20,7 @@ class BenchCommandTest {
     void printsTheTableAndWritesJson(@TempDir Path dir) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int code = new BenchCommand(new PrintStream(out, true, StandardCharsets.UTF_8), System.err)
-                .run(List.of("--events", "3000", "--rounds", "1", "--principals", "50", "--out", dir.toString()));
+                .run(List.of("--events", "3000", "--rounds", "2", "--principals", "50", "--out", dir.toString()));
 
         assertThat(code).isZero();
         assertThat(out.toString()).contains("parse-only", "end-to-end", "peak heap", "| end-to-end / parse-only |");
@@ -28,8 +28,13 @@ class BenchCommandTest {
         assertThat(json.get("events").asLong()).isGreaterThan(3000);
         assertThat(json.get("parseOnlyEventsPerSecond").asLong()).isPositive();
         assertThat(json.get("endToEndEventsPerSecond").asLong()).isPositive();
-        // the injected burst and chain are found at bench scale too
-        assertThat(json.get("alerts").asLong()).isGreaterThanOrEqualTo(10);
+        // the injected burst and chain are found at bench scale too, once in each round's week
+        assertThat(json.get("rounds").asInt()).isEqualTo(2);
+        assertThat(json.get("alerts").asLong()).isGreaterThanOrEqualTo(20);
+        // every week is the same traffic a week later, through one pipeline: each rule fires as often in both
+        json.get("alertsByRule").fields().forEachRemaining(rule ->
+                assertThat(rule.getValue().asInt() % 2).as(rule.getKey() + " fired an odd number of times over two identical weeks").isZero());
+        assertThat(json.get("alertsByRule").size()).isGreaterThanOrEqualTo(5);
     }
 
     @Test
