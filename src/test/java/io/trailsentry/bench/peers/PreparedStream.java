@@ -40,6 +40,9 @@ record PreparedStream(List<CloudTrailEvent> events, long bytes, long rejected, l
     static final Instant START = Instant.parse("2026-01-20T08:00:00Z");
     private static final int RECORDS_PER_CHUNK = 1000;
     private static final Duration SCENARIO_EVERY = Duration.ofMinutes(5);
+    /** (eventTime, eventID): the order the reorder buffer releases events in, so every implementation sees the same sequence. */
+    private static final Comparator<CloudTrailEvent> EVENT_ORDER = Comparator.comparingLong(CloudTrailEvent::getEventTimeMillis)
+            .thenComparing(CloudTrailEvent::getEventID, Comparator.nullsFirst(Comparator.naturalOrder()));
 
     /**
      * Background traffic of {@code backgroundEvents} records at about {@code eventsPerSecond} from
@@ -97,8 +100,7 @@ record PreparedStream(List<CloudTrailEvent> events, long bytes, long rejected, l
             parsed.addAll(privilegeCalls(parsed, privilegeEvery));
         }
         parsed.addAll(extra);
-        parsed.sort(Comparator.comparingLong(CloudTrailEvent::getEventTimeMillis)
-                .thenComparing(CloudTrailEvent::getEventID, Comparator.nullsFirst(Comparator.naturalOrder())));
+        parsed.sort(EVENT_ORDER);
 
         // Context in event-time order, as the pipeline computes it; the learned parts (unknown IP,
         // off-hours) are not used by these two rules, only stages, actor and service call.
@@ -114,6 +116,24 @@ record PreparedStream(List<CloudTrailEvent> events, long bytes, long rejected, l
             events.add(enricher.apply(e));
         }
         return new PreparedStream(List.copyOf(events), bytes, rejected, duplicates);
+    }
+
+    /**
+     * The same events {@code weeks} weeks later, as a later round of one long run: times moved, eventIDs
+     * given a {@code #w<weeks>} suffix so each week's alerts have keys of their own, context kept.
+     * Same weekday and time of day, so nothing else about them changes.
+     */
+    static List<CloudTrailEvent> shifted(List<CloudTrailEvent> events, int weeks) {
+        Duration by = Duration.ofDays(7L * weeks);
+        List<CloudTrailEvent> copy = new ArrayList<>(events.size());
+        for (CloudTrailEvent e : events) {
+            copy.add(e.toBuilder()
+                    .eventTime(e.getEventTime().plus(by))
+                    .eventID(e.getEventID() == null ? null : e.getEventID() + "#w" + weeks)
+                    .build());
+        }
+        copy.sort(EVENT_ORDER); // a suffix can change how two ids of one millisecond compare
+        return copy;
     }
 
     private static final List<String> PRIVILEGE_CALLS = List.of("AttachRolePolicy", "PassRole", "CreateAccessKey", "PutRolePolicy");
