@@ -137,11 +137,25 @@ final class BenchCommand {
      * outlasts the scorer's 24-hour incident horizon, so every week's attack opens and escalates its
      * own incident and every round does the same work.
      */
+    static final double BACKGROUND_EVENTS_PER_SECOND = 100;
+
     static SampleSpec mixedStream(long seed, long events, int principals, int week) {
         Instant start = Instant.parse("2026-01-20T08:00:00Z").plus(Duration.ofDays(7L * week));
-        return SampleSpec.sizedFor(seed, start, events, 500, principals, List.of(
-                new EnumerationBurst("build-bot", start.plusSeconds(1800), "203.0.113.42"),
-                new PrivilegeEscalationChain("marketing-uploader", start.plusSeconds(3600), "203.0.113.99")));
+        // 100 events/s of event time (8.6 million a day, a large account): 200,000 events span 33
+        // minutes, several times the five minutes the reorder buffer holds, and the attacks (the chain
+        // takes 11 minutes) run inside the background traffic. At 500 events/s the stream spanned less
+        // than seven minutes and the attacks came after it: their events moved the watermark past
+        // most of the background at once, so every round ended with the engine evaluating three
+        // quarters of it alone while the reader had nothing left to parse.
+        SampleSpec background = SampleSpec.sizedFor(seed, start, events, BACKGROUND_EVENTS_PER_SECOND, principals, List.of());
+        Duration span = background.duration();
+        // The burst starts a minute into a 10-minute bin, so the Sentinel port's bins see it whole
+        // (a burst across a bin edge is what only the sliding rule catches).
+        long bin = Duration.ofMinutes(10).toMillis();
+        Instant burst = Instant.ofEpochMilli(start.plus(span.dividedBy(4)).toEpochMilli() / bin * bin).plus(Duration.ofMinutes(1));
+        return background.withScenarios(List.of(
+                new EnumerationBurst("build-bot", burst, "203.0.113.42"),
+                new PrivilegeEscalationChain("marketing-uploader", start.plus(span.dividedBy(2)), "203.0.113.99")));
     }
 
     /**

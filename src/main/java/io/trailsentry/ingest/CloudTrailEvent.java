@@ -308,7 +308,8 @@ public final class CloudTrailEvent {
         if (h == 0) {
             h = Long.hashCode(eventTimeMillis);
             h = 31 * h + Objects.hashCode(eventName);
-            h = 31 * h + Objects.hashCode(eventID);
+            long idh = eventIdHash(); // the dedup set needs it anyway; cheaper than hashing the id's String again
+            h = 31 * h + (int) (idh ^ (idh >>> 32));
             h = 31 * h + Objects.hashCode(principalId);
             hash = h;
         }
@@ -316,9 +317,8 @@ public final class CloudTrailEvent {
     }
 
     /**
-     * A 64-bit hash of the eventID (never 0), for telling repeats apart without keeping the ids:
-     * FNV-1a over the characters, then a finaliser so similar ids land far apart; 0 when there is no
-     * eventID. Not a bean property (no {@code get}), so rules do not see it.
+     * A 64-bit hash of the eventID (never 0), for telling repeats apart without keeping the ids;
+     * 0 when there is no eventID. Not a bean property (no {@code get}), so rules do not see it.
      */
     public long eventIdHash() {
         long h = idHash;
@@ -331,10 +331,19 @@ public final class CloudTrailEvent {
 
     /** The hash {@link #eventIdHash()} gives for an event with this eventID. */
     public static long idHash(String id) {
-        long h = 0xcbf29ce484222325L;
-        for (int i = 0; i < id.length(); i++) {
-            h ^= id.charAt(i);
-            h *= 0x100000001b3L;
+        // Four characters a step (an eventID is 36): a quarter of the multiplications of per-character
+        // FNV. Each step (xor, odd multiply, xor-shift) is a bijection of the state, and a 64-bit
+        // finaliser at the end spreads every character over every bit, which the set's slots need.
+        long h = 0xcbf29ce484222325L ^ id.length();
+        int n = id.length();
+        int i = 0;
+        for (; i + 4 <= n; i += 4) {
+            long block = id.charAt(i) | (long) id.charAt(i + 1) << 16 | (long) id.charAt(i + 2) << 32 | (long) id.charAt(i + 3) << 48;
+            h = (h ^ block) * 0x9e3779b97f4a7c15L;
+            h ^= h >>> 29;
+        }
+        for (; i < n; i++) {
+            h = (h ^ id.charAt(i)) * 0x100000001b3L;
         }
         h ^= h >>> 33;
         h *= 0xff51afd7ed558ccdL;
