@@ -178,6 +178,8 @@ final class BenchCommand {
         double e2eRate = 0;
         CpuSplit bestSplit = null;
         long peakHeap = 0;
+        List<Double> parseRates = new ArrayList<>();
+        List<Double> e2eRates = new ArrayList<>();
         long records = 0;
         long bytes = 0;
         long totalRecords = 0;
@@ -232,6 +234,8 @@ final class BenchCommand {
                     bestSplit = new CpuSplit(readerCpu / 1e3 / records, engineCpu / 1e3 / records, gcTime);
                 }
                 parseRate = Math.max(parseRate, pr);
+                parseRates.add(pr);
+                e2eRates.add(er);
                 peakHeap = Math.max(peakHeap, peakHeapBytes());
             }
             long t2 = System.nanoTime();
@@ -248,6 +252,10 @@ final class BenchCommand {
         out.printf(Locale.ROOT, "| parse-only | %,.0f events/s |%n", parseRate);
         out.printf(Locale.ROOT, "| end-to-end replay (all %s rules) | %,.0f events/s |%n", config.rules().dir(), e2eRate);
         out.printf(Locale.ROOT, "| end-to-end / parse-only | %.0f %% |%n", ratio * 100);
+        double medianParse = medianOfLaterHalf(parseRates);
+        double medianE2e = medianOfLaterHalf(e2eRates);
+        out.printf(Locale.ROOT, "| median of the later %d rounds: parse-only / end-to-end / ratio | %,.0f / %,.0f events/s / %.0f %% |%n",
+                rounds - rounds / 2, medianParse, medianE2e, medianE2e / medianParse * 100);
         if (bestSplit != null) {
             out.printf(Locale.ROOT, "| CPU per event, end-to-end: reader thread / engine thread | %.2f µs / %.2f µs |%n",
                     bestSplit.readerMicros(), bestSplit.engineMicros());
@@ -265,6 +273,8 @@ final class BenchCommand {
         json.put("parseOnlyEventsPerSecond", Math.round(parseRate));
         json.put("endToEndEventsPerSecond", Math.round(e2eRate));
         json.put("ratio", Math.round(ratio * 1000) / 1000.0);
+        json.put("medianParseOnlyEventsPerSecond", Math.round(medianParse));
+        json.put("medianEndToEndEventsPerSecond", Math.round(medianE2e));
         json.put("alerts", alerts);
         json.set("alertsByRule", AlertJson.mapper().valueToTree(alertsByRule));
         json.put("endOfInputMillis", Math.round(endOfInputSeconds * 1e3));
@@ -342,6 +352,14 @@ final class BenchCommand {
             }
         }
         return 0;
+    }
+
+    /** The median of the later half of the rounds (the earlier ones warm the JIT): steadier than the best on a shared machine. */
+    static double medianOfLaterHalf(List<Double> rates) {
+        List<Double> later = new ArrayList<>(rates.subList(rates.size() / 2, rates.size()));
+        later.sort(null);
+        int n = later.size();
+        return n % 2 == 1 ? later.get(n / 2) : (later.get(n / 2 - 1) + later.get(n / 2)) / 2;
     }
 
     /** Used heap after full collections: what is still reachable. */

@@ -28,6 +28,7 @@ class BenchCommandTest {
         assertThat(json.get("events").asLong()).isGreaterThan(3000);
         assertThat(json.get("parseOnlyEventsPerSecond").asLong()).isPositive();
         assertThat(json.get("endToEndEventsPerSecond").asLong()).isPositive();
+        assertThat(json.get("medianEndToEndEventsPerSecond").asLong()).isPositive().isLessThanOrEqualTo(json.get("endToEndEventsPerSecond").asLong());
         // the injected burst and chain are found at bench scale too, once in each round's week
         assertThat(json.get("rounds").asInt()).isEqualTo(2);
         assertThat(json.get("alerts").asLong()).isGreaterThanOrEqualTo(20);
@@ -35,6 +36,14 @@ class BenchCommandTest {
         json.get("alertsByRule").fields().forEachRemaining(rule ->
                 assertThat(rule.getValue().asInt() % 2).as(rule.getKey() + " fired an odd number of times over two identical weeks").isZero());
         assertThat(json.get("alertsByRule").size()).isGreaterThanOrEqualTo(5);
+    }
+
+    @Test
+    void theMedianIsTakenOverTheLaterHalfOfTheRounds() {
+        // the first rounds warm the JIT up and are left out; an even count averages the middle two
+        assertThat(BenchCommand.medianOfLaterHalf(List.of(1.0, 2.0, 9.0, 5.0, 7.0))).isEqualTo(7.0);
+        assertThat(BenchCommand.medianOfLaterHalf(List.of(1.0, 1.0, 4.0, 6.0))).isEqualTo(5.0);
+        assertThat(BenchCommand.medianOfLaterHalf(List.of(3.0))).isEqualTo(3.0);
     }
 
     @Test
