@@ -77,14 +77,13 @@ public final class ReorderBuffer {
     }
 
     public Outcome offer(CloudTrailEvent event) {
-        if (event.getEventID() != null && !seenIds.add(event.eventIdHash())) {
+        if (event.getEventID() != null && !seenIds.add(event.eventIdHash(), event.getEventTimeMillis())) {
             duplicates++;
             return Outcome.DUPLICATE;
         }
         long time = event.getEventTimeMillis();
         if (time < releasedUpTo) {
             late++;
-            remember(event);
             downstream.accept(event);
             return Outcome.LATE;
         }
@@ -177,19 +176,12 @@ public final class ReorderBuffer {
             }
             pending.poll();
             releasedUpTo = Math.max(releasedUpTo, next.getEventTimeMillis());
-            remember(next);
             downstream.accept(next);
         }
         // A repeat of an event more than the allowed lateness behind the newest released one would be
         // late anyway; remembering ids longer (e.g. behind the watermark) only costs memory.
         if (releasedUpTo != Long.MIN_VALUE) {
             forgetIdsBefore(releasedUpTo - allowedLatenessMillis);
-        }
-    }
-
-    private void remember(CloudTrailEvent event) {
-        if (event.getEventID() != null) {
-            seenIds.expireAt(event.eventIdHash(), event.getEventTimeMillis());
         }
     }
 
