@@ -10,10 +10,10 @@ import io.trailsentry.pipeline.PipelinedReplay;
 import io.trailsentry.pipeline.TrailSentryConfig;
 import io.trailsentry.sample.EnumerationBurst;
 import io.trailsentry.sample.PrivilegeEscalationChain;
+import io.trailsentry.sample.Payloads;
 import io.trailsentry.sample.SampleGenerator;
 import io.trailsentry.sample.SampleSpec;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -50,7 +50,6 @@ final class BenchCommand {
             + "       trailsentry bench --representations [--events N] [--seed S] [--principals P] [--rounds R]\n"
             + "                                     (Esper event representation: bean vs Map vs object array vs JSON on one rule mix)";
     /** Records per payload: what one S3 delivery file or one Kafka batch typically holds. */
-    private static final int RECORDS_PER_CHUNK = 1000;
 
     private final PrintStream out;
     private final PrintStream err;
@@ -133,7 +132,7 @@ final class BenchCommand {
 
     /**
      * The benchmark stream, {@code week} weeks later: the same principals on the same weekday and
-     * time of day (so the same context: working hours, baselines), fresh event ids. A week also
+     * time of day (so the same context: working hours, baselines), fresh calls and event ids. A week also
      * outlasts the scorer's 24-hour incident horizon, so every week's attack opens and escalates its
      * own incident and every round does the same work.
      */
@@ -147,7 +146,10 @@ final class BenchCommand {
         // than seven minutes and the attacks came after it: their events moved the watermark past
         // most of the background at once, so every round ended with the engine evaluating three
         // quarters of it alone while the reader had nothing left to parse.
-        SampleSpec background = SampleSpec.sizedFor(seed, start, events, BACKGROUND_EVENTS_PER_SECOND, principals, List.of());
+        // Seed + week: fresh calls and eventIDs every week from the same principals (the generator's
+        // cast does not depend on the seed). The same ids a week later would be repeats to the dedup
+        // set for as long as it remembers them.
+        SampleSpec background = SampleSpec.sizedFor(seed + week, start, events, BACKGROUND_EVENTS_PER_SECOND, principals, List.of());
         Duration span = background.duration();
         // The burst starts a minute into a 10-minute bin, so the Sentinel port's bins see it whole
         // (a burst across a bin edge is what only the sliding rule catches).
@@ -195,7 +197,8 @@ final class BenchCommand {
              PipelinedReplay replay = new PipelinedReplay(pipeline)) {
             out.printf(Locale.ROOT, "rules compiled and deployed in %.1f s%n", (System.nanoTime() - c0) / 1e9);
             for (int round = 1; round <= rounds; round++) {
-                List<byte[]> chunks = chunks(new SampleGenerator(mixedStream(seed, events, principals, round - 1)).recordBytes());
+                List<byte[]> generated = new SampleGenerator(mixedStream(seed, events, principals, round - 1)).recordBytes();
+                List<byte[]> chunks = Payloads.newlineDelimited(generated, Payloads.DELIVERY_FILE_RECORDS);
                 bytes = chunks.stream().mapToLong(c -> c.length).sum();
                 records = countRecords(chunks);
                 totalRecords += records;
@@ -369,25 +372,6 @@ final class BenchCommand {
         }
         Runtime rt = Runtime.getRuntime();
         return rt.totalMemory() - rt.freeMemory();
-    }
-
-    private static List<byte[]> chunks(List<byte[]> records) {
-        List<byte[]> chunks = new ArrayList<>();
-        ByteArrayOutputStream chunk = new ByteArrayOutputStream(RECORDS_PER_CHUNK * 1500);
-        int n = 0;
-        for (byte[] record : records) {
-            chunk.writeBytes(record);
-            chunk.write('\n');
-            if (++n == RECORDS_PER_CHUNK) {
-                chunks.add(chunk.toByteArray());
-                chunk.reset();
-                n = 0;
-            }
-        }
-        if (n > 0) {
-            chunks.add(chunk.toByteArray());
-        }
-        return chunks;
     }
 
     private static long countRecords(List<byte[]> chunks) {

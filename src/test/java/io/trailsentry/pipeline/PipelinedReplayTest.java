@@ -3,11 +3,11 @@ package io.trailsentry.pipeline;
 import io.trailsentry.alert.Alert;
 import io.trailsentry.engine.EngineStats;
 import io.trailsentry.sample.EnumerationBurst;
+import io.trailsentry.sample.Payloads;
 import io.trailsentry.sample.SampleGenerator;
 import io.trailsentry.sample.SampleSpec;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.time.Instant;
 import java.util.List;
 
@@ -21,17 +21,7 @@ class PipelinedReplayTest {
     /** 3,000 background calls over 12.5 minutes of event time and an enumeration burst, as newline-delimited records in payloads of 500. */
     private static List<byte[]> payloads() {
         SampleSpec spec = SampleSpec.sizedFor(7, START, 3_000, 4, 40, List.of(new EnumerationBurst("build-bot", START.plusSeconds(300), "203.0.113.42")));
-        List<byte[]> records = new SampleGenerator(spec).recordBytes();
-        List<byte[]> payloads = new java.util.ArrayList<>();
-        for (int from = 0; from < records.size(); from += 500) {
-            ByteArrayOutputStream payload = new ByteArrayOutputStream();
-            for (byte[] record : records.subList(from, Math.min(records.size(), from + 500))) {
-                payload.writeBytes(record);
-                payload.write('\n');
-            }
-            payloads.add(payload.toByteArray());
-        }
-        return payloads;
+        return Payloads.newlineDelimited(new SampleGenerator(spec).recordBytes(), 500);
     }
 
     @Test

@@ -9,12 +9,12 @@ import io.trailsentry.ingest.ReadSummary;
 import io.trailsentry.sample.EnumerationBurst;
 import io.trailsentry.sample.LowAndSlow;
 import io.trailsentry.sample.PrivilegeEscalationChain;
+import io.trailsentry.sample.Payloads;
 import io.trailsentry.sample.SampleGenerator;
 import io.trailsentry.sample.SampleSpec;
 import io.trailsentry.sample.Scenario;
 import io.trailsentry.sample.StraddlingBurst;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,7 +38,6 @@ import java.util.Set;
 record PreparedStream(List<CloudTrailEvent> events, long bytes, long rejected, long duplicates) {
 
     static final Instant START = Instant.parse("2026-01-20T08:00:00Z");
-    private static final int RECORDS_PER_CHUNK = 1000;
     private static final Duration SCENARIO_EVERY = Duration.ofMinutes(5);
     /** (eventTime, eventID): the order the reorder buffer releases events in, so every implementation sees the same sequence. */
     private static final Comparator<CloudTrailEvent> EVENT_ORDER = Comparator.comparingLong(CloudTrailEvent::getEventTimeMillis)
@@ -74,7 +73,7 @@ record PreparedStream(List<CloudTrailEvent> events, long bytes, long rejected, l
 
     /** The spec's records as JSON lines, 1,000 records a chunk (one S3 delivery file's worth), in memory. */
     static List<byte[]> rawChunks(SampleSpec spec) {
-        return chunks(new SampleGenerator(spec).recordBytes());
+        return Payloads.newlineDelimited(new SampleGenerator(spec).recordBytes(), Payloads.DELIVERY_FILE_RECORDS);
     }
 
     /**
@@ -154,24 +153,5 @@ record PreparedStream(List<CloudTrailEvent> events, long bytes, long rejected, l
             }
         }
         return calls;
-    }
-
-    private static List<byte[]> chunks(List<byte[]> records) {
-        List<byte[]> chunks = new ArrayList<>();
-        ByteArrayOutputStream chunk = new ByteArrayOutputStream(RECORDS_PER_CHUNK * 1500);
-        int n = 0;
-        for (byte[] record : records) {
-            chunk.writeBytes(record);
-            chunk.write('\n');
-            if (++n == RECORDS_PER_CHUNK) {
-                chunks.add(chunk.toByteArray());
-                chunk.reset();
-                n = 0;
-            }
-        }
-        if (n > 0) {
-            chunks.add(chunk.toByteArray());
-        }
-        return chunks;
     }
 }
