@@ -63,7 +63,7 @@ final class BenchCommand {
         long events = 200_000;
         long seed = SampleSpec.DEFAULT_SEED;
         int principals = 2_000;
-        int rounds = 3;
+        int rounds = 0; // per command: see below
         int actors = 0;
         boolean latency = false;
         boolean representations = false;
@@ -101,12 +101,16 @@ final class BenchCommand {
                     }
                 }
             }
+            if (args.contains("--rounds") && rounds < 1) {
+                throw new IllegalArgumentException("--rounds must be positive");
+            }
         } catch (RuntimeException e) {
             err.println("bad arguments: " + e.getMessage() + "\n" + USAGE);
             return 2;
         }
         try {
             if (representations) {
+                rounds = rounds > 0 ? rounds : 3;
                 return new RepresentationBench(out).run(events, seed, principals, rounds, outDir);
             }
             if (latency) {
@@ -115,7 +119,8 @@ final class BenchCommand {
             if (actors > 0) {
                 return actorMemory(actors, outDir);
             }
-            return bench(events, seed, principals, rounds, outDir);
+            // The first rounds warm the JIT up; eight leave the later half warm.
+            return bench(events, seed, principals, rounds > 0 ? rounds : 8, outDir);
         } catch (RuleLoadException e) {
             err.println("rules did not load:\n" + e.getMessage());
             return 3;

@@ -80,5 +80,8 @@ class BenchCommandTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         assertThat(new BenchCommand(System.out, new PrintStream(err, true, StandardCharsets.UTF_8)).run(List.of("--events", "many"))).isEqualTo(2);
         assertThat(err.toString()).contains("usage:");
+        err.reset();
+        assertThat(new BenchCommand(System.out, new PrintStream(err, true, StandardCharsets.UTF_8)).run(List.of("--rounds", "0"))).isEqualTo(2);
+        assertThat(err.toString()).contains("--rounds must be positive");
     }
 }

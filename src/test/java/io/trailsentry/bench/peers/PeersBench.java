@@ -71,7 +71,7 @@ public final class PeersBench {
         int principals = 2_000;
         double rate = 100;
         int privilegeEvery = 1000;
-        int rounds = 3;
+        int rounds = 8; // the first rounds warm every engine up
         Path rulesDir = Path.of(System.getProperty("trailsentry.rules.dir", "epl"));
         Path outDir = Path.of("target", "bench");
         try {
