@@ -135,14 +135,15 @@ final class BenchCommand {
         return mixedStream(seed, events, principals, 0);
     }
 
+    /** Background events per second of event time: see {@link #mixedStream(long, long, int, int)}. */
+    static final double BACKGROUND_EVENTS_PER_SECOND = 100;
+
     /**
      * The benchmark stream, {@code week} weeks later: the same principals on the same weekday and
      * time of day (so the same context: working hours, baselines), fresh calls and event ids. A week also
      * outlasts the scorer's 24-hour incident horizon, so every week's attack opens and escalates its
      * own incident and every round does the same work.
      */
-    static final double BACKGROUND_EVENTS_PER_SECOND = 100;
-
     static SampleSpec mixedStream(long seed, long events, int principals, int week) {
         Instant start = Instant.parse("2026-01-20T08:00:00Z").plus(Duration.ofDays(7L * week));
         // 100 events/s of event time (8.6 million a day, a large account): 200,000 events span 33
