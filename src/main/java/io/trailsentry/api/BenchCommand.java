@@ -49,7 +49,6 @@ final class BenchCommand {
             + "                                     (two rules on TrailSentry, Siddhi and plain Java side by side; run by bin/trailsentry)\n"
             + "       trailsentry bench --representations [--events N] [--seed S] [--principals P] [--rounds R]\n"
             + "                                     (Esper event representation: bean vs Map vs object array vs JSON on one rule mix)";
-    /** Records per payload: what one S3 delivery file or one Kafka batch typically holds. */
 
     private final PrintStream out;
     private final PrintStream err;
@@ -206,7 +205,7 @@ final class BenchCommand {
                 List<byte[]> generated = new SampleGenerator(mixedStream(seed, events, principals, round - 1)).recordBytes();
                 List<byte[]> chunks = Payloads.newlineDelimited(generated, Payloads.DELIVERY_FILE_RECORDS);
                 bytes = chunks.stream().mapToLong(c -> c.length).sum();
-                records = countRecords(chunks);
+                records = generated.size();
                 totalRecords += records;
 
                 System.gc();
@@ -378,16 +377,6 @@ final class BenchCommand {
         }
         Runtime rt = Runtime.getRuntime();
         return rt.totalMemory() - rt.freeMemory();
-    }
-
-    private static long countRecords(List<byte[]> chunks) {
-        long n = 0;
-        for (byte[] c : chunks) {
-            for (byte b : c) {
-                if (b == '\n') n++;
-            }
-        }
-        return n;
     }
 
     private static final java.lang.management.ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();

@@ -34,20 +34,14 @@ record EngineRun(List<AlertKey> alerts, double seconds, double cpuSeconds, long 
     static EngineRun measure(PeerEngine engine, List<CloudTrailEvent> events, boolean measureHeap) throws Exception {
         try (PeerEngine.Session session = engine.open()) {
             long opened = measureHeap ? retainedHeap() : 0;
+            Timing fed = feed(session, events);
+            long state = measureHeap ? Math.max(0, retainedHeap() - opened) : -1;
             long c0 = cpuNanos();
             long t0 = System.nanoTime();
-            for (CloudTrailEvent e : events) {
-                session.accept(e);
-            }
-            long t1 = System.nanoTime();
-            long c1 = cpuNanos();
-            long state = measureHeap ? Math.max(0, retainedHeap() - opened) : -1;
-            long c2 = cpuNanos();
-            long t2 = System.nanoTime();
             session.finish();
-            long t3 = System.nanoTime();
-            long c3 = cpuNanos();
-            return new EngineRun(session.alerts(), ((t1 - t0) + (t3 - t2)) / 1e9, ((c1 - c0) + (c3 - c2)) / 1e9, state);
+            double finishSeconds = (System.nanoTime() - t0) / 1e9;
+            double finishCpuSeconds = (cpuNanos() - c0) / 1e9;
+            return new EngineRun(session.alerts(), fed.seconds() + finishSeconds, fed.cpuSeconds() + finishCpuSeconds, state);
         }
     }
 
