@@ -57,8 +57,9 @@ public final class CloudTrailEvent {
     private static final String[] NO_STAGES = new String[0];
 
     // Worked out on first use and kept (like String's hash): windows and indexes hash an event each
-    // time they add or remove it, and the dedup set hashes its eventID when it arrives and again when
-    // it leaves the reorder buffer. Benign races: every thread computes the same value.
+    // time they add or remove it, and the dedup set hashes its eventID. The copy with context keeps
+    // them (neither reads a context field), so an event's id is hashed once on its way through the
+    // engine. Benign races: every thread computes the same value.
     private int hash;
     private long idHash;
 
@@ -102,6 +103,8 @@ public final class CloudTrailEvent {
 
     /** A copy of {@code base} carrying {@code context}: one allocation, for the per-event context stage. */
     private CloudTrailEvent(CloudTrailEvent base, EventContext context) {
+        this.hash = base.hash;
+        this.idHash = base.idHash;
         this.eventTime = base.eventTime;
         this.eventTimeMillis = base.eventTimeMillis;
         this.eventName = base.eventName;

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A replay on two threads: the caller parses, a second thread evaluates, so both cores work. Events
@@ -71,17 +72,14 @@ public final class PipelinedReplay implements AutoCloseable {
         if (ended) {
             throw new IllegalStateException("the input has ended");
         }
-        if (!batch.isEmpty()) {
-            hand(batch);
-            batch = new ArrayList<>(BATCH);
-        }
+        handPartialBatch();
         hand(DRAIN);
         while (true) {
             if (failure != null) {
                 throw failure;
             }
             try {
-                if (drained.tryAcquire(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                if (drained.tryAcquire(100, TimeUnit.MILLISECONDS)) {
                     return;
                 }
             } catch (InterruptedException e) {
@@ -100,6 +98,14 @@ public final class PipelinedReplay implements AutoCloseable {
         return THREADS.getThreadCpuTime(engineThread.getId());
     }
 
+    /** Hands over the events read since the last full batch, if any. */
+    private void handPartialBatch() {
+        if (!batch.isEmpty()) {
+            hand(batch);
+            batch = new ArrayList<>(BATCH);
+        }
+    }
+
     private void offer(CloudTrailEvent event) {
         batch.add(event);
         if (batch.size() == BATCH) {
@@ -113,9 +119,7 @@ public final class PipelinedReplay implements AutoCloseable {
             return;
         }
         ended = true;
-        if (!batch.isEmpty()) {
-            hand(batch);
-        }
+        handPartialBatch();
         hand(END);
         try {
             engineThread.join();
