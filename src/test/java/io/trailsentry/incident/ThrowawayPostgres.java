@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A real PostgreSQL server for one test class: {@code initdb} into {@code target/}, {@code pg_ctl start}
+ * A real PostgreSQL server for one test class: {@code initdb} into {@code target/} (under root, a folder
+ * of the system temporary directory), {@code pg_ctl start}
  * on a free loopback port with password authentication, {@code pg_ctl stop} afterwards. PostgreSQL
  * refuses to run as root, so under root it runs as the {@code postgres} system user (or
  * {@code nobody}) through {@code runuser}. Without PostgreSQL binaries on the machine it installs
@@ -44,9 +45,14 @@ final class ThrowawayPostgres implements AutoCloseable {
 
     static ThrowawayPostgres start() throws IOException, InterruptedException {
         Path bin = binaries();
-        Path home = Path.of("target", "postgres-" + UUID.randomUUID()).toAbsolutePath();
-        Files.createDirectories(home);
         String runAs = isRoot() ? systemUser() : null;
+        // Under root the server runs as another user, who must be able to reach its folder. A checkout
+        // may sit under a directory only root can enter (mktemp -d makes them 0700), so then the folder
+        // goes under the system temporary directory, which everyone can traverse, instead of target/.
+        Path home = runAs != null
+                ? Files.createTempDirectory("trailsentry-postgres-")
+                : Path.of("target", "postgres-" + UUID.randomUUID()).toAbsolutePath();
+        Files.createDirectories(home);
         ThrowawayPostgres pg = new ThrowawayPostgres(bin, home, runAs, freePort());
         try {
             pg.initAndStart();
@@ -185,7 +191,7 @@ final class ThrowawayPostgres implements AutoCloseable {
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
-            // leftovers under target/ go with the next clean
+            // leftovers: under target/ they go with the next clean, under the temporary directory with its cleaning
         }
     }
 }
