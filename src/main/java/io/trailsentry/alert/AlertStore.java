@@ -48,25 +48,45 @@ public final class AlertStore implements AlertSink {
     }
 
     /**
+     * Puts back alerts written before a restart (oldest first, as they were emitted), so
+     * {@code GET /alerts} answers with recent history at once; only the newest {@code capacity} stay.
+     */
+    public synchronized void restore(List<Alert> oldestFirst) {
+        for (Alert alert : oldestFirst) {
+            emit(alert);
+        }
+    }
+
+    /**
      * @param minSeverity lowest severity to include, or null for all
-     * @param principal   matches principalId, principalArn or name exactly, or null
+     * @param principal   matches principalId, principalArn, name, actor name or actor key exactly, or null
      * @param from        windowEnd at or after this instant, or null
      * @param to          windowStart before this instant, or null
+     * @param kinds       which kinds to include ({@link AlertKind#parseInclude}); alerts for people by default
      */
-    public record AlertQuery(io.trailsentry.engine.Severity minSeverity, String principal, Instant from, Instant to, int limit) {
+    public record AlertQuery(io.trailsentry.engine.Severity minSeverity, String principal, Instant from, Instant to, int limit,
+                             java.util.Set<AlertKind> kinds) {
+
+        public AlertQuery(io.trailsentry.engine.Severity minSeverity, String principal, Instant from, Instant to, int limit) {
+            this(minSeverity, principal, from, to, limit, java.util.Set.of(AlertKind.ALERT));
+        }
 
         boolean matches(Alert alert) {
-            if (minSeverity != null && io.trailsentry.engine.Severity.parse(alert.severity()).ordinal() < minSeverity.ordinal()) {
+            if (!kinds.contains(AlertKind.of(alert))) {
                 return false;
             }
-            if (principal != null && !principal.equals(alert.principalId()) && !principal.equals(alert.principalArn())
-                    && !principal.equals(alert.name())) {
+            if (minSeverity != null && alert.rating().severity().ordinal() < minSeverity.ordinal()) {
                 return false;
             }
-            if (from != null && alert.windowEnd().isBefore(from)) {
+            if (principal != null && !principal.equals(alert.actor().principalId()) && !principal.equals(alert.actor().principalArn())
+                    && !principal.equals(alert.actor().name()) && !principal.equals(alert.actor().actorName())
+                    && !principal.equals(alert.actor().actorKey())) {
                 return false;
             }
-            return to == null || alert.windowStart().isBefore(to);
+            if (from != null && alert.window().windowEnd().isBefore(from)) {
+                return false;
+            }
+            return to == null || alert.window().windowStart().isBefore(to);
         }
     }
 }

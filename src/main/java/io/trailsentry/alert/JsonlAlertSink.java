@@ -3,6 +3,8 @@ package io.trailsentry.alert;
 import com.fasterxml.jackson.core.JsonProcessingException;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Appends alerts to a JSON-lines file, one alert a line, skipping any alertId the file already
@@ -11,9 +13,36 @@ import java.nio.file.Path;
 public final class JsonlAlertSink implements AlertSink, AutoCloseable {
 
     private final JsonlAppender file;
+    private long unreadable;
 
     public JsonlAlertSink(Path file) {
-        this.file = new JsonlAppender(file, "/alertId");
+        this(file, 0);
+    }
+
+    /** @param keepRecent how many of the file's newest alerts to read back for {@link #recentAlerts()} */
+    public JsonlAlertSink(Path file, int keepRecent) {
+        this.file = new JsonlAppender(file, "/alertId", keepRecent);
+    }
+
+    /**
+     * The newest alerts the file held when it was opened, oldest first: what {@code GET /alerts}
+     * shows after a restart. A line this version cannot read (an older format) is skipped and counted.
+     */
+    public List<Alert> recentAlerts() {
+        List<Alert> alerts = new ArrayList<>();
+        for (String line : file.lastLines()) {
+            try {
+                alerts.add(AlertJson.mapper().readValue(line, Alert.class));
+            } catch (JsonProcessingException e) {
+                unreadable++;
+            }
+        }
+        return alerts;
+    }
+
+    /** Lines {@link #recentAlerts()} could not read back. */
+    public long unreadableRecent() {
+        return unreadable;
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -28,6 +29,8 @@ public final class JsonlAppender implements AutoCloseable {
     private final String idPointer;
     private final BufferedWriter writer;
     private final Set<String> written = new HashSet<>();
+    private final int keepLast;
+    private final java.util.ArrayDeque<String> lastLines = new java.util.ArrayDeque<>();
     private long count;
     private long skippedDuplicates;
 
@@ -35,7 +38,16 @@ public final class JsonlAppender implements AutoCloseable {
      * @param idPointer where a line keeps its id, as a JSON pointer ({@code /alertId}, {@code /metadata/uid})
      */
     public JsonlAppender(Path file, String idPointer) {
+        this(file, idPointer, 0);
+    }
+
+    /**
+     * @param keepLast how many of the file's last complete lines to keep for {@link #lastLines()}
+     *                 (what a restarted server shows as recent history), read in the same pass as the ids
+     */
+    public JsonlAppender(Path file, String idPointer, int keepLast) {
         this.file = file;
+        this.keepLast = keepLast;
         this.idPointer = idPointer;
         try {
             Path parent = file.toAbsolutePath().getParent();
@@ -74,6 +86,11 @@ public final class JsonlAppender implements AutoCloseable {
         }
     }
 
+    /** The last complete lines the file held when it was opened, oldest first (at most {@code keepLast}). */
+    public synchronized List<String> lastLines() {
+        return List.copyOf(lastLines);
+    }
+
     /** Lines written by this appender (not counting those already in the file). */
     public synchronized long count() {
         return count;
@@ -103,6 +120,12 @@ public final class JsonlAppender implements AutoCloseable {
                     JsonNode id = READER.readTree(line).at(idPointer);
                     if (id.isTextual()) {
                         written.add(id.asText());
+                        if (keepLast > 0) {
+                            if (lastLines.size() == keepLast) {
+                                lastLines.removeFirst();
+                            }
+                            lastLines.addLast(line);
+                        }
                     }
                 } catch (JsonProcessingException partialLastLine) {
                     // a line cut short by a crash: its record will be written again, whole

@@ -35,12 +35,15 @@ public class AlertsResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Recent alerts, newest first (viewer)",
-            description = "Filters: minimum severity, principal (principalId, ARN or name), from/to (ISO-8601), limit (1-1000, default 100).")
+            description = "Alerts for people by default; include=building-blocks,suppressed (or all) adds signals that only feed "
+                    + "incidents and allowlisted ones. Filters: minimum severity, principal (principalId, ARN, name or actor name), "
+                    + "from/to (ISO-8601), limit (1-1000, default 100).")
     public List<Alert> list(@QueryParam("severity") String severity,
                             @QueryParam("principal") String principal,
                             @QueryParam("from") String from,
                             @QueryParam("to") String to,
-                            @QueryParam("limit") @DefaultValue("100") int limit) {
+                            @QueryParam("limit") @DefaultValue("100") int limit,
+                            @QueryParam("include") String include) {
         if (limit < 1 || limit > 1000) {
             throw new BadRequestException("limit must be between 1 and 1000");
         }
@@ -50,7 +53,13 @@ public class AlertsResource {
         } catch (IllegalArgumentException e) {
             throw new BadRequestException(e.getMessage());
         }
-        return engine.alerts().find(new AlertStore.AlertQuery(minSeverity, principal, instant("from", from), instant("to", to), limit));
+        java.util.Set<io.trailsentry.alert.AlertKind> kinds;
+        try {
+            kinds = io.trailsentry.alert.AlertKind.parseInclude(include);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestException(e.getMessage());
+        }
+        return engine.alerts().find(new AlertStore.AlertQuery(minSeverity, principal, instant("from", from), instant("to", to), limit, kinds));
     }
 
     private static Instant instant(String name, String value) {

@@ -197,7 +197,7 @@ final class BenchCommand {
         try (DetectionPipeline pipeline = Settings.pipelineWithoutHistory(config, Settings.engineSettings(config), 0,
                 List.of(a -> {
                     alertCount.incrementAndGet();
-                    alertsByRule.merge(a.ruleName(), 1, Integer::sum);
+                    alertsByRule.merge(a.rule().ruleName(), 1, Integer::sum);
                 }), d -> { });
              PipelinedReplay replay = new PipelinedReplay(pipeline)) {
             out.printf(Locale.ROOT, "rules compiled and deployed in %.1f s%n", (System.nanoTime() - c0) / 1e9);

@@ -67,7 +67,13 @@ public class EngineService {
 
     void start(@Observes StartupEvent ignored) throws RuleLoadException, IOException {
         alertStore = new AlertStore(config.alerts().memoryCapacity());
-        alertFile = new JsonlAlertSink(config.alerts().file());
+        alertFile = new JsonlAlertSink(config.alerts().file(), config.alerts().memoryCapacity());
+        // GET /alerts after a restart shows what came before it, read back from the alert file.
+        alertStore.restore(alertFile.recentAlerts());
+        if (alertFile.unreadableRecent() > 0) {
+            LOG.warnf("%d recent alert(s) in %s could not be read back for GET /alerts (older format?)",
+                    alertFile.unreadableRecent(), config.alerts().file().toAbsolutePath());
+        }
         deadLetters = new JsonlDeadLetterFile(config.deadLetter().file());
         try {
             List<AlertSink> sinks = new ArrayList<>(List.of(alertFile, alertStore, metrics));

@@ -61,10 +61,12 @@ public class IncidentsResource {
 
     private final IncidentStore store;
     private final IncidentStream stream;
+    private final EngineService engine;
 
-    IncidentsResource(IncidentStore store, IncidentStream stream) {
+    IncidentsResource(IncidentStore store, IncidentStream stream, EngineService engine) {
         this.store = store;
         this.stream = stream;
+        this.engine = engine;
     }
 
     @GET
@@ -77,6 +79,10 @@ public class IncidentsResource {
                              @QueryParam("sort") @DefaultValue("severity") String sort,
                              @QueryParam("page") @DefaultValue("0") int page,
                              @QueryParam("size") @DefaultValue("50") int size) {
+        io.trailsentry.context.StageCatalog stages = engine.pipeline().stages();
+        if (stage != null && !stage.isBlank() && !stages.contains(stage)) {
+            throw error(Response.Status.BAD_REQUEST, "stage '" + stage + "' is not one of " + String.join(", ", stages.keys()));
+        }
         IncidentQuery query;
         try {
             query = new IncidentQuery(severities(severity), stage, account,
@@ -85,7 +91,8 @@ public class IncidentsResource {
         } catch (IllegalArgumentException e) {
             throw error(Response.Status.BAD_REQUEST, e.getMessage());
         }
-        return read(() -> store.find(query));
+        return read(() -> store.find(query)).withLadder(stages.stages().stream()
+                .map(s -> new IncidentPage.LadderStage(s.key(), s.name(), s.abbreviation())).toList());
     }
 
     @GET

@@ -130,11 +130,11 @@ final class LatencyBench {
     }
 
     private static void record(Alert alert, Map<String, Long> arrival, List<Long> latencies, java.util.Set<String> windowEndRules) {
-        if (Alert.INCIDENT_RULE_ID.equals(alert.ruleId()) || windowEndRules.contains(alert.ruleId())) {
+        if (Alert.INCIDENT_RULE_ID.equals(alert.rule().ruleId()) || windowEndRules.contains(alert.rule().ruleId())) {
             return;
         }
         long last = Long.MIN_VALUE;
-        for (String id : alert.evidence()) {
+        for (String id : alert.evidence().eventIds()) {
             Long t = arrival.get(id);
             if (t != null && t > last) {
                 last = t;

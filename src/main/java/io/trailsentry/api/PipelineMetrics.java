@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.trailsentry.alert.Alert;
+import io.trailsentry.alert.AlertKind;
 import io.trailsentry.alert.AlertSink;
 import io.trailsentry.pipeline.DetectionPipeline;
 import io.trailsentry.pipeline.SourceCounters;
@@ -61,8 +62,9 @@ final class PipelineMetrics implements AlertSink {
 
     @Override
     public void emit(Alert alert) {
-        Counter.builder("trailsentry.alerts").tag("rule", alert.ruleName()).tag("severity", alert.severity())
-                .description("alerts emitted, by rule and severity").register(registry).increment();
+        Counter.builder("trailsentry.alerts").tag("rule", alert.rule().ruleName()).tag("severity", alert.rating().severity().name())
+                .tag("kind", AlertKind.of(alert).wireName())
+                .description("alerts emitted, by rule, severity and kind (alert, building_block, suppressed)").register(registry).increment();
     }
 
     private void counter(String name, String source, SourceCounters counters, ToDoubleFunction<SourceCounters> value, String description) {

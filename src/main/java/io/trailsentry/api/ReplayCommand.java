@@ -132,9 +132,11 @@ final class ReplayCommand {
             }
             PipelineStats stats = pipeline.stats();
             double seconds = Math.max((System.nanoTime() - started) / 1e9, 1e-9);
-            out.printf(Locale.ROOT, "replayed %d file(s): %d events, %d rejected, %d duplicates, %d late, %d alerts (%d new in %s) in %.2f s, %.0f events/s%n",
+            out.printf(Locale.ROOT, "replayed %d file(s): %d events, %d rejected, %d duplicates, %d late, %d alerts for analysts, "
+                            + "%d building-block signals, %d suppressed (%d new in %s) in %.2f s, %.0f events/s%n",
                     total.files(), stats.read(), stats.rejected(), stats.engine().duplicates(), stats.engine().late(),
-                    stats.alerts(), alertSink.count(), alertsPath, seconds, stats.read() / seconds);
+                    stats.forAnalysts(), stats.buildingBlocks(), stats.suppressed(), alertSink.count(), alertsPath, seconds,
+                    stats.read() / seconds);
             if (ocsfSink != null) {
                 out.printf(Locale.ROOT, "%d new OCSF finding(s) in %s%n", ocsfSink.count(), ocsfPath);
             }

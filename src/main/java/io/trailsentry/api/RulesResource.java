@@ -77,7 +77,7 @@ public class RulesResource {
             return Response.status(400).entity(new EsperEngine.Validation(
                     List.of(new io.trailsentry.engine.RuleError("(body)", 0, 0, "empty body: send the EPL text as text/plain")), List.of())).build();
         }
-        EsperEngine.Validation result = EsperEngine.validate(epl, name == null || name.isBlank() ? "submitted.epl" : name);
+        EsperEngine.Validation result = EsperEngine.validate(epl, name == null || name.isBlank() ? "submitted.epl" : name, engine.pipeline().stages());
         return Response.status(result.valid() ? 200 : 422).entity(result).build();
     }
 }

@@ -36,12 +36,11 @@ final class Settings {
     static ContextSettings contextSettings(TrailSentryConfig config) {
         TrailSentryConfig.Context c = config.context();
         LocalTime[] hours = ContextSettings.parseHours(c.businessHours());
-        Path stages = c.stagesFile().orElse(config.rules().dir().resolve("stages.yaml"));
         return new ContextSettings(
                 c.knownCidrs().orElse(List.of()), c.ipMemory(), c.learningDelay(), hours[0], hours[1],
                 ContextSettings.parseDays(c.businessDays()), c.timezone(), Set.copyOf(c.holidays().orElse(List.of())),
                 c.usualHourMinDays(), c.adminPrincipals().orElse(List.of()), c.allowlistedPrincipals().orElse(List.of()),
-                c.allowlistedUserAgents().orElse(List.of()), Files.exists(stages) ? stages : null, c.baselineFile(),
+                c.allowlistedUserAgents().orElse(List.of()), c.baselineFile(),
                 c.maxActors(), c.lineageHorizon());
     }
 
@@ -50,11 +49,9 @@ final class Settings {
         ScoringSettings d = ScoringSettings.defaults();
         Map<Severity, Integer> signalPoints = new EnumMap<>(d.signalPoints());
         c.signalPoints().forEach((severity, points) -> signalPoints.put(Severity.parse(severity), points));
-        Map<String, Integer> stagePoints = new HashMap<>(d.stagePoints());
-        stagePoints.putAll(c.stagePoints());
         Map<String, Integer> contextPoints = new HashMap<>(d.contextPoints());
         contextPoints.putAll(c.contextPoints());
-        return new ScoringSettings(c.horizon(), signalPoints, stagePoints, contextPoints,
+        return new ScoringSettings(c.horizon(), signalPoints, contextPoints,
                 c.lineagePoints().orElse(d.lineagePoints()), c.suspiciousContextsForMedium().orElse(d.suspiciousContextsForMedium()));
     }
 

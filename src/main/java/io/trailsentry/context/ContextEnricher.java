@@ -43,9 +43,15 @@ public final class ContextEnricher implements UnaryOperator<CloudTrailEvent> {
     private final long ipMemory;
     private final IdentityLineage lineage;
 
+    /** With the bundled stage catalog until the pipeline hands it its rule set's ({@link #useStages}). */
     public ContextEnricher(ContextSettings settings, Baselines baselines) {
+        this(settings, StageCatalog.bundled(), baselines);
+    }
+
+    /** @param stages the stage vocabulary of the rule set (it changes with the rules: {@link #useStages}) */
+    public ContextEnricher(ContextSettings settings, StageCatalog stages, Baselines baselines) {
         this.settings = settings;
-        this.stages = settings.stageCatalog() == null ? StageCatalog.empty() : StageCatalog.read(settings.stageCatalog());
+        this.stages = stages;
         this.knownNetworks = CidrSet.parse(settings.knownCidrs());
         this.admins = ArnPatterns.of(settings.adminPrincipals());
         this.allowlistedPrincipals = ArnPatterns.of(settings.allowlistedPrincipals());
@@ -60,8 +66,8 @@ public final class ContextEnricher implements UnaryOperator<CloudTrailEvent> {
     }
 
     /** Reads the baseline file named in the settings (empty when it does not exist yet). */
-    public static ContextEnricher create(ContextSettings settings) throws IOException {
-        return new ContextEnricher(settings, Baselines.load(settings.baselineFile(), settings.maxActors()));
+    public static ContextEnricher create(ContextSettings settings, StageCatalog stages) throws IOException {
+        return new ContextEnricher(settings, stages, Baselines.load(settings.baselineFile(), settings.maxActors()));
     }
 
     @Override
@@ -95,15 +101,9 @@ public final class ContextEnricher implements UnaryOperator<CloudTrailEvent> {
                 unknownIp, offHours, !admin, allowlisted));
     }
 
-    /**
-     * Re-reads the stage catalog file (a detection engineer edited {@code stages.yaml}).
-     *
-     * @throws IllegalArgumentException naming the file and the entry that is wrong; the old catalog stays
-     */
-    public void reloadStages() {
-        if (settings.stageCatalog() != null) {
-            stages = StageCatalog.read(settings.stageCatalog());
-        }
+    /** The rules were reloaded with their {@code stages.yaml}: later events get the new catalog's stages. */
+    public void useStages(StageCatalog next) {
+        stages = next;
     }
 
     public Baselines baselines() {

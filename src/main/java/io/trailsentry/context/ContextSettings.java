@@ -25,7 +25,6 @@ import java.util.Set;
  * @param adminPrincipals       globs of administrators' ARNs (user, role behind a session, or session)
  * @param allowlistedPrincipals globs of authorised scanners' / automation's ARNs
  * @param allowlistedUserAgents globs of authorised scanners' user agents
- * @param stageCatalog          the stages data file ({@code epl/stages.yaml}), or null for none
  * @param baselineFile          where learned baselines persist across restarts, or null to keep them in memory
  * @param maxActors             learned actors kept at most (least recently seen dropped first)
  * @param lineageHorizon        how long a created user or key stays linked to its creator (the incident horizon)
@@ -43,7 +42,6 @@ public record ContextSettings(
         List<String> adminPrincipals,
         List<String> allowlistedPrincipals,
         List<String> allowlistedUserAgents,
-        Path stageCatalog,
         Path baselineFile,
         int maxActors,
         Duration lineageHorizon) {
@@ -58,10 +56,10 @@ public record ContextSettings(
     }
 
     /** Defaults for tests and tools: 08:00–18:00 Monday to Friday UTC, 14 days of IP memory, nothing allowlisted. */
-    public static ContextSettings defaults(Path stageCatalog) {
+    public static ContextSettings defaults() {
         return new ContextSettings(List.of(), Duration.ofDays(14), Duration.ofHours(24), LocalTime.of(8, 0), LocalTime.of(18, 0),
                 Set.of(DayOfWeek.MONDAY, DayOfWeek.TUESDAY, DayOfWeek.WEDNESDAY, DayOfWeek.THURSDAY, DayOfWeek.FRIDAY),
-                ZoneId.of("UTC"), Set.of(), 3, List.of(), List.of(), List.of(), stageCatalog, null, 200_000, Duration.ofHours(24));
+                ZoneId.of("UTC"), Set.of(), 3, List.of(), List.of(), List.of(), null, 200_000, Duration.ofHours(24));
     }
 
     /** {@code 08:00-18:00} → start and end. */

@@ -3,37 +3,105 @@ package io.trailsentry.context;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trailsentry.ingest.CloudTrailEvent;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
- * Which attack stages an API call belongs to, as data ({@code epl/stages.yaml}) rather than
- * constants in Java, so a detection engineer extends a stage by editing a list:
+ * The one stage vocabulary, read from {@code epl/stages.yaml}: every attack stage with its place on
+ * the ladder (file order), ATT&amp;CK mapping, ladder tier and points, and the API calls that belong
+ * to it. Rule metadata checks, the context stage, the scorer, the alert factory and the console all
+ * read it from here; no stage list is written in Java.
  * <pre>
- * credential_access:
- *   - secretsmanager:GetSecretValue
- *   - ssm:GetParameter*  if withDecryption=true
+ * stages:
+ *   - key: credential_access
+ *     name: Credential access
+ *     abbreviation: CA
+ *     mitre: TA0006:T1552.005
+ *     tier: critical
+ *     points: 25
+ *     calls:
+ *       - secretsmanager:GetSecretValue
+ *       - ssm:GetParameter*  if withDecryption=true
  * </pre>
- * A pattern is {@code <service>:<EventName>} with {@code *} wildcards, the service being
+ * A call pattern is {@code <service>:<EventName>} with {@code *} wildcards, the service being
  * {@code eventSource} without {@code .amazonaws.com}; an optional {@code if field=value} tests a
  * top-level field of {@code requestParameters}. A call may belong to several stages.
  */
 public final class StageCatalog {
+
+    /** The file name the catalog has in a rules folder. */
+    public static final String FILE_NAME = "stages.yaml";
+    /** The catalog shipped in the jar (a build-time copy of {@code epl/stages.yaml}), for rule folders without one. */
+    private static final String BUNDLED = "/trailsentry/stages.yaml";
+
+    /**
+     * Where a stage puts an incident on the severity ladder on its own: {@code low} (Low, Medium with
+     * enough suspicious context), {@code medium}, {@code high}, or {@code critical} (High alone,
+     * Critical together with any other stage).
+     */
+    public enum Tier {
+        LOW, MEDIUM, HIGH, CRITICAL;
+
+        static Tier parse(String text) {
+            for (Tier t : values()) {
+                if (t.name().equalsIgnoreCase(text.trim())) {
+                    return t;
+                }
+            }
+            throw new IllegalArgumentException("tier '" + text + "' is not one of low, medium, high, critical");
+        }
+
+        public String lowerCase() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * One stage.
+     *
+     * @param key          what rules ({@code @Tag(name='stage', …)}), events and incidents call it
+     * @param abbreviation two letters for the console's ladder
+     * @param mitre        {@code TA0006:T1552.005}: the stage's tactic, and the technique an incident
+     *                     reaching it names (checked by the rule loader)
+     * @param line         where it is declared, for errors
+     */
+    public record Stage(String key, String name, String abbreviation, String mitre, Tier tier, int points, int line) {
+    }
 
     private record Entry(String stage, Pattern pattern, String conditionField, String conditionValue) {
     }
 
     private static final String[] NONE = new String[0];
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern KEY = Pattern.compile("[a-z][a-z_]*");
+    private static final Pattern CALL = Pattern.compile("[A-Za-z0-9*.-]+:[A-Za-z0-9*]+");
+    private static final Pattern MITRE = Pattern.compile("TA\\d{4}:T\\d{4}(\\.\\d{3})?");
 
+    private final String source;
+    private final List<Stage> stages;
+    private final Map<String, Stage> byKey;
     private final List<Entry> entries;
     /**
      * Unconditional results per eventSource, then eventName; the set of API names is finite, so this
@@ -41,36 +109,128 @@ public final class StageCatalog {
      * whose hash is computed once) rather than a "service:name" string built for every event.
      */
     private final Map<String, Map<String, String[]>> cache = new ConcurrentHashMap<>();
-    private final Set<String> conditional = ConcurrentHashMap.newKeySet();
 
-    private StageCatalog(List<Entry> entries) {
+    private StageCatalog(String source, List<Stage> stages, List<Entry> entries) {
+        this.source = source;
+        this.stages = List.copyOf(stages);
+        Map<String, Stage> keyed = new LinkedHashMap<>();
+        stages.forEach(s -> keyed.put(s.key(), s));
+        this.byKey = Map.copyOf(keyed);
         this.entries = List.copyOf(entries);
     }
 
-    public static StageCatalog empty() {
-        return new StageCatalog(List.of());
+    /**
+     * The catalog of a rules folder: its {@code stages.yaml}, or the bundled one when it has none
+     * (rule folders made for tests and experiments need not copy it).
+     *
+     * @throws DataFileException naming the file and line of what is wrong
+     */
+    public static StageCatalog forRulesFolder(Path rulesDir) {
+        Path file = rulesDir.resolve(FILE_NAME);
+        return Files.isRegularFile(file) ? read(file) : bundled();
     }
 
-    /** @throws IllegalArgumentException naming the file and the entry that is wrong */
+    /** The catalog shipped in the jar (immutable, read once). */
+    public static StageCatalog bundled() {
+        return Bundled.CATALOG;
+    }
+
+    private static final class Bundled {
+        static final StageCatalog CATALOG = readBundled();
+    }
+
+    private static StageCatalog readBundled() {
+        InputStream in = StageCatalog.class.getResourceAsStream(BUNDLED);
+        if (in == null) {
+            throw new IllegalStateException("the jar has no " + BUNDLED + " (the build copies epl/stages.yaml there)");
+        }
+        String name = "(bundled) " + FILE_NAME;
+        try (Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
+            return parse(name, YamlFiles.compose(reader, name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** @throws DataFileException naming the file and line of what is wrong */
     public static StageCatalog read(Path file) {
-        JsonNode root = YamlFiles.read(file);
-        if (root == null || !root.isObject()) {
-            throw new IllegalArgumentException(file + ": expected a mapping of stage → list of patterns");
-        }
-        List<Entry> entries = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> stage = it.next();
-            if (!stage.getValue().isArray()) {
-                throw new IllegalArgumentException(file + ": stage '" + stage.getKey() + "' must list patterns");
-            }
-            for (JsonNode item : stage.getValue()) {
-                entries.add(entry(file, stage.getKey(), item.asText()));
-            }
-        }
-        return new StageCatalog(entries);
+        return parse(file.toString(), YamlFiles.compose(file));
     }
 
-    private static Entry entry(Path file, String stage, String text) {
+    private static StageCatalog parse(String file, Node root) {
+        if (!(root instanceof MappingNode top)) {
+            throw new DataFileException(file, root == null ? 0 : YamlFiles.line(root), "expected a mapping with a 'stages:' list");
+        }
+        Node list = value(top, "stages");
+        if (!(list instanceof SequenceNode sequence)) {
+            throw new DataFileException(file, YamlFiles.line(top), "expected 'stages:' with a list of stages (key, name, abbreviation, mitre, tier, points, calls)");
+        }
+        List<Stage> stages = new ArrayList<>();
+        List<Entry> entries = new ArrayList<>();
+        Set<String> keys = new LinkedHashSet<>();
+        for (Node item : sequence.getValue()) {
+            if (!(item instanceof MappingNode stageNode)) {
+                throw new DataFileException(file, YamlFiles.line(item), "a stage is a mapping of key, name, abbreviation, mitre, tier, points, calls");
+            }
+            Stage stage = stage(file, stageNode);
+            if (!keys.add(stage.key())) {
+                throw new DataFileException(file, stage.line(), "stage '" + stage.key() + "' is declared twice");
+            }
+            stages.add(stage);
+            Node calls = value(stageNode, "calls");
+            if (calls != null) {
+                if (!(calls instanceof SequenceNode callList)) {
+                    throw new DataFileException(file, YamlFiles.line(calls), "'calls' of stage '" + stage.key() + "' must be a list of <service>:<EventName> patterns");
+                }
+                for (Node call : callList.getValue()) {
+                    entries.add(entry(file, stage.key(), call));
+                }
+            }
+        }
+        if (stages.isEmpty()) {
+            throw new DataFileException(file, YamlFiles.line(sequence), "no stages declared");
+        }
+        return new StageCatalog(file, stages, entries);
+    }
+
+    private static Stage stage(String file, MappingNode node) {
+        for (NodeTuple tuple : node.getValue()) {
+            String name = scalar(tuple.getKeyNode());
+            if (!Set.of("key", "name", "abbreviation", "mitre", "tier", "points", "calls").contains(name)) {
+                throw new DataFileException(file, YamlFiles.line(tuple.getKeyNode()), "unknown stage field '" + name
+                        + "' (fields: key, name, abbreviation, mitre, tier, points, calls)");
+            }
+        }
+        int line = YamlFiles.line(node);
+        String key = required(file, node, "key");
+        if (!KEY.matcher(key).matches()) {
+            throw new DataFileException(file, line, "stage key '" + key + "' must be lower_snake_case");
+        }
+        String mitre = required(file, node, "mitre");
+        if (!MITRE.matcher(mitre).matches()) {
+            throw new DataFileException(file, YamlFiles.line(value(node, "mitre")), "mitre '" + mitre + "' of stage '" + key
+                    + "' must look like TA0007:T1580 (tactic id : technique id)");
+        }
+        Tier tier;
+        try {
+            tier = Tier.parse(required(file, node, "tier"));
+        } catch (IllegalArgumentException e) {
+            throw new DataFileException(file, YamlFiles.line(value(node, "tier")), "stage '" + key + "': " + e.getMessage());
+        }
+        int points;
+        try {
+            points = Integer.parseInt(required(file, node, "points"));
+        } catch (NumberFormatException e) {
+            throw new DataFileException(file, YamlFiles.line(value(node, "points")), "points of stage '" + key + "' must be a whole number");
+        }
+        String abbreviation = required(file, node, "abbreviation");
+        // Interned: the event's in<Stage> getters compare against string constants, identity first.
+        return new Stage(key.intern(), required(file, node, "name"), abbreviation, mitre, tier, points, line);
+    }
+
+    private static Entry entry(String file, String stage, Node node) {
+        String text = scalar(node);
+        int line = YamlFiles.line(node);
         String pattern = text.trim();
         String field = null;
         String value = null;
@@ -80,18 +240,74 @@ public final class StageCatalog {
             pattern = pattern.substring(0, ifAt).trim();
             int eq = condition.indexOf('=');
             if (eq <= 0) {
-                throw new IllegalArgumentException(file + ": '" + text + "': a condition is 'if field=value'");
+                throw new DataFileException(file, line, "'" + text + "': a condition is 'if field=value'");
             }
             field = condition.substring(0, eq).trim();
             value = condition.substring(eq + 1).trim();
         }
-        if (!pattern.matches("[A-Za-z0-9*.-]+:[A-Za-z0-9*]+")) {
-            throw new IllegalArgumentException(file + ": '" + text + "' is not <service>:<EventName> (wildcards: *)");
+        if (!CALL.matcher(pattern).matches()) {
+            throw new DataFileException(file, line, "'" + text + "' is not <service>:<EventName> (wildcards: *)");
         }
         return new Entry(stage, Pattern.compile(pattern.replace(".", "\\.").replace("*", ".*")), field, value);
     }
 
-    /** The stages of this call, in the order the file lists them; empty when it is in none. */
+    private static Node value(MappingNode node, String key) {
+        for (NodeTuple tuple : node.getValue()) {
+            if (key.equals(scalar(tuple.getKeyNode()))) {
+                return tuple.getValueNode();
+            }
+        }
+        return null;
+    }
+
+    private static String required(String file, MappingNode node, String key) {
+        Node value = value(node, key);
+        String text = value instanceof ScalarNode ? scalar(value).trim() : "";
+        if (text.isEmpty()) {
+            throw new DataFileException(file, value == null ? YamlFiles.line(node) : YamlFiles.line(value), "stage needs '" + key + "'");
+        }
+        return text;
+    }
+
+    private static String scalar(Node node) {
+        return node instanceof ScalarNode s ? s.getValue() : "";
+    }
+
+    /** Where the catalog was read from. */
+    public String source() {
+        return source;
+    }
+
+    /** Every stage, in ladder (kill-chain) order. */
+    public List<Stage> stages() {
+        return stages;
+    }
+
+    /** Every stage key, in ladder order. */
+    public List<String> keys() {
+        return stages.stream().map(Stage::key).toList();
+    }
+
+    public Optional<Stage> find(String key) {
+        return Optional.ofNullable(key == null ? null : byKey.get(key));
+    }
+
+    public boolean contains(String key) {
+        return key != null && byKey.containsKey(key);
+    }
+
+    /** Position on the ladder, or {@link Integer#MAX_VALUE} for an unknown key. */
+    public int order(String key) {
+        Stage stage = byKey.get(key);
+        return stage == null ? Integer.MAX_VALUE : stages.indexOf(stage);
+    }
+
+    /** {@code keys} in ladder order, unknown ones left out. */
+    public List<String> inLadderOrder(java.util.Collection<String> keys) {
+        return stages.stream().map(Stage::key).filter(keys::contains).toList();
+    }
+
+    /** The stages of this call, in ladder order; empty when it is in none. */
     public String[] stagesOf(CloudTrailEvent e) {
         String source = e.getEventSource() == null ? "" : e.getEventSource();
         String name = e.getEventName() == null ? "" : e.getEventName();
@@ -101,7 +317,7 @@ public final class StageCatalog {
             return cached;
         }
         String key = service(e.getEventSource()) + ":" + e.getEventName();
-        Set<String> stages = new LinkedHashSet<>();
+        Set<String> matched = new LinkedHashSet<>();
         boolean anyCondition = false;
         JsonNode parameters = null;
         for (Entry entry : entries) {
@@ -109,7 +325,7 @@ public final class StageCatalog {
                 continue;
             }
             if (entry.conditionField() == null) {
-                stages.add(entry.stage());
+                matched.add(entry.stage());
                 continue;
             }
             anyCondition = true;
@@ -118,13 +334,11 @@ public final class StageCatalog {
             }
             JsonNode actual = parameters.get(entry.conditionField());
             if (actual != null && ("*".equals(entry.conditionValue()) || actual.asText().equalsIgnoreCase(entry.conditionValue()))) {
-                stages.add(entry.stage());
+                matched.add(entry.stage());
             }
         }
-        String[] result = stages.isEmpty() ? NONE : stages.toArray(String[]::new);
-        if (anyCondition) {
-            conditional.add(key);
-        } else if (cache.size() < 10_000 && (byName == null || byName.size() < 10_000)) {
+        String[] result = matched.isEmpty() ? NONE : inLadderOrder(matched).toArray(String[]::new);
+        if (!anyCondition && cache.size() < 10_000 && (byName == null || byName.size() < 10_000)) {
             cache.computeIfAbsent(source, s -> new ConcurrentHashMap<>()).put(name, result);
         }
         return result;

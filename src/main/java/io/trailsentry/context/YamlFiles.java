@@ -41,6 +41,37 @@ public final class YamlFiles {
         }
     }
 
+    /**
+     * The file as SnakeYAML's node graph, which keeps every value's line: for data files whose
+     * errors must name the line to fix. Anchors resolve; merge keys are not applied.
+     *
+     * @throws DataFileException naming the file (and the line, for a syntax error)
+     */
+    public static org.yaml.snakeyaml.nodes.Node compose(Path path) {
+        try (Reader in = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+            return compose(in, path.toString());
+        } catch (IOException e) {
+            throw new DataFileException(path, 0, "cannot read: " + e.getMessage());
+        }
+    }
+
+    /** As {@link #compose(Path)}, for text that is not a file of its own (a resource in the jar); {@code name} names it in errors. */
+    public static org.yaml.snakeyaml.nodes.Node compose(Reader in, String name) {
+        try {
+            return yaml().compose(in);
+        } catch (org.yaml.snakeyaml.error.MarkedYAMLException e) {
+            int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
+            throw new DataFileException(name, line, "not valid YAML: " + e.getProblem());
+        } catch (RuntimeException e) {
+            throw new DataFileException(name, 0, "not valid YAML: " + e.getMessage());
+        }
+    }
+
+    /** 1-based line of a node. */
+    public static int line(org.yaml.snakeyaml.nodes.Node node) {
+        return node.getStartMark() == null ? 0 : node.getStartMark().getLine() + 1;
+    }
+
     private static Yaml yaml() {
         LoaderOptions options = new LoaderOptions();
         options.setMaxAliasesForCollections(1000);

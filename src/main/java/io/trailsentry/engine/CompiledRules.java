@@ -1,6 +1,7 @@
 package io.trailsentry.engine;
 
 import com.espertech.esper.common.client.EPCompiled;
+import io.trailsentry.context.StageCatalog;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -10,8 +11,10 @@ import java.util.List;
  *
  * @param rulesDir the folder it was compiled from
  * @param files    one compiled module per {@code .epl} file, in dependency (path) order
+ * @param stages   the folder's stage vocabulary ({@code stages.yaml}), which the rules were checked
+ *                 against and which the context stage and scorer use with them
  */
-public record CompiledRules(Path rulesDir, List<CompiledFile> files) {
+public record CompiledRules(Path rulesDir, List<CompiledFile> files, StageCatalog stages) {
 
     public CompiledRules {
         files = List.copyOf(files);
@@ -19,8 +22,28 @@ public record CompiledRules(Path rulesDir, List<CompiledFile> files) {
 
     /**
      * One compiled {@code .epl} file; {@code relativePath} is also its deployment id, and
-     * {@code contentHash} (SHA-256 of its text) tells a reload whether it changed.
+     * {@code contentHash} (SHA-256 of its text) tells a reload whether it changed; {@code source} is
+     * the text, so errors found after compiling (metadata) can name their line.
      */
-    public record CompiledFile(String relativePath, String contentHash, EPCompiled compiled) {
+    public record CompiledFile(String relativePath, String contentHash, EPCompiled compiled, String source) {
+
+        /** The line of the statement named {@code statementName} ({@code @Name('…')}), or 0. */
+        public int lineOf(String statementName) {
+            if (source == null || statementName == null) {
+                return 0;
+            }
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("@Name\\(\\s*['\"]" + java.util.regex.Pattern.quote(statementName) + "['\"]")
+                    .matcher(source);
+            if (!m.find()) {
+                return 0;
+            }
+            int line = 1;
+            for (int i = 0; i < m.start(); i++) {
+                if (source.charAt(i) == '\n') {
+                    line++;
+                }
+            }
+            return line;
+        }
     }
 }

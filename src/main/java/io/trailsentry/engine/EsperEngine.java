@@ -17,6 +17,8 @@ import com.espertech.esper.runtime.client.EPRuntime;
 import com.espertech.esper.runtime.client.EPRuntimeProvider;
 import com.espertech.esper.runtime.client.EPStatement;
 import com.espertech.esper.runtime.client.EPUndeployException;
+import io.trailsentry.context.DataFileException;
+import io.trailsentry.context.StageCatalog;
 import io.trailsentry.ingest.CloudTrailEvent;
 
 import java.io.IOException;
@@ -100,6 +102,7 @@ public final class EsperEngine implements AutoCloseable {
         java.util.Set<String> unused = new java.util.HashSet<>(parameters.keySet());
         EPCompiler compiler = EPCompilerProvider.getCompiler();
         List<RuleError> errors = new ArrayList<>();
+        StageCatalog stages = readStages(rulesDir, errors);
         List<CompiledRules.CompiledFile> compiled = new ArrayList<>();
         Configuration configuration = newConfiguration();
         CompilerArguments args = new CompilerArguments(configuration);
@@ -130,7 +133,7 @@ public final class EsperEngine implements AutoCloseable {
                     continue;
                 }
                 args.getPath().add(result);
-                compiled.add(new CompiledRules.CompiledFile(relative, sha256(text), result));
+                compiled.add(new CompiledRules.CompiledFile(relative, sha256(text), result, text));
             } catch (IOException e) {
                 errors.add(new RuleError(relative, 0, 0, "cannot read: " + e.getMessage()));
             } catch (ParseException e) {
@@ -145,7 +148,36 @@ public final class EsperEngine implements AutoCloseable {
         if (!errors.isEmpty()) {
             throw new RuleLoadException(errors);
         }
-        return new CompiledRules(rulesDir, compiled);
+        return new CompiledRules(rulesDir, compiled, stages);
+    }
+
+    /**
+     * The folder's stage vocabulary, checked: every tactic a known ATT&amp;CK one, and every stage the
+     * event's {@code in<Stage>} properties name declared (so a typo in {@code stages.yaml} cannot leave
+     * a property silently false). Problems become errors with the file's line.
+     */
+    static StageCatalog readStages(Path rulesDir, List<RuleError> errors) {
+        StageCatalog stages;
+        try {
+            stages = StageCatalog.forRulesFolder(rulesDir);
+        } catch (DataFileException e) {
+            errors.add(new RuleError(StageCatalog.FILE_NAME, e.line(), 0, e.reason()));
+            return StageCatalog.bundled();
+        }
+        for (StageCatalog.Stage stage : stages.stages()) {
+            try {
+                Mitre.parse(stage.mitre());
+            } catch (IllegalArgumentException e) {
+                errors.add(new RuleError(StageCatalog.FILE_NAME, stage.line(), 0, "stage '" + stage.key() + "': " + e.getMessage()));
+            }
+        }
+        for (String property : StageProperties.stageKeys()) {
+            if (!stages.contains(property)) {
+                errors.add(new RuleError(StageCatalog.FILE_NAME, 0, 0, "stage '" + property + "' is not declared, but rules test it with the event property "
+                        + StageProperties.propertyOf(property) + "; declare it (or fix the key's spelling)"));
+            }
+        }
+        return stages;
     }
 
     /**
@@ -197,7 +229,7 @@ public final class EsperEngine implements AutoCloseable {
         List<RuleError> errors = new ArrayList<>();
         for (CompiledRules.CompiledFile file : next.files()) {
             if (!deployedFiles.containsKey(file.relativePath())) {
-                DeployedFile deployed = deployOne(file, parameters, errors);
+                DeployedFile deployed = deployOne(file, next.stages(), parameters, errors);
                 if (deployed != null) {
                     deployedFiles.put(file.relativePath(), deployed);
                     if (!changed.contains(file.relativePath()) && !undeploy.contains(file.relativePath())) {
@@ -224,6 +256,7 @@ public final class EsperEngine implements AutoCloseable {
     }
 
     private void validateInScratchRuntime(CompiledRules next, Map<String, Object> parameters) throws RuleLoadException {
+        StageCatalog stages = next.stages();
         EPRuntime scratch = EPRuntimeProvider.getRuntime("trailsentry-validate-" + UUID.randomUUID(), configuration);
         try {
             List<RuleError> errors = new ArrayList<>();
@@ -238,7 +271,7 @@ public final class EsperEngine implements AutoCloseable {
                     errors.add(new RuleError(file.relativePath(), 0, 0, "deploy failed: " + e.getMessage()));
                     continue;
                 }
-                readRuleMetadata(file.relativePath(), deployment, all, errors);
+                readRuleMetadata(file, deployment, stages, all, errors);
                 unused.keySet().removeIf(name -> hasVariable(scratch, file.relativePath(), name));
             }
             errors.addAll(duplicateIds(all));
@@ -254,12 +287,13 @@ public final class EsperEngine implements AutoCloseable {
     }
 
     /** Reads every rule's metadata from a deployment; a rule with incomplete metadata becomes an error naming its file. */
-    private static void readRuleMetadata(String file, EPDeployment deployment, List<RuleMetadata> into, List<RuleError> errors) {
+    private static void readRuleMetadata(CompiledRules.CompiledFile file, EPDeployment deployment, StageCatalog stages,
+                                         List<RuleMetadata> into, List<RuleError> errors) {
         for (EPStatement statement : deployment.getStatements()) {
             try {
-                RuleMetadataReader.read(file, statement.getName(), statement.getAnnotations()).ifPresent(into::add);
+                RuleMetadataReader.read(file.relativePath(), statement.getName(), statement.getAnnotations(), stages).ifPresent(into::add);
             } catch (IllegalArgumentException e) {
-                errors.add(new RuleError(file, 0, 0, e.getMessage()));
+                errors.add(new RuleError(file.relativePath(), file.lineOf(statement.getName()), 0, e.getMessage()));
             }
         }
     }
@@ -273,7 +307,7 @@ public final class EsperEngine implements AutoCloseable {
         }
     }
 
-    private DeployedFile deployOne(CompiledRules.CompiledFile file, Map<String, Object> parameters, List<RuleError> errors) {
+    private DeployedFile deployOne(CompiledRules.CompiledFile file, StageCatalog stages, Map<String, Object> parameters, List<RuleError> errors) {
         EPDeployment deployment;
         try {
             deployment = runtime.getDeploymentService()
@@ -284,7 +318,7 @@ public final class EsperEngine implements AutoCloseable {
         }
         List<RuleMetadata> fileRules = new ArrayList<>();
         for (EPStatement statement : deployment.getStatements()) {
-            RuleMetadataReader.read(file.relativePath(), statement.getName(), statement.getAnnotations()).ifPresent(meta -> {
+            RuleMetadataReader.read(file.relativePath(), statement.getName(), statement.getAnnotations(), stages).ifPresent(meta -> {
                 fileRules.add(meta);
                 AtomicLong counter = hitCounts.computeIfAbsent(meta.id(), id -> new AtomicLong());
                 statement.addListener((newEvents, oldEvents, stmt, rt) -> {
@@ -354,7 +388,7 @@ public final class EsperEngine implements AutoCloseable {
      * {@link RuleSandbox} checks run before the scratch deployment, which is the first time any
      * generated code runs.
      */
-    public static Validation validate(String eplText, String name) {
+    public static Validation validate(String eplText, String name, StageCatalog stages) {
         EPCompiler compiler = EPCompilerProvider.getCompiler();
         Configuration configuration = newConfiguration();
         EPCompiled compiled;
@@ -382,7 +416,7 @@ public final class EsperEngine implements AutoCloseable {
             EPDeployment deployment = scratch.getDeploymentService().deploy(compiled, new DeploymentOptions().setDeploymentId(name));
             List<RuleMetadata> found = new ArrayList<>();
             List<RuleError> errors = new ArrayList<>();
-            readRuleMetadata(name, deployment, found, errors);
+            readRuleMetadata(new CompiledRules.CompiledFile(name, sha256(eplText), compiled, eplText), deployment, stages, found, errors);
             errors.addAll(duplicateIds(found));
             return errors.isEmpty() ? new Validation(List.of(), found) : new Validation(errors, List.of());
         } catch (EPDeployException e) {

@@ -15,6 +15,9 @@ import java.util.Map;
  * Missing columns are derived from the evidence; any other selected column lands in {@link #columns}.
  *
  * @param engineTime the engine's event-time clock when the row was produced (epoch millis)
+ * @param trigger    the event whose arrival produced the row (a single-call rule's call, a sequence's
+ *                   last step, a burst's threshold-crossing call), or null for a row produced by time
+ *                   (a bin closing): part of what tells one detection from another
  */
 public record RuleHit(
         RuleMetadata rule,
@@ -26,7 +29,8 @@ public record RuleHit(
         long count,
         List<CloudTrailEvent> events,
         Map<String, Object> columns,
-        long engineTime) {
+        long engineTime,
+        CloudTrailEvent trigger) {
 
     public RuleHit {
         events = List.copyOf(events);

@@ -23,7 +23,7 @@ final class RuleHitMapper {
     static RuleHit map(RuleMetadata rule, EventBean row, long engineTime) {
         Object underlying = row.getUnderlying();
         if (underlying instanceof CloudTrailEvent single) {
-            return fromEvidence(rule, List.of(single), Map.of(), engineTime);
+            return fromEvidence(rule, List.of(single), Map.of(), engineTime, single);
         }
         Map<String, Object> values = new HashMap<>();
         for (String property : row.getEventType().getPropertyNames()) {
@@ -39,7 +39,10 @@ final class RuleHitMapper {
             evidence = new ArrayList<>(evidence);
             evidence.addAll(trigger);
         }
-        RuleHit derived = fromEvidence(rule, evidence, extraColumns(values), engineTime);
+        // A row that names its trigger (a sequence's last step, a rule's "e as trigger") is one
+        // detection per trigger; a window row is one per key and window, which its evidence gives.
+        CloudTrailEvent triggerEvent = trigger.isEmpty() ? null : trigger.get(trigger.size() - 1);
+        RuleHit derived = fromEvidence(rule, evidence, extraColumns(values), engineTime, triggerEvent);
         return new RuleHit(rule,
                 stringOr(values.get("principalId"), derived.principalId()),
                 stringOr(values.get("principalArn"), derived.principalArn()),
@@ -49,10 +52,12 @@ final class RuleHitMapper {
                 longOr(values.get("eventCount"), derived.count()),
                 evidence,
                 derived.columns(),
-                engineTime);
+                engineTime,
+                triggerEvent);
     }
 
-    private static RuleHit fromEvidence(RuleMetadata rule, List<CloudTrailEvent> evidence, Map<String, Object> columns, long engineTime) {
+    private static RuleHit fromEvidence(RuleMetadata rule, List<CloudTrailEvent> evidence, Map<String, Object> columns, long engineTime,
+                                        CloudTrailEvent trigger) {
         List<CloudTrailEvent> sorted = new ArrayList<>(evidence);
         sorted.sort(Comparator.comparingLong(CloudTrailEvent::getEventTimeMillis));
         CloudTrailEvent first = sorted.isEmpty() ? null : sorted.get(0);
@@ -62,7 +67,7 @@ final class RuleHitMapper {
                 first == null ? null : first.getPrincipalId(),
                 first == null ? null : first.getArn(),
                 first == null ? null : first.getAccountId(),
-                start, end, sorted.size(), sorted, columns, engineTime);
+                start, end, sorted.size(), sorted, columns, engineTime, trigger);
     }
 
     private static List<CloudTrailEvent> evidenceOf(Object events) {

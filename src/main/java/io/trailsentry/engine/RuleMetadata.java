@@ -2,7 +2,6 @@ package io.trailsentry.engine;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * What a rule says about itself, read back from its EPL annotations. A statement is a rule when it
@@ -19,6 +18,16 @@ import java.util.Set;
  *       rather than when an event arrives; the latency benchmark leaves them out.</li>
  * </ul>
  *
+ * <p>Optional behaviour tags:
+ * <ul>
+ *   <li>{@code alert}: {@code building-block} for a rule that only feeds correlation (its signals are
+ *       scored, stored and shown inside their incident, never sent to a person on their own);
+ *       {@code alert} (the default) for a rule that alerts;</li>
+ *   <li>{@code severityAdjust}: {@code allowlist-only} for a rule whose severity only the allowlist
+ *       lowers (the Sentinel-faithful port keeps its Medium); {@code context} (the default) for the
+ *       full adjustment by context.</li>
+ * </ul>
+ *
  * @param statementName the statement's {@code @Name}, unique in its file
  * @param file          the .epl file, relative to the rules folder
  * @param tags          every {@code @Tag} of the statement, including the ones with typed accessors
@@ -33,15 +42,19 @@ public record RuleMetadata(
         String version,
         String statementName,
         String file,
-        Map<String, String> tags) {
+        Map<String, String> tags,
+        boolean buildingBlock,
+        SeverityAdjustment severityAdjustment) {
 
     public static final List<String> REQUIRED_TAGS = List.of("id", "name", "severity", "stage", "mitre", "version");
 
-    /** The stages the scorer knows; a rule naming another is refused so the ladder cannot be bypassed by a typo. */
-    public static final Set<String> STAGES = Set.of(
-            "discovery", "privilege_escalation", "persistence", "credential_access",
-            "exfiltration", "collection", "defense_evasion", "execution", "lateral_movement",
-            "initial_access", "impact");
+    /** How context may change the severity of this rule's signals. */
+    public enum SeverityAdjustment {
+        /** Known admin / known network / business hours lower it a level; the allowlist makes it Informational. */
+        CONTEXT,
+        /** Only the allowlist (the user's explicit exclusion) lowers it. */
+        ALLOWLIST_ONLY
+    }
 
     public RuleMetadata {
         stages = List.copyOf(stages);

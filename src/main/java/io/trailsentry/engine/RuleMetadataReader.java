@@ -2,6 +2,7 @@ package io.trailsentry.engine;
 
 import com.espertech.esper.common.client.annotation.Description;
 import com.espertech.esper.common.client.annotation.Tag;
+import io.trailsentry.context.StageCatalog;
 
 import java.lang.annotation.Annotation;
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ final class RuleMetadataReader {
      * @return empty for helper statements (no {@code id} tag: schemas, variables, {@code insert into} steps)
      * @throws IllegalArgumentException naming what is missing or malformed when the statement is a rule
      */
-    static Optional<RuleMetadata> read(String file, String statementName, Annotation[] annotations) {
+    static Optional<RuleMetadata> read(String file, String statementName, Annotation[] annotations, StageCatalog stageCatalog) {
         Map<String, String> tags = new LinkedHashMap<>();
         String description = null;
         for (Annotation annotation : annotations) {
@@ -52,11 +53,23 @@ final class RuleMetadataReader {
         List<String> stages = Arrays.stream(tags.get("stage").split(","))
                 .map(String::trim).filter(s -> !s.isEmpty()).toList();
         for (String stage : stages) {
-            if (!RuleMetadata.STAGES.contains(stage)) {
+            if (!stageCatalog.contains(stage)) {
                 throw new IllegalArgumentException("rule '" + statementName + "' names unknown stage '" + stage
-                        + "'; known stages: " + String.join(", ", RuleMetadata.STAGES.stream().sorted().toList()));
+                        + "'; the stages of " + stageCatalog.source() + " are: " + String.join(", ", stageCatalog.keys()));
             }
         }
+        boolean buildingBlock = switch (tags.getOrDefault("alert", "alert").trim()) {
+            case "alert" -> false;
+            case "building-block" -> true;
+            default -> throw new IllegalArgumentException("rule '" + statementName + "': tag 'alert' is '" + tags.get("alert")
+                    + "'; use 'alert' (pages a person) or 'building-block' (feeds incidents only)");
+        };
+        RuleMetadata.SeverityAdjustment adjustment = switch (tags.getOrDefault("severityAdjust", "context").trim()) {
+            case "context" -> RuleMetadata.SeverityAdjustment.CONTEXT;
+            case "allowlist-only" -> RuleMetadata.SeverityAdjustment.ALLOWLIST_ONLY;
+            default -> throw new IllegalArgumentException("rule '" + statementName + "': tag 'severityAdjust' is '"
+                    + tags.get("severityAdjust") + "'; use 'context' (the default) or 'allowlist-only'");
+        };
         try {
             return Optional.of(new RuleMetadata(
                     tags.get("id").trim(),
@@ -68,7 +81,9 @@ final class RuleMetadataReader {
                     tags.get("version").trim(),
                     statementName,
                     file,
-                    tags));
+                    tags,
+                    buildingBlock,
+                    adjustment));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("rule '" + statementName + "': " + e.getMessage(), e);
         }

@@ -32,7 +32,8 @@ public record IncidentDetail(IncidentSummary incident, List<String> contexts, Li
     /**
      * One line of the timeline.
      *
-     * @param kind {@code signal} (a rule fired) or {@code escalation} (the incident opened or went up)
+     * @param kind {@code signal} (an alerting rule fired), {@code building_block} (a rule that only feeds
+     *             incidents fired) or {@code escalation} (the incident opened or went up)
      * @param at   the event time it fired at
      */
     public record TimelineEntry(Instant at, String kind, String alertId, String title, String severity, int score,

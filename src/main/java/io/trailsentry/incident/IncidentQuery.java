@@ -1,7 +1,6 @@
 package io.trailsentry.incident;
 
 import io.trailsentry.engine.Severity;
-import io.trailsentry.scoring.Scorer;
 
 import java.time.Instant;
 import java.util.Set;
@@ -32,9 +31,6 @@ public record IncidentQuery(Set<Severity> severities, String stage, String accou
         stage = blankToNull(stage);
         account = blankToNull(account);
         sort = sort == null ? Sort.SEVERITY : sort;
-        if (stage != null && !Scorer.STAGE_ORDER.contains(stage)) {
-            throw new IllegalArgumentException("stage '" + stage + "' is not one of " + String.join(", ", Scorer.STAGE_ORDER));
-        }
         if (page < 0) {
             throw new IllegalArgumentException("page must be 0 or more, was " + page);
         }

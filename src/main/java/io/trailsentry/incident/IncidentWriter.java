@@ -62,13 +62,13 @@ public final class IncidentWriter implements AutoCloseable {
 
     /** Queues an alert of an incident; alerts without one are not the store's. Called on the engine thread. */
     public void submit(Alert alert) {
-        if (alert.incidentId() == null) {
+        if (alert.incident().incidentId() == null) {
             return;
         }
         if (closing) {
             notStored.incrementAndGet();
             LOG.errorf("incident store is closed: alert %s of incident %s not stored (it is in the alert file)",
-                    alert.alertId(), alert.incidentId());
+                    alert.alertId(), alert.incident().incidentId());
             return;
         }
         if (queue.offer(alert)) {
@@ -157,7 +157,7 @@ public final class IncidentWriter implements AutoCloseable {
         if (batch.size() == 1) {
             setAside.incrementAndGet();
             LOG.errorf("incident store refused alert %s of incident %s and set it aside (it is in the alert file): %s",
-                    batch.get(0).alertId(), batch.get(0).incidentId(), cause.getMessage());
+                    batch.get(0).alertId(), batch.get(0).incident().incidentId(), cause.getMessage());
             return true;
         }
         for (Alert alert : batch) {

@@ -10,7 +10,6 @@ import io.trailsentry.engine.Severity;
 import io.trailsentry.scoring.EvidenceEvent;
 import io.trailsentry.scoring.Incident;
 import io.trailsentry.scoring.ScoreItem;
-import io.trailsentry.scoring.Scorer;
 
 import javax.sql.DataSource;
 import java.io.UncheckedIOException;
@@ -106,6 +105,8 @@ public final class JdbcIncidentRepository implements IncidentRepository {
     public static final int NOTE_MAX = 2000;
     private static final String KIND_INCIDENT = "incident";
     private static final String KIND_SIGNAL = "signal";
+    /** A signal of a rule that only feeds incidents: in the incident's timeline, marked so. */
+    private static final String KIND_BUILDING_BLOCK = "building_block";
     private static final String SUMMARY_COLUMNS = "incident_id, severity, score, stages, actor_key, actor_name, upn_suffix, "
             + "account_id, principal_arn, first_seen, last_seen, source_ips, unknown_ips, signal_count, escalations, status, "
             + "status_by, status_at, status_note, updated_at";
@@ -153,10 +154,10 @@ public final class JdbcIncidentRepository implements IncidentRepository {
             try {
                 Map<String, String> changes = new LinkedHashMap<>();
                 for (Alert alert : alerts) {
-                    String change = alert.incidentId() == null ? null : recordOne(c, alert);
+                    String change = alert.incident().incidentId() == null ? null : recordOne(c, alert);
                     if (change != null) {
-                        String before = changes.remove(alert.incidentId());
-                        changes.put(alert.incidentId(), before != null
+                        String before = changes.remove(alert.incident().incidentId());
+                        changes.put(alert.incident().incidentId(), before != null
                                 && CHANGE_STRENGTH.indexOf(before) > CHANGE_STRENGTH.indexOf(change) ? before : change);
                     }
                 }
@@ -185,20 +186,20 @@ public final class JdbcIncidentRepository implements IncidentRepository {
                 }
             }
         }
-        boolean isIncident = Alert.INCIDENT_RULE_ID.equals(alert.ruleId());
-        long detectedAt = millis(alert.detectedAt(), millis(alert.windowEnd(), 0));
+        boolean isIncident = Alert.INCIDENT_RULE_ID.equals(alert.rule().ruleId());
+        long detectedAt = millis(alert.window().detectedAt(), millis(alert.window().windowEnd(), 0));
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO ts_incident_alert (alert_id, incident_id, kind, rule_id, "
                 + "rule_name, severity, score, stages, detected_at, event_count, alert_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, alert.alertId());
-            ps.setString(2, alert.incidentId());
-            ps.setString(3, isIncident ? KIND_INCIDENT : KIND_SIGNAL);
-            ps.setString(4, clip(alert.ruleId(), 128));
-            ps.setString(5, clip(alert.ruleName(), 512));
-            ps.setString(6, clip(alert.severity(), 16));
+            ps.setString(2, alert.incident().incidentId());
+            ps.setString(3, isIncident ? KIND_INCIDENT : alert.rule().buildingBlock() ? KIND_BUILDING_BLOCK : KIND_SIGNAL);
+            ps.setString(4, clip(alert.rule().ruleId(), 128));
+            ps.setString(5, clip(alert.rule().ruleName(), 512));
+            ps.setString(6, clip(alert.rating().severity().name(), 16));
             ps.setInt(7, alert.score());
             ps.setString(8, clip(joinStages(alert.stages()), 512));
             ps.setLong(9, detectedAt);
-            ps.setLong(10, alert.count());
+            ps.setLong(10, alert.window().count());
             ps.setString(11, toJson(alert));
             ps.executeUpdate();
         }
@@ -225,18 +226,18 @@ public final class JdbcIncidentRepository implements IncidentRepository {
     }
 
     private String upsertIncident(Connection c, Alert alert, long detectedAt) throws SQLException {
-        Severity severity = Severity.parse(alert.severity());
-        long firstSeen = millis(alert.windowStart(), detectedAt);
-        long lastSeen = Math.max(detectedAt, millis(alert.windowEnd(), detectedAt));
+        Severity severity = alert.rating().severity();
+        long firstSeen = millis(alert.window().windowStart(), detectedAt);
+        long lastSeen = Math.max(detectedAt, millis(alert.window().windowEnd(), detectedAt));
         long now = clock.millis();
-        Current current = lock(c, alert.incidentId());
+        Current current = lock(c, alert.incident().incidentId());
         if (current == null) {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO ts_incident (incident_id, severity, severity_rank, score, "
                     + "stages, actor_key, actor_name, upn_suffix, account_id, principal_arn, first_seen, last_seen, last_escalation, "
                     + "source_ips, unknown_ips, signal_count, escalations, status, created_at, updated_at) "
                     + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)")) {
                 int i = 0;
-                ps.setString(++i, alert.incidentId());
+                ps.setString(++i, alert.incident().incidentId());
                 ps.setString(++i, severity.name());
                 ps.setInt(++i, severity.ordinal());
                 ps.setInt(++i, alert.score());
@@ -245,9 +246,9 @@ public final class JdbcIncidentRepository implements IncidentRepository {
                 ps.setLong(++i, firstSeen);
                 ps.setLong(++i, lastSeen);
                 ps.setLong(++i, detectedAt);
-                ps.setString(++i, ipsJson(new TreeSet<>(), alert.sourceIps()));
-                ps.setString(++i, ipsJson(new TreeSet<>(), alert.unknownSourceIps()));
-                ps.setInt(++i, signalsRecorded(c, alert.incidentId()));
+                ps.setString(++i, ipsJson(new TreeSet<>(), alert.evidence().sourceIps()));
+                ps.setString(++i, ipsJson(new TreeSet<>(), alert.evidence().unknownSourceIps()));
+                ps.setInt(++i, signalsRecorded(c, alert.incident().incidentId()));
                 ps.setString(++i, TriageStatus.OPEN.wireName());
                 ps.setLong(++i, now);
                 ps.setLong(++i, now);
@@ -274,8 +275,8 @@ public final class JdbcIncidentRepository implements IncidentRepository {
             int i = 0;
             ps.setLong(++i, Math.min(current.firstSeen(), firstSeen));
             ps.setLong(++i, Math.max(current.lastSeen(), lastSeen));
-            ps.setString(++i, ipsJson(current.ips(), alert.sourceIps()));
-            ps.setString(++i, ipsJson(current.unknownIps(), alert.unknownSourceIps()));
+            ps.setString(++i, ipsJson(current.ips(), alert.evidence().sourceIps()));
+            ps.setString(++i, ipsJson(current.unknownIps(), alert.evidence().unknownSourceIps()));
             ps.setLong(++i, now);
             if (newest) {
                 ps.setString(++i, severity.name());
@@ -291,18 +292,18 @@ public final class JdbcIncidentRepository implements IncidentRepository {
                 ps.setLong(++i, now);
                 ps.setString(++i, clip(reopenNote, NOTE_MAX));
             }
-            ps.setString(++i, alert.incidentId());
+            ps.setString(++i, alert.incident().incidentId());
             ps.executeUpdate();
         }
         if (reopen) {
-            insertTriage(c, alert.incidentId(), TriageStatus.OPEN, SYSTEM_ACTOR, reopenNote, now);
+            insertTriage(c, alert.incident().incidentId(), TriageStatus.OPEN, SYSTEM_ACTOR, reopenNote, now);
             return IncidentChange.REOPENED;
         }
         return IncidentChange.ESCALATED;
     }
 
     private String joinSignal(Connection c, Alert alert, long detectedAt) throws SQLException {
-        Current current = lock(c, alert.incidentId());
+        Current current = lock(c, alert.incident().incidentId());
         if (current == null) {
             // The scorer emits a first signal just before the incident alert that opens it; the
             // incident row counts it when it is created.
@@ -311,28 +312,28 @@ public final class JdbcIncidentRepository implements IncidentRepository {
         try (PreparedStatement ps = c.prepareStatement("UPDATE ts_incident SET last_seen = ?, source_ips = ?, unknown_ips = ?, "
                 + "signal_count = signal_count + 1, updated_at = ? WHERE incident_id = ?")) {
             ps.setLong(1, Math.max(current.lastSeen(), detectedAt));
-            ps.setString(2, ipsJson(current.ips(), alert.sourceIps()));
-            ps.setString(3, ipsJson(current.unknownIps(), alert.unknownSourceIps()));
+            ps.setString(2, ipsJson(current.ips(), alert.evidence().sourceIps()));
+            ps.setString(3, ipsJson(current.unknownIps(), alert.evidence().unknownSourceIps()));
             ps.setLong(4, clock.millis());
-            ps.setString(5, alert.incidentId());
+            ps.setString(5, alert.incident().incidentId());
             ps.executeUpdate();
         }
         return IncidentChange.UPDATED;
     }
 
     private int setActor(PreparedStatement ps, int i, Alert alert) throws SQLException {
-        ps.setString(++i, clip(alert.actorKey(), 2048));
-        ps.setString(++i, clip(alert.actorName() != null ? alert.actorName() : alert.name(), 1024));
-        ps.setString(++i, clip(alert.upnSuffix(), 512));
-        ps.setString(++i, clip(alert.accountId(), 64));
-        ps.setString(++i, clip(alert.principalArn(), 2048));
+        ps.setString(++i, clip(alert.actor().actorKey(), 2048));
+        ps.setString(++i, clip(alert.actor().actorName() != null ? alert.actor().actorName() : alert.actor().name(), 1024));
+        ps.setString(++i, clip(alert.actor().upnSuffix(), 512));
+        ps.setString(++i, clip(alert.actor().accountId(), 64));
+        ps.setString(++i, clip(alert.actor().principalArn(), 2048));
         return i;
     }
 
     private static int signalsRecorded(Connection c, String incidentId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM ts_incident_alert WHERE incident_id = ? AND kind = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM ts_incident_alert WHERE incident_id = ? AND kind <> ?")) {
             ps.setString(1, incidentId);
-            ps.setString(2, KIND_SIGNAL);
+            ps.setString(2, KIND_INCIDENT);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getInt(1);
@@ -477,7 +478,7 @@ public final class JdbcIncidentRepository implements IncidentRepository {
                 byStatus.put(s.wireName(), 0L);
             }
             countBy(c, "status", Where.of(q, true, false), byStatus);
-            return new IncidentPage(items, q.page(), q.size(), total, bySeverity, byStatus, Scorer.STAGE_ORDER);
+            return new IncidentPage(items, q.page(), q.size(), total, bySeverity, byStatus, List.of(), List.of());
         } catch (SQLException e) {
             throw new StoreException("cannot list incidents", e);
         }
@@ -575,7 +576,7 @@ public final class JdbcIncidentRepository implements IncidentRepository {
                             : (rs.getLong(9) == openingSeq ? "opened as " : "escalated to ") + rs.getString(4) + ": "
                             + String.join(" → ", stages);
                     timeline.add(new IncidentDetail.TimelineEntry(Instant.ofEpochMilli(rs.getLong(7)),
-                            escalation ? "escalation" : KIND_SIGNAL, rs.getString(1), title, rs.getString(4), rs.getInt(5),
+                            escalation ? "escalation" : rs.getString(2), rs.getString(1), title, rs.getString(4), rs.getInt(5),
                             stages, rs.getLong(8)));
                 }
             }

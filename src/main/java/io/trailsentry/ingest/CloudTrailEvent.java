@@ -45,8 +45,6 @@ public final class CloudTrailEvent {
     private final String actorName;
     private final boolean serviceCall;
     private final String[] stages;
-    /** The stage booleans, worked out once: Esper reads them for every filter on every event. */
-    private final int stageBits;
     private final boolean unknownIp;
     private final boolean offHours;
     private final boolean nonAdmin;
@@ -92,7 +90,6 @@ public final class CloudTrailEvent {
         this.actorName = b.actorName;
         this.serviceCall = b.serviceCall;
         this.stages = b.stages == null ? NO_STAGES : b.stages;
-        this.stageBits = bitsOf(this.stages);
         this.unknownIp = b.unknownIp;
         this.offHours = b.offHours;
         this.nonAdmin = b.nonAdmin;
@@ -133,7 +130,6 @@ public final class CloudTrailEvent {
         this.actorName = context.actorName();
         this.serviceCall = context.serviceCall();
         this.stages = context.stages() == null ? NO_STAGES : context.stages();
-        this.stageBits = bitsOf(this.stages);
         this.unknownIp = context.unknownIp();
         this.offHours = context.offHours();
         this.nonAdmin = context.nonAdmin();
@@ -221,20 +217,6 @@ public final class CloudTrailEvent {
     /** The source is a public IP (not AWS-internal, private, loopback or link-local). */
     public boolean isExternalIp() { return externalIp; }
 
-    /** Stages with a boolean property, in bit order of {@link #stageBits}. */
-    private static final java.util.List<String> FLAGGED_STAGES = java.util.List.of("discovery", "privilege_escalation", "persistence", "credential_access", "exfiltration", "collection", "defense_evasion", "execution", "lateral_movement", "initial_access", "impact");
-
-    private static int bitsOf(String[] stages) {
-        int bits = 0;
-        for (String stage : stages) {
-            int i = FLAGGED_STAGES.indexOf(stage);
-            if (i >= 0) {
-                bits |= 1 << i;
-            }
-        }
-        return bits;
-    }
-
     /** True when this call belongs to {@code stage}. (In EPL: the {@code inDiscovery}, {@code inPersistence}, … properties.) */
     public boolean hasStage(String stage) {
         for (String s : stages) {
@@ -245,19 +227,22 @@ public final class CloudTrailEvent {
         return false;
     }
 
-    // One boolean per stage, so rules filter with plain properties (CloudTrailEvent(inDiscovery = true))
-    // that Esper's filter index can use, instead of a lambda over the stages array per event and rule.
-    public boolean isInDiscovery() { return (stageBits & 1) != 0; }
-    public boolean isInPrivilegeEscalation() { return (stageBits & 2) != 0; }
-    public boolean isInPersistence() { return (stageBits & 4) != 0; }
-    public boolean isInCredentialAccess() { return (stageBits & 8) != 0; }
-    public boolean isInExfiltration() { return (stageBits & 16) != 0; }
-    public boolean isInCollection() { return (stageBits & 32) != 0; }
-    public boolean isInDefenseEvasion() { return (stageBits & 64) != 0; }
-    public boolean isInExecution() { return (stageBits & 128) != 0; }
-    public boolean isInLateralMovement() { return (stageBits & 256) != 0; }
-    public boolean isInInitialAccess() { return (stageBits & 512) != 0; }
-    public boolean isInImpact() { return (stageBits & 1024) != 0; }
+    // One boolean per stage of epl/stages.yaml, so rules filter with plain properties
+    // (CloudTrailEvent(inDiscovery = true)) that Esper's filter index can use, instead of a lambda
+    // over the stages array per event and rule. The stage keys come from the catalog (which interns
+    // them), so the comparison is an identity check; the rule loader checks that every key named
+    // here is declared in the catalog.
+    public boolean isInDiscovery() { return hasStage("discovery"); }
+    public boolean isInPrivilegeEscalation() { return hasStage("privilege_escalation"); }
+    public boolean isInPersistence() { return hasStage("persistence"); }
+    public boolean isInCredentialAccess() { return hasStage("credential_access"); }
+    public boolean isInExfiltration() { return hasStage("exfiltration"); }
+    public boolean isInCollection() { return hasStage("collection"); }
+    public boolean isInDefenseEvasion() { return hasStage("defense_evasion"); }
+    public boolean isInExecution() { return hasStage("execution"); }
+    public boolean isInLateralMovement() { return hasStage("lateral_movement"); }
+    public boolean isInInitialAccess() { return hasStage("initial_access"); }
+    public boolean isInImpact() { return hasStage("impact"); }
 
     /** The contexts that hold, by name: unknown_ip, off_hours, non_admin, allowlisted. */
     public java.util.List<String> getContexts() {

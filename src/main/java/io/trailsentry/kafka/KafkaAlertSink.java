@@ -40,8 +40,12 @@ public class KafkaAlertSink implements AlertSink {
         this.seen = new SeenAlertIds(config.kafka().alertMemory());
     }
 
+    /** The alerts topic is for people and their tools: building blocks and suppressed alerts stay in the alert file and incident store. */
     @Override
     public void emit(Alert alert) {
+        if (!alert.forAnalyst()) {
+            return;
+        }
         if (!seen.add(alert.alertId())) {
             duplicates.incrementAndGet();
             return;
@@ -63,7 +67,7 @@ public class KafkaAlertSink implements AlertSink {
 
     /** The actor, so an incident's alerts share a partition and keep their order; the principal when there is no actor. */
     static String keyOf(Alert alert) {
-        return alert.actorKey() != null ? alert.actorKey() : alert.principalId();
+        return alert.actor().actorKey() != null ? alert.actor().actorKey() : alert.actor().principalId();
     }
 
     /** AlertIds read back from the topic: regenerated alerts with these ids are not sent again. */

@@ -2,6 +2,7 @@ package io.trailsentry.pipeline;
 
 import io.trailsentry.alert.Alert;
 import io.trailsentry.alert.AlertFactory;
+import io.trailsentry.alert.AlertKind;
 import io.trailsentry.alert.AlertSink;
 import io.trailsentry.engine.CompiledRules;
 import io.trailsentry.context.ContextEnricher;
@@ -16,7 +17,9 @@ import io.trailsentry.ingest.CloudTrailEvent;
 import io.trailsentry.ingest.CloudTrailReader;
 import io.trailsentry.ingest.DeadLetterSink;
 import io.trailsentry.ingest.ReadSummary;
+import io.trailsentry.context.StageCatalog;
 import io.trailsentry.scoring.Scorer;
+import io.trailsentry.scoring.Signal;
 import io.trailsentry.scoring.ScoringSettings;
 import org.jboss.logging.Logger;
 
@@ -44,6 +47,8 @@ public final class DetectionPipeline implements AutoCloseable {
     private final DeadLetterSink deadLetters;
     private final ContextEnricher context;
     private final Scorer scorer;
+    /** The stage vocabulary of the deployed rules; replaced with them on a reload. */
+    private volatile StageCatalog stages;
     private final Path rulesDir;
     private final java.util.Map<String, Object> ruleParameters;
     private volatile ReloadStatus lastReload;
@@ -52,6 +57,7 @@ public final class DetectionPipeline implements AutoCloseable {
     private final AtomicLong read = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong alerts = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLongArray alertsByKind = new java.util.concurrent.atomic.AtomicLongArray(AlertKind.values().length);
     private final AtomicLong sinkErrors = new AtomicLong();
     private final java.util.concurrent.ConcurrentMap<String, SourceCounters> bySource = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<java.util.function.BiConsumer<String, SourceCounters>> sourceListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -70,11 +76,15 @@ public final class DetectionPipeline implements AutoCloseable {
         this.sinks = List.copyOf(sinks);
         this.deadLetters = deadLetters;
         this.context = context;
-        this.scorer = new Scorer(scoring);
         this.rulesDir = settings.rulesDir();
         this.ruleParameters = settings.ruleParameters();
-        this.engine = new DetectionEngine(settings, compiled != null ? compiled : EsperEngine.compile(settings.rulesDir(), settings.ruleParameters()),
-                context != null ? context : UnaryOperator.identity(), this::onHit);
+        CompiledRules rules = compiled != null ? compiled : EsperEngine.compile(settings.rulesDir(), settings.ruleParameters());
+        this.stages = rules.stages();
+        this.scorer = new Scorer(scoring, stages);
+        if (context != null) {
+            context.useStages(stages);
+        }
+        this.engine = new DetectionEngine(settings, rules, context != null ? context : UnaryOperator.identity(), this::onHit);
         publishRuleCounts();
     }
 
@@ -212,7 +222,9 @@ public final class DetectionPipeline implements AutoCloseable {
     }
 
     public synchronized PipelineStats stats() {
-        return new PipelineStats(read.get(), rejected.get(), alerts.get(), sinkErrors.get(), engine.stats());
+        return new PipelineStats(read.get(), rejected.get(), alerts.get(), alertsByKind.get(AlertKind.ALERT.ordinal()),
+                alertsByKind.get(AlertKind.BUILDING_BLOCK.ordinal()), alertsByKind.get(AlertKind.SUPPRESSED.ordinal()),
+                sinkErrors.get(), engine.stats());
     }
 
     public List<RuleMetadata> rules() {
@@ -260,14 +272,12 @@ public final class DetectionPipeline implements AutoCloseable {
     public ReloadStatus reloadRules(CompiledRules next) {
         synchronized (this) {
             try {
-                if (context != null) {
-                    context.reloadStages();
-                }
-            } catch (IllegalArgumentException e) {
-                return failed(List.of(new RuleError("stages.yaml", 0, 0, e.getMessage())));
-            }
-            try {
                 EsperEngine.SwapResult result = engine.swapRules(next);
+                stages = next.stages();
+                scorer.useStages(stages);
+                if (context != null) {
+                    context.useStages(stages);
+                }
                 publishRuleCounts();
                 reloadSuccesses++;
                 lastReload = new ReloadStatus(Instant.now(), true, List.of(), result.added(), result.redeployed(),
@@ -335,18 +345,25 @@ public final class DetectionPipeline implements AutoCloseable {
     }
 
     private void onHit(RuleHit hit) {
-        Scorer.Outcome outcome = scorer.accept(hit);
+        Signal signal = Signal.of(hit);
+        Scorer.Outcome outcome = scorer.accept(signal);
         String incidentId = outcome.incident() == null ? null : outcome.incident().incidentId();
-        for (Alert alert : alertFactory.create(hit, incidentId)) {
+        for (Alert alert : alertFactory.create(signal, incidentId)) {
             emit(alert);
         }
         if (outcome.escalated()) {
-            emit(alertFactory.incident(outcome.incident()));
+            emit(alertFactory.incident(outcome.incident(), stages));
         }
+    }
+
+    /** The stage vocabulary of the deployed rules ({@code stages.yaml}); never waits. */
+    public StageCatalog stages() {
+        return stages;
     }
 
     private void emit(Alert alert) {
         alerts.incrementAndGet();
+        alertsByKind.incrementAndGet(AlertKind.of(alert).ordinal());
         for (AlertSink sink : sinks) {
             try {
                 sink.emit(alert);

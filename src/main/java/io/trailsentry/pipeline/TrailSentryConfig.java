@@ -147,9 +147,6 @@ public interface TrailSentryConfig {
         /** Authorised scanners' user-agent globs, e.g. {@code *Prowler*}. */
         Optional<List<String>> allowlistedUserAgents();
 
-        /** The stage catalog; default {@code stages.yaml} in the rules folder. */
-        Optional<Path> stagesFile();
-
         /** Where learned baselines are saved across restarts. */
         @WithDefault("data/baselines.json")
         Path baselineFile();
@@ -165,15 +162,12 @@ public interface TrailSentryConfig {
 
     /**
      * The scorer's weights. Each map overrides the defaults key by key (see README "Scoring"), e.g.
-     * {@code trailsentry.scoring.stage-points.discovery=5}.
+     * {@code trailsentry.scoring.context-points.off_hours=15}. Stage points are data, in {@code stages.yaml}.
      */
     interface Scoring {
         /** An incident stays open this long after its last signal (event time). */
         @WithDefault("24h")
         Duration horizon();
-
-        /** Points per attack stage reached. */
-        Map<String, Integer> stagePoints();
 
         /** Points per context seen (unknown_ip, off_hours, non_admin, allowlisted — the last negative). */
         Map<String, Integer> contextPoints();

@@ -99,10 +99,10 @@ public final class RuleTestRunner {
         // A fresh context per case (stages from the rules folder, business hours 08–18 UTC Mon–Fri,
         // nothing learned yet), so each case stands alone.
         ContextSettings contextSettings = contextSettings(file.context());
-        ContextEnricher context = new ContextEnricher(contextSettings, new Baselines(10_000));
+        ContextEnricher context = new ContextEnricher(contextSettings, compiled.stages(), new Baselines(10_000));
         try (DetectionEngine engine = new DetectionEngine(
                 new EngineSettings(rulesDir, Duration.ofMinutes(5), file.parameters()), compiled, context,
-                hit -> alerts.addAll(alertFactory.create(hit)))) {
+                hit -> alerts.addAll(alertFactory.create(io.trailsentry.scoring.Signal.of(hit))))) {
             byte[] json = SampleEvents.toJsonArray(testCase.events());
             ReadSummary summary = reader.read(json, file.path() + " / " + testCase.name(), engine::accept, rejected::add);
             if (summary.rejected() > 0) {
@@ -112,7 +112,7 @@ public final class RuleTestRunner {
         } catch (RuleLoadException | RuntimeException e) {
             return fail(file, testCase, e.getMessage());
         }
-        List<Alert> ofRule = alerts.stream().filter(a -> a.ruleId().equals(file.rule())).toList();
+        List<Alert> ofRule = alerts.stream().filter(a -> a.rule().ruleId().equals(file.rule())).toList();
         if (!testCase.expectsFire()) {
             return ofRule.isEmpty()
                     ? pass(file, testCase, "silent as expected")
@@ -120,7 +120,7 @@ public final class RuleTestRunner {
         }
         if (ofRule.isEmpty()) {
             return fail(file, testCase, "expected: fire\n  actual: no alert of rule " + file.rule()
-                    + (alerts.isEmpty() ? "" : " (other rules fired: " + alerts.stream().map(Alert::ruleId).distinct().toList() + ")"));
+                    + (alerts.isEmpty() ? "" : " (other rules fired: " + alerts.stream().map(a -> a.rule().ruleId()).distinct().toList() + ")"));
         }
         if (testCase.alerts() != null && testCase.alerts() != ofRule.size()) {
             return fail(file, testCase, "expected: " + testCase.alerts() + " alert(s)\n  actual: " + ofRule.size());
@@ -168,7 +168,7 @@ public final class RuleTestRunner {
 
     /** Defaults (nothing known, 08:00–18:00 MON–FRI UTC) with the test file's {@code context:} on top. */
     private ContextSettings contextSettings(Map<String, List<String>> overrides) {
-        ContextSettings d = ContextSettings.defaults(stagesFile());
+        ContextSettings d = ContextSettings.defaults();
         List<String> hours = overrides.get("business-hours");
         java.time.LocalTime[] businessHours = hours == null ? new java.time.LocalTime[] {d.businessStart(), d.businessEnd()}
                 : ContextSettings.parseHours(hours.get(0));
@@ -180,12 +180,7 @@ public final class RuleTestRunner {
                 overrides.getOrDefault("admin-principals", d.adminPrincipals()),
                 overrides.getOrDefault("allowlisted-principals", d.allowlistedPrincipals()),
                 overrides.getOrDefault("allowlisted-user-agents", d.allowlistedUserAgents()),
-                d.stageCatalog(), null, d.maxActors(), d.lineageHorizon());
-    }
-
-    private Path stagesFile() {
-        Path stages = rulesDir.resolve("stages.yaml");
-        return Files.exists(stages) ? stages : null;
+                null, d.maxActors(), d.lineageHorizon());
     }
 
     private static RuleTestResult pass(RuleTestFile file, RuleTestCase c, String detail) {

@@ -12,6 +12,7 @@ import java.util.Set;
  *
  * @param incidentId       stable for the incident's life: derived from its actor and first signal
  * @param actorKey         the root actor (a created identity's signals join its creator's incident)
+ * @param severity         the ladder's severity for the stages reached, adjusted by context, with why
  * @param stages           stages reached, in ladder order
  * @param contexts         contexts seen in the evidence (unknown_ip, off_hours, non_admin, allowlisted)
  * @param breakdown        every point of the score, by source
@@ -29,7 +30,7 @@ public record Incident(
         String principalId,
         String principalArn,
         String accountId,
-        Severity severity,
+        AdjustedSeverity severity,
         int score,
         List<String> stages,
         List<String> contexts,
@@ -47,9 +48,11 @@ public record Incident(
     /**
      * A signal inside an incident.
      *
+     * @param severity       the signal's severity in its context
      * @param linkedIdentity when a created identity (not the actor itself) raised it, that identity
+     * @param buildingBlock  the rule only feeds incidents (it alerts no one on its own)
      */
-    public record SignalRef(String ruleId, String ruleName, List<String> stages, String severity, Instant at,
-                            long count, String linkedIdentity) {
+    public record SignalRef(String ruleId, String ruleName, List<String> stages, Severity severity, Instant at,
+                            long count, String linkedIdentity, boolean buildingBlock) {
     }
 }

@@ -6,7 +6,11 @@ import io.trailsentry.ingest.CloudTrailEvent;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import io.trailsentry.context.StageCatalog;
+
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -18,26 +22,21 @@ import java.util.UUID;
 
 /**
  * Correlates signals per actor into incidents and escalates them as the attack moves through
- * stages. Every point of a score is a {@link ScoreItem}; severity comes from the stage ladder:
+ * stages. Every point of a score is a {@link ScoreItem}; severity comes from the stage ladder, each
+ * stage's tier being data ({@code stages.yaml}, {@link StageCatalog.Tier}):
  * <ul>
- *   <li>discovery only: Low, or Medium with enough suspicious contexts;</li>
- *   <li>other early stages (execution, collection, lateral movement, initial access, impact): Medium;</li>
- *   <li>privilege escalation, persistence, credential access, exfiltration or defence evasion: High;</li>
- *   <li>three stages, or credential access / exfiltration / defence evasion with another stage: Critical;</li>
+ *   <li>only low-tier stages (discovery): Low, or Medium with enough suspicious contexts;</li>
+ *   <li>a medium-tier stage (execution, collection, lateral movement, initial access, impact): Medium;</li>
+ *   <li>a high- or critical-tier stage (privilege escalation, persistence, credential access, …): High;</li>
+ *   <li>three stages, or a critical-tier stage with any other: Critical;</li>
  * </ul>
- * then one level down when nothing suspicious (unknown IP, off-hours, non-admin) was seen, and two
- * down for an allowlisted scanner. Signals of identities the actor created join its incident.
- * Not thread-safe: the pipeline calls it on the engine thread.
+ * then adjusted by context ({@link ContextAdjustment#incident}). Signals of identities the actor
+ * created join its incident. Not thread-safe: the pipeline calls it on the engine thread.
  */
 public final class Scorer {
 
-    /** The kill-chain ladder: incidents list their stages in this order, and the SOC console draws its ladder from it. */
-    public static final List<String> STAGE_ORDER = List.of("initial_access", "discovery", "execution", "privilege_escalation",
-            "persistence", "credential_access", "lateral_movement", "collection", "exfiltration", "defense_evasion", "impact");
-    private static final Set<String> HIGH_STAGES = Set.of("privilege_escalation", "persistence", "credential_access",
-            "exfiltration", "defense_evasion");
-    private static final Set<String> CRITICAL_STAGES = Set.of("credential_access", "exfiltration", "defense_evasion");
-    private static final Set<String> SUSPICIOUS = Set.of("unknown_ip", "off_hours", "non_admin");
+    /** Stages that make an incident Critical whatever their tiers. */
+    private static final int CRITICAL_STAGE_COUNT = 3;
     static final int EVIDENCE_CAP = 200;
     static final int SIGNALS_CAP = 200;
     private static final int PURGE_EVERY = 1024;
@@ -47,14 +46,22 @@ public final class Scorer {
     }
 
     private final ScoringSettings settings;
+    private StageCatalog stages;
     private final Map<String, State> open = new HashMap<>();
     private int sincePurge;
 
-    public Scorer(ScoringSettings settings) {
+    public Scorer(ScoringSettings settings, StageCatalog stages) {
         this.settings = settings;
+        this.stages = stages;
     }
 
-    public Outcome accept(RuleHit hit) {
+    /** The rules were reloaded with their {@code stages.yaml}: open incidents are scored on the new ladder from their next signal. */
+    public void useStages(StageCatalog next) {
+        this.stages = next;
+    }
+
+    public Outcome accept(Signal signal) {
+        RuleHit hit = signal.hit();
         CloudTrailEvent actorEvent = hit.events().stream().filter(e -> e.getActorKey() != null).findFirst().orElse(null);
         if (actorEvent == null) {
             return new Outcome(null, false);
@@ -69,13 +76,13 @@ public final class Scorer {
         }
         Severity before = state.severity;
         int stagesBefore = state.stages.size();
-        state.add(hit, actorEvent);
-        Incident incident = state.snapshot(settings);
-        state.severity = incident.severity();
+        state.add(signal, actorEvent);
+        Incident incident = state.snapshot(settings, stages);
+        state.severity = incident.severity().severity();
         // Opened, reached a new stage, or went up the ladder: worth an incident alert. Only more of
         // the same (another hit of a rule already counted) is not.
         boolean escalated = stagesBefore == 0 || state.stages.size() > stagesBefore
-                || incident.severity().ordinal() > before.ordinal();
+                || incident.severity().severity().ordinal() > before.ordinal();
         return new Outcome(incident, escalated);
     }
 
@@ -96,28 +103,36 @@ public final class Scorer {
         }
     }
 
-    /** Severity from the stage ladder and the contexts, as the class comment says. */
-    static Severity severityOf(Set<String> stages, Set<String> contexts, int suspiciousForMedium) {
-        long suspicious = contexts.stream().filter(SUSPICIOUS::contains).count();
-        boolean onlyDiscovery = stages.stream().allMatch("discovery"::equals);
-        long critical = stages.stream().filter(CRITICAL_STAGES::contains).count();
-        Severity base;
-        if (stages.size() >= 3 || (critical > 0 && stages.size() >= 2)) {
-            base = Severity.Critical;
-        } else if (stages.stream().anyMatch(HIGH_STAGES::contains)) {
-            base = Severity.High;
-        } else if (!onlyDiscovery) {
-            base = Severity.Medium;
+    /** Severity from the stage ladder and the context, as the class comment says, with the reason. */
+    static AdjustedSeverity severityOf(Collection<String> reached, StageCatalog catalog, ContextEvidence context, int suspiciousForMedium) {
+        Set<StageCatalog.Tier> tiers = EnumSet.noneOf(StageCatalog.Tier.class);
+        for (String stage : reached) {
+            catalog.find(stage).ifPresent(s -> tiers.add(s.tier()));
+        }
+        boolean onlyLow = tiers.stream().allMatch(StageCatalog.Tier.LOW::equals);
+        String stages = String.join(", ", catalog.inLadderOrder(reached));
+        Severity ladder;
+        String why;
+        if (reached.size() >= CRITICAL_STAGE_COUNT) {
+            ladder = Severity.Critical;
+            why = reached.size() + " stages (" + stages + "): Critical";
+        } else if (tiers.contains(StageCatalog.Tier.CRITICAL) && reached.size() >= 2) {
+            ladder = Severity.Critical;
+            why = "a critical-tier stage with another (" + stages + "): Critical";
+        } else if (tiers.contains(StageCatalog.Tier.HIGH) || tiers.contains(StageCatalog.Tier.CRITICAL)) {
+            ladder = Severity.High;
+            why = "a high-tier stage (" + stages + "): High";
+        } else if (!onlyLow) {
+            ladder = Severity.Medium;
+            why = "a medium-tier stage (" + stages + "): Medium";
+        } else if (context.suspicious().size() >= suspiciousForMedium) {
+            ladder = Severity.Medium;
+            why = "only " + stages + ", with " + context.suspicious().size() + " suspicious contexts: Medium";
         } else {
-            base = suspicious >= suspiciousForMedium ? Severity.Medium : Severity.Low;
+            ladder = Severity.Low;
+            why = "only " + stages + ": Low";
         }
-        int level = base.ordinal();
-        if (contexts.contains("allowlisted")) {
-            level -= 2;
-        } else if (suspicious == 0 && !onlyDiscovery) {
-            level -= 1;
-        }
-        return Severity.values()[Math.max(level, onlyDiscovery || contexts.contains("allowlisted") ? 0 : 1)];
+        return ContextAdjustment.incident(ladder, why, context, onlyLow);
     }
 
     /**
@@ -151,7 +166,10 @@ public final class Scorer {
         Severity severity = Severity.Informational;
         final Set<String> stages = new LinkedHashSet<>();
         final Set<String> contexts = new TreeSet<>();
+        /** Every signal so far came from allowlisted calls only. */
+        boolean allowlisted = true;
         final Map<String, String> firstHitByRule = new HashMap<>();
+        /** The severity in context of each rule's first hit: what its signal points are for. */
         final Map<String, Severity> ruleSeverity = new HashMap<>();
         final Set<String> linked = new TreeSet<>();
         final Set<String> accessKeys = new TreeSet<>();
@@ -172,7 +190,8 @@ public final class Scorer {
             this.incidentId = UUID.nameUUIDFromBytes((root + "|" + first.windowStart()).getBytes(StandardCharsets.UTF_8)).toString();
         }
 
-        void add(RuleHit hit, CloudTrailEvent actorEvent) {
+        void add(Signal signal, CloudTrailEvent actorEvent) {
+            RuleHit hit = signal.hit();
             lastSeen = Math.max(lastSeen, hit.engineTime());
             String linkedIdentity = null;
             if (actorEvent.getCreatedBy() != null) {
@@ -183,8 +202,9 @@ public final class Scorer {
                 }
             }
             stages.addAll(stagesShown(hit));
+            allowlisted &= signal.context().allowlisted();
             firstHitByRule.putIfAbsent(hit.rule().id(), hit.rule().name());
-            ruleSeverity.putIfAbsent(hit.rule().id(), hit.rule().severity());
+            ruleSeverity.putIfAbsent(hit.rule().id(), signal.severity().severity());
             for (CloudTrailEvent e : hit.events()) {
                 if (e.getActorKey() == null) {
                     continue;
@@ -205,18 +225,19 @@ public final class Scorer {
             }
             if (signals.size() < SIGNALS_CAP) {
                 signals.add(new Incident.SignalRef(hit.rule().id(), hit.rule().name(), stagesShown(hit),
-                        hit.rule().severity().name(), Instant.ofEpochMilli(hit.engineTime()), hit.count(), linkedIdentity));
+                        signal.severity().severity(), Instant.ofEpochMilli(hit.engineTime()), hit.count(), linkedIdentity,
+                        signal.buildingBlock()));
             }
         }
 
-        Incident snapshot(ScoringSettings settings) {
+        Incident snapshot(ScoringSettings settings, StageCatalog catalog) {
             List<ScoreItem> breakdown = new ArrayList<>();
             firstHitByRule.forEach((ruleId, ruleName) ->
                     breakdown.add(new ScoreItem("signal", ruleName, settings.signalPoints().getOrDefault(ruleSeverity.get(ruleId), 0))));
             breakdown.sort(java.util.Comparator.comparing(ScoreItem::name));
-            List<String> orderedStages = STAGE_ORDER.stream().filter(stages::contains).toList();
+            List<String> orderedStages = catalog.inLadderOrder(stages);
             for (String stage : orderedStages) {
-                breakdown.add(new ScoreItem("stage", stage, settings.stagePoints().getOrDefault(stage, 0)));
+                breakdown.add(new ScoreItem("stage", stage, catalog.find(stage).map(StageCatalog.Stage::points).orElse(0)));
             }
             for (String context : contexts) {
                 breakdown.add(new ScoreItem("context", context, settings.contextPoints().getOrDefault(context, 0)));
@@ -225,7 +246,8 @@ public final class Scorer {
                 breakdown.add(new ScoreItem("lineage", "created identities acted: " + String.join(", ", linked), settings.lineagePoints()));
             }
             int score = Math.max(0, Math.min(100, breakdown.stream().mapToInt(ScoreItem::points).sum()));
-            Severity severity = severityOf(stages, contexts, settings.suspiciousContextsForMedium());
+            AdjustedSeverity severity = severityOf(stages, catalog, ContextEvidence.of(contexts, allowlisted, true),
+                    settings.suspiciousContextsForMedium());
             return new Incident(incidentId, actorKey, actorName, principalId, principalArn, accountId, severity, score,
                     orderedStages, List.copyOf(contexts), List.copyOf(breakdown), List.copyOf(signals), Set.copyOf(linked),
                     Set.copyOf(accessKeys), List.copyOf(ips), List.copyOf(evidence.keySet()), Instant.ofEpochMilli(firstSeen),

@@ -4,14 +4,12 @@
 'use strict';
 
 const SEVERITIES = ['Critical', 'High', 'Medium', 'Low', 'Informational'];
-const STAGE_ABBREVIATIONS = {
-  initial_access: 'IA', discovery: 'DI', execution: 'EX', privilege_escalation: 'PE', persistence: 'PS',
-  credential_access: 'CA', lateral_movement: 'LM', collection: 'CO', exfiltration: 'XF', defense_evasion: 'DE', impact: 'IM',
-};
+// The stage ladder comes from the server (epl/stages.yaml), with every incidents page.
+const STAGE_NAMES = new Map();
 const TOKEN_KEY = 'trailsentry.token';
 
 const state = {
-  ladder: Object.keys(STAGE_ABBREVIATIONS),
+  ladder: [],
   page: 0,
   size: 50,
   total: 0,
@@ -141,7 +139,10 @@ async function loadIncidents() {
     const page = await api('/incidents?' + filterQuery().toString());
     showMessage('');
     state.total = page.total;
-    if (page.ladder && page.ladder.length) state.ladder = page.ladder;
+    if (page.stages && page.stages.length) {
+      state.ladder = page.stages.map((s) => s.key);
+      for (const s of page.stages) STAGE_NAMES.set(s.key, s);
+    }
     fillStageFilter();
     renderCounts(page);
     renderIncidents(page.items);
@@ -160,7 +161,7 @@ function fillStageFilter() {
   const select = $('filter-stage');
   if (select.options.length > 1) return;
   for (const stage of state.ladder) {
-    select.append(el('option', { value: stage }, stage.replace(/_/g, ' ')));
+    select.append(el('option', { value: stage }, stageName(stage)));
   }
 }
 
@@ -196,11 +197,15 @@ function ladder(stages) {
     const lit = reached.has(stage);
     box.append(el('span', {
       class: 'rung' + (lit ? ' lit' : ''),
-      title: stage.replace(/_/g, ' ') + (lit ? ' — reached' : ''),
+      title: stageName(stage) + (lit ? ' — reached' : ''),
       dataset: { stage, lit: String(lit) },
-    }, STAGE_ABBREVIATIONS[stage] || stage.slice(0, 2).toUpperCase()));
+    }, STAGE_NAMES.has(stage) ? STAGE_NAMES.get(stage).abbreviation : stage.slice(0, 2).toUpperCase()));
   }
   return box;
+}
+
+function stageName(stage) {
+  return STAGE_NAMES.has(stage) ? STAGE_NAMES.get(stage).name : stage.replace(/_/g, ' ');
 }
 
 function sourceIps(ips) {
@@ -334,9 +339,10 @@ function renderDetail(d) {
   for (const t of d.timeline || []) {
     timeline.append(el('li', { class: 'tl-' + t.kind },
       el('time', {}, time(t.at)), ' ',
-      t.kind === 'escalation' ? el('strong', {}, 'Escalation ') : el('span', { class: 'muted' }, 'Signal '),
+      t.kind === 'escalation' ? el('strong', {}, 'Escalation ')
+        : el('span', { class: 'muted' }, t.kind === 'building_block' ? 'Building block ' : 'Signal '),
       badge(t.severity), ' ', t.title,
-      t.kind === 'signal' ? el('span', { class: 'muted' }, ' · ' + (t.stages || []).join(', ') + ' · ' + t.count + ' event(s)') : null));
+      t.kind !== 'escalation' ? el('span', { class: 'muted' }, ' · ' + (t.stages || []).join(', ') + ' · ' + t.count + ' event(s)') : null));
   }
 
   const unknown = new Set((i.sourceIps || []).filter((ip) => ip.unknown).map((ip) => ip.address));

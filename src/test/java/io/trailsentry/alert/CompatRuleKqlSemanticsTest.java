@@ -44,16 +44,16 @@ class CompatRuleKqlSemanticsTest {
         List<Alert> alerts = new ArrayList<>();
         AlertFactory factory = new AlertFactory();
         try (DetectionEngine engine = new DetectionEngine(EngineSettings.defaults(Path.of("epl")), rules,
-                hit -> alerts.addAll(factory.create(hit)))) {
+                hit -> alerts.addAll(factory.create(io.trailsentry.scoring.Signal.of(hit))))) {
             fixture.forEach(engine::accept);
             engine.finish();
         }
-        List<KqlRow> actual = alerts.stream().filter(a -> a.ruleId().equals(COMPAT)).map(CompatRuleKqlSemanticsTest::row)
+        List<KqlRow> actual = alerts.stream().filter(a -> a.rule().ruleId().equals(COMPAT)).map(CompatRuleKqlSemanticsTest::row)
                 .sorted(Comparator.comparing((KqlRow r) -> r.bin()).thenComparing(KqlRow::principalId).thenComparing(KqlRow::sourceIp))
                 .toList();
 
         assertThat(actual).containsExactlyElementsOf(expectedRows());
-        assertThat(alerts.stream().filter(a -> a.ruleId().equals(COMPAT)).map(Alert::alertId).distinct()).hasSize(4);
+        assertThat(alerts.stream().filter(a -> a.rule().ruleId().equals(COMPAT)).map(Alert::alertId).distinct()).hasSize(4);
     }
 
     /**
@@ -103,13 +103,13 @@ class CompatRuleKqlSemanticsTest {
     }
 
     static KqlRow row(Alert a) {
-        assertThat(a.windowEnd()).isEqualTo(a.windowStart().plusSeconds(600));
-        assertThat(a.entities()).containsExactly(
-                Alert.Entity.account(a.name(), a.upnSuffix(), a.accountId(), a.principalArn()),
-                Alert.Entity.ip(a.sourceIp()));
-        return new KqlRow(a.windowStart(), a.principalId(), a.principalArn(), a.accountId(), a.count(), a.regions(), a.userAgents(),
-                a.sourceIp(), a.errorCodes(), a.errorMessages(), a.eventNames(), a.userName(), a.name(), a.upnSuffix(),
-                a.displayName(), a.description(), a.customDetails());
+        assertThat(a.window().windowEnd()).isEqualTo(a.window().windowStart().plusSeconds(600));
+        assertThat(a.evidence().entities()).containsExactly(
+                Alert.Entity.account(a.actor().name(), a.actor().upnSuffix(), a.actor().accountId(), a.actor().principalArn()),
+                Alert.Entity.ip(a.evidence().sourceIp()));
+        return new KqlRow(a.window().windowStart(), a.actor().principalId(), a.actor().principalArn(), a.actor().accountId(), a.window().count(), a.evidence().regions(), a.evidence().userAgents(),
+                a.evidence().sourceIp(), a.evidence().errorCodes(), a.evidence().errorMessages(), a.evidence().eventNames(), a.actor().userName(), a.actor().name(), a.actor().upnSuffix(),
+                a.displayName(), a.description(), a.evidence().customDetails());
     }
 
     static List<CloudTrailEvent> fixture() {

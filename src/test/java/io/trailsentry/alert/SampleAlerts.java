@@ -31,7 +31,7 @@ public final class SampleAlerts {
             List<Alert> out = new ArrayList<>();
             List<DeadLetter> rejected = new ArrayList<>();
             try (DetectionPipeline pipeline = new DetectionPipeline(EngineSettings.defaults(RULES), null,
-                    new ContextEnricher(ContextSettings.defaults(RULES.resolve("stages.yaml")), new Baselines(100_000)),
+                    new ContextEnricher(ContextSettings.defaults(), new Baselines(100_000)),
                     ScoringSettings.defaults(), List.of(out::add), rejected::add)) {
                 pipeline.ingest(SAMPLE);
                 pipeline.finish();
@@ -46,10 +46,15 @@ public final class SampleAlerts {
     }
 
     public static List<Alert> signals() throws RuleLoadException {
-        return all().stream().filter(a -> !Alert.INCIDENT_RULE_ID.equals(a.ruleId())).toList();
+        return all().stream().filter(a -> !Alert.INCIDENT_RULE_ID.equals(a.rule().ruleId())).toList();
+    }
+
+    /** What reaches people: incident escalations and alerting rules' signals, not building blocks or suppressed ones. */
+    public static List<Alert> forAnalysts() throws RuleLoadException {
+        return all().stream().filter(Alert::forAnalyst).toList();
     }
 
     public static List<Alert> incidents() throws RuleLoadException {
-        return all().stream().filter(a -> Alert.INCIDENT_RULE_ID.equals(a.ruleId())).toList();
+        return all().stream().filter(a -> Alert.INCIDENT_RULE_ID.equals(a.rule().ruleId())).toList();
     }
 }

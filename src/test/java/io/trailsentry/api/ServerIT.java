@@ -120,7 +120,28 @@ class ServerIT {
         TestApi.asViewer().get("/status").then().statusCode(200).body("rejected", equalTo(2));
         given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("trailsentry_events_rejected_total{source=\"http\"} 2.0"))
-                .body(containsString("trailsentry_alerts_total{rule=\"AWSCloudTrail - User IAM Enumeration\",severity=\"Medium\"}"));
+                .body(containsString("trailsentry_alerts_total{kind=\"alert\",rule=\"AWSCloudTrail - User IAM Enumeration\",severity=\"Medium\"}"));
+    }
+
+    @Test
+    @Order(6)
+    void buildingBlocksFeedTheIncidentButAreListedOnlyOnRequest() {
+        Instant at = Instant.parse("2024-09-05T02:00:00Z");
+        String createUser = CloudTrailJson.record("lone-create-user", at, "CreateUser", "AIDALONECREATOR0001", "lone-creator", "203.0.113.88")
+                .replace("\"readOnly\":true", "\"readOnly\":false");
+        String tick = CloudTrailJson.record("tick-lone-creator", at.plusSeconds(1200), "GetCallerIdentity", "AIDAOTHER", "ops", "10.0.0.1");
+        TestApi.asAdmin().body(createUser + "\n" + tick).post("/events").then().statusCode(202).body("accepted", equalTo(2));
+
+        // By the actor's name, as the console shows it: the incident is listed, the building block is not.
+        TestApi.asViewer().queryParam("principal", "lone-creator").get("/alerts")
+                .then().statusCode(200)
+                .body("ruleId", hasItems("trailsentry-incident"))
+                .body("buildingBlock", org.hamcrest.Matchers.everyItem(equalTo(false)));
+        TestApi.asViewer().queryParam("principal", "lone-creator").queryParam("include", "building-blocks").get("/alerts")
+                .then().statusCode(200)
+                .body("find { it.ruleId == '5e2f3a4b-6c7d-4e8f-9a0b-1c2d3e4f5a6b' }.buildingBlock", equalTo(true))
+                .body("find { it.ruleId == '5e2f3a4b-6c7d-4e8f-9a0b-1c2d3e4f5a6b' }.incidentId", org.hamcrest.Matchers.notNullValue());
+        TestApi.asViewer().queryParam("include", "everything").get("/alerts").then().statusCode(400);
     }
 
     /**

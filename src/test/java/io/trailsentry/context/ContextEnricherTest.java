@@ -1,6 +1,7 @@
 package io.trailsentry.context;
 
 import io.trailsentry.ingest.CloudTrailEvent;
+import io.trailsentry.context.StageCatalog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,7 +26,7 @@ class ContextEnricherTest {
                                     List<String> allowAgents, ZoneId zone, Set<LocalDate> holidays, Path baselineFile) {
         return new ContextSettings(knownCidrs, Duration.ofDays(14), Duration.ofHours(24), LocalTime.of(8, 0), LocalTime.of(18, 0),
                 Set.of(DayOfWeek.MONDAY, DayOfWeek.TUESDAY, DayOfWeek.WEDNESDAY, DayOfWeek.THURSDAY, DayOfWeek.FRIDAY),
-                zone, holidays, 3, admins, allowPrincipals, allowAgents, STAGES, baselineFile, 1000, Duration.ofHours(24));
+                zone, holidays, 3, admins, allowPrincipals, allowAgents, baselineFile, 1000, Duration.ofHours(24));
     }
 
     static ContextEnricher enricher(ContextSettings s) {
@@ -116,7 +117,7 @@ class ContextEnricherTest {
 
     @Test
     void stagesComeFromTheCatalogIncludingConditions() {
-        ContextEnricher e = enricher(ContextSettings.defaults(STAGES));
+        ContextEnricher e = enricher(ContextSettings.defaults());
         CloudTrailEvent.Builder ssm = user("a", TUESDAY_10, "1.1.1.1").eventSource("ssm.amazonaws.com").eventName("GetParameters");
         assertThat(e.apply(ssm.requestParameters("{\"names\":[\"x\"],\"withDecryption\":true}").build()).getStages()).containsExactly("credential_access");
         assertThat(e.apply(ssm.requestParameters("{\"names\":[\"x\"]}").build()).getStages()).isEmpty();
@@ -130,12 +131,12 @@ class ContextEnricherTest {
     void baselinesSurviveARestart(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("baselines.json");
         ContextSettings s = settings(List.of(), List.of(), List.of(), List.of(), ZoneId.of("UTC"), Set.of(), file);
-        ContextEnricher first = ContextEnricher.create(s);
+        ContextEnricher first = ContextEnricher.create(s, StageCatalog.bundled());
         first.apply(user("b", TUESDAY_10, "198.51.100.1").build());
         first.apply(user("b", TUESDAY_10, "198.51.100.1").eventName("CreateUser").build());
         first.save();
 
-        ContextEnricher restarted = ContextEnricher.create(s);
+        ContextEnricher restarted = ContextEnricher.create(s, StageCatalog.bundled());
         CloudTrailEvent later = restarted.apply(user("b", TUESDAY_10.plus(Duration.ofDays(2)), "198.51.100.1").build());
         assertThat(later.isUnknownIp()).isFalse();
         assertThat(later.isNonAdmin()).isFalse();

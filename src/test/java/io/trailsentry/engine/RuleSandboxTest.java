@@ -55,7 +55,7 @@ class RuleSandboxTest {
     @ParameterizedTest
     @MethodSource("legitimateEpl")
     void theLanguageItselfIsAllowed(String epl) {
-        EsperEngine.Validation result = EsperEngine.validate(epl, "legit.epl");
+        EsperEngine.Validation result = EsperEngine.validate(epl, "legit.epl", io.trailsentry.context.StageCatalog.bundled());
         assertThat(result.errors()).as(epl).isEmpty();
     }
 
@@ -81,7 +81,7 @@ class RuleSandboxTest {
     @MethodSource("attacks")
     void javaAccessIsRefusedWithFileLineAndWhy(String name, String epl, String mentions) {
         String text = "// attempt: " + name + "\n\n" + epl + ";\n";
-        EsperEngine.Validation result = EsperEngine.validate(text, "attack.epl");
+        EsperEngine.Validation result = EsperEngine.validate(text, "attack.epl", io.trailsentry.context.StageCatalog.bundled());
 
         assertThat(result.valid()).as(name).isFalse();
         RuleError error = result.errors().get(0);

@@ -210,9 +210,10 @@ abstract class IncidentRepositoryContract {
         Alert critical = TestAlerts.withLinkedIdentities(incident("inc-7", ACCOUNT, "mallory", "Critical", 100,
                         List.of("discovery", "collection"), T0, T0.plusSeconds(400), List.of("203.0.113.99"), List.of("203.0.113.99")),
                 List.of("AKIA4NDG6NIN36JQGREK", "arn:aws:iam::123456789012:user/support-automation"),
-                List.of(new Incident.SignalRef("r-1", "IAM enumeration burst", List.of("discovery"), "Medium", T0.plusSeconds(60), 51, null),
-                        new Incident.SignalRef("r-2", "Data access by a newly created identity", List.of("collection"), "High",
-                                T0.plusSeconds(400), 1, "AKIA4NDG6NIN36JQGREK")));
+                List.of(new Incident.SignalRef("r-1", "IAM enumeration burst", List.of("discovery"), Severity.Medium, T0.plusSeconds(60), 51, null,
+                                false),
+                        new Incident.SignalRef("r-2", "Data access by a newly created identity", List.of("collection"), Severity.High,
+                                T0.plusSeconds(400), 1, "AKIA4NDG6NIN36JQGREK", false)));
         repository.record(List.of(burst, opened));
         repository.record(List.of(dataAccess, critical));
         repository.triage("inc-7", TriageStatus.ACKNOWLEDGED, "alice", null, Instant.parse("2026-02-01T08:00:00Z"));
@@ -287,7 +288,6 @@ abstract class IncidentRepositoryContract {
                 .containsEntry("Informational", 0L);
         assertThat(page.byStatus()).as("status counts ignore the status filter, keep the others")
                 .containsEntry("open", 1L).containsEntry("acknowledged", 0L).containsEntry("resolved", 0L);
-        assertThat(page.ladder()).startsWith("initial_access", "discovery").contains("impact");
     }
 
     @Test
@@ -348,10 +348,10 @@ abstract class IncidentRepositoryContract {
     @Test
     void aBatchWithAnAlertTheStoreCannotTakeIsRolledBackWhole() {
         Alert good = incident("inc-9", ACCOUNT, "mallory", "High", 68, List.of("persistence"), T0, T0.plusSeconds(60), List.of(), List.of());
-        Alert bad = incident("inc-10", ACCOUNT, "mallory", "Severe", 68, List.of("persistence"), T0, T0.plusSeconds(60), List.of(),
-                List.of());
+        Alert bad = incident("inc-10-" + "x".repeat(100), ACCOUNT, "mallory", "High", 68, List.of("persistence"), T0, T0.plusSeconds(60),
+                List.of(), List.of());
 
-        assertThatThrownBy(() -> repository.record(List.of(good, bad))).hasMessageContaining("Severe");
+        assertThatThrownBy(() -> repository.record(List.of(good, bad))).isInstanceOf(StoreException.class);
 
         assertThat(repository.summary("inc-9")).isEmpty();
         assertThat(repository.record(List.of(good))).hasSize(1);

@@ -21,8 +21,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class IncidentWriterTest {
 
     static final Instant T0 = Instant.parse("2026-01-20T18:00:00Z");
+    /** An incident id no incident store column holds (64 characters at most): a value the database refuses. */
+    static final String TOO_LONG_ID = "inc-" + "x".repeat(100);
 
-    /** Records what it is given; fails the first {@code failures} calls, and refuses alerts of severity "Severe". */
+    /** Records what it is given; fails the first {@code failures} calls, and refuses incident ids longer than the column. */
     static final class FakeRepository implements IncidentRepository {
         final List<Alert> recorded = Collections.synchronizedList(new ArrayList<>());
         final AtomicInteger failures;
@@ -38,17 +40,17 @@ class IncidentWriterTest {
             if (failures.getAndDecrement() > 0) {
                 throw new StoreException("database restarting", new SQLTransientConnectionException("connection refused", "08001"));
             }
-            if (alerts.stream().anyMatch(a -> "Severe".equals(a.severity()))) {
+            if (alerts.stream().anyMatch(a -> a.incident().incidentId() != null && a.incident().incidentId().length() > 64)) {
                 throw new StoreException("bad value", new SQLException("value too long", "22001"));
             }
             recorded.addAll(alerts);
-            return alerts.stream().filter(a -> Alert.INCIDENT_RULE_ID.equals(a.ruleId()))
+            return alerts.stream().filter(a -> Alert.INCIDENT_RULE_ID.equals(a.rule().ruleId()))
                     .map(a -> new IncidentChange(IncidentChange.CREATED, summary(a))).toList();
         }
 
         private static IncidentSummary summary(Alert a) {
-            return new IncidentSummary(a.incidentId(), a.severity(), a.score(), a.stages(), null, a.actorName(), null, a.accountId(),
-                    null, a.windowStart(), a.windowEnd(), List.of(), 0, 1, TriageStatus.OPEN, null, null, null, T0);
+            return new IncidentSummary(a.incident().incidentId(), a.rating().severity().name(), a.score(), a.stages(), null, a.actor().actorName(), null, a.actor().accountId(),
+                    null, a.window().windowStart(), a.window().windowEnd(), List.of(), 0, 1, TriageStatus.OPEN, null, null, null, T0);
         }
 
         @Override
@@ -116,14 +118,14 @@ class IncidentWriterTest {
     void anAlertTheDatabaseRefusesIsSetAsideAndTheRestOfItsBatchIsKept() throws Exception {
         FakeRepository repository = new FakeRepository(0);
         // Queued before the writer takes them, so they travel in one batch.
-        List<Alert> batch = List.of(opened("inc-a"), incident("inc-b", "1", "b", "Severe", 10, List.of("discovery"), T0, T0,
+        List<Alert> batch = List.of(opened("inc-a"), incident(TOO_LONG_ID, "1", "b", "Low", 10, List.of("discovery"), T0, T0,
                 List.of(), List.of()), opened("inc-c"));
         try (IncidentWriter writer = new IncidentWriter(repository, 100, Duration.ofMillis(1), changes -> { })) {
             batch.forEach(writer::submit);
 
             assertThat(writer.awaitIdle(Duration.ofSeconds(30))).isTrue();
 
-            assertThat(repository.recorded).extracting(Alert::incidentId).containsExactly("inc-a", "inc-c");
+            assertThat(repository.recorded).extracting(a -> a.incident().incidentId()).containsExactly("inc-a", "inc-c");
             assertThat(writer.setAside()).isEqualTo(1);
             assertThat(writer.recorded()).isEqualTo(2);
         }
@@ -165,11 +167,6 @@ class IncidentWriterTest {
 
     private static Alert withoutIncident() {
         Alert a = opened("x");
-        return new Alert(a.alertId() + "-none", a.ruleId(), a.ruleName(), a.ruleVersion(), a.severity(), a.score(), a.stages(),
-                a.mitre(), a.principalId(), a.principalArn(), a.accountId(), a.userName(), a.name(), a.upnSuffix(), a.windowStart(),
-                a.windowEnd(), a.count(), a.sourceIp(), a.sourceIps(), a.eventNames(), a.errorCodes(), a.errorMessages(), a.regions(),
-                a.userAgents(), a.contexts(), a.displayName(), a.description(), a.evidence(), a.entities(), a.customDetails(),
-                a.detectedAt(), a.actorKey(), a.actorName(), a.accessKeyIds(), null, a.scoreBreakdown(), a.signals(),
-                a.linkedIdentities(), a.evidenceEvents(), a.unknownSourceIps());
+        return TestAlerts.withIncident(a, a.alertId() + "-none", null);
     }
 }

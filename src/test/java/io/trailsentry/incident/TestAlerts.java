@@ -1,6 +1,7 @@
 package io.trailsentry.incident;
 
 import io.trailsentry.alert.Alert;
+import io.trailsentry.engine.Severity;
 import io.trailsentry.scoring.EvidenceEvent;
 import io.trailsentry.scoring.Incident;
 import io.trailsentry.scoring.ScoreItem;
@@ -25,7 +26,8 @@ public final class TestAlerts {
                                  Instant firstSeen, Instant at, List<String> ips, List<String> unknownIps) {
         String alertId = uuid("incident|" + incidentId + "|" + severity + "|" + String.join(",", stages));
         List<ScoreItem> breakdown = stages.stream().map(s -> new ScoreItem("stage", s, 10)).toList();
-        List<Incident.SignalRef> signals = List.of(new Incident.SignalRef("rule-1", "Test signal", stages, severity, at, 3, null));
+        List<Incident.SignalRef> signals = List.of(new Incident.SignalRef("rule-1", "Test signal", stages, Severity.parse(severity), at, 3,
+                null, false));
         return alert(alertId, Alert.INCIDENT_RULE_ID, "Attack progression incident", severity, score, stages, incidentId, account,
                 actor, firstSeen, at, ips, unknownIps, breakdown, signals, List.of(),
                 List.of(new EvidenceEvent("ev-" + incidentId + "-" + severity, at, "ListUsers", "iam.amazonaws.com",
@@ -42,12 +44,16 @@ public final class TestAlerts {
     }
 
     public static Alert withLinkedIdentities(Alert a, List<String> linked, List<Incident.SignalRef> signals) {
-        return new Alert(a.alertId(), a.ruleId(), a.ruleName(), a.ruleVersion(), a.severity(), a.score(), a.stages(), a.mitre(),
-                a.principalId(), a.principalArn(), a.accountId(), a.userName(), a.name(), a.upnSuffix(), a.windowStart(),
-                a.windowEnd(), a.count(), a.sourceIp(), a.sourceIps(), a.eventNames(), a.errorCodes(), a.errorMessages(),
-                a.regions(), a.userAgents(), a.contexts(), a.displayName(), a.description(), a.evidence(), a.entities(),
-                a.customDetails(), a.detectedAt(), a.actorKey(), a.actorName(), a.accessKeyIds(), a.incidentId(),
-                a.scoreBreakdown(), signals, linked, a.evidenceEvents(), a.unknownSourceIps());
+        return new Alert(a.alertId(), a.rule(), a.rating(), a.score(), a.stages(), a.mitre(), a.actor(), a.window(), a.evidence(),
+                a.displayName(), a.description(), new Alert.IncidentRef(a.incident().incidentId(), a.incident().scoreBreakdown(),
+                        signals, linked, a.incident().stageTactics()));
+    }
+
+    /** The same alert with another incident reference (null: an alert that belongs to no incident). */
+    public static Alert withIncident(Alert a, String alertId, String incidentId) {
+        return new Alert(alertId, a.rule(), a.rating(), a.score(), a.stages(), a.mitre(), a.actor(), a.window(), a.evidence(),
+                a.displayName(), a.description(), new Alert.IncidentRef(incidentId, a.incident().scoreBreakdown(),
+                        a.incident().signals(), a.incident().linkedIdentities(), a.incident().stageTactics()));
     }
 
     private static Alert alert(String alertId, String ruleId, String ruleName, String severity, int score, List<String> stages,
@@ -55,11 +61,16 @@ public final class TestAlerts {
                                List<String> unknownIps, List<ScoreItem> breakdown, List<Incident.SignalRef> signals,
                                List<String> linked, List<EvidenceEvent> evidenceEvents) {
         String arn = "arn:aws:iam::" + account + ":user/" + actor;
-        return new Alert(alertId, ruleId, ruleName, "1", severity, score, stages, new Alert.MitreRef("TA0007", "Discovery", "T1580"),
-                "AIDA" + actor, arn, account, "AIDA" + actor, actor, null, start, at, 3, null, ips, List.of("ListUsers"),
-                List.of(), List.of(), List.of("us-east-1"), List.of(), List.of("non_admin", "unknown_ip"), ruleName + " - " + actor,
-                "test alert", evidenceEvents.stream().map(EvidenceEvent::eventId).toList(), List.of(), Map.of(), at, arn, actor,
-                List.of(), incidentId, breakdown, signals, linked, evidenceEvents, unknownIps);
+        Severity level = Severity.parse(severity);
+        return new Alert(alertId, new Alert.RuleRef(ruleId, ruleName, "1", false),
+                new Alert.Rating(level, level, "test", false), score, stages, new Alert.MitreRef("TA0007", "Discovery", "T1580"),
+                new Alert.Actor("AIDA" + actor, arn, account, "AIDA" + actor, actor, null, arn, actor, List.of()),
+                new Alert.Window(start, at, 3, at),
+                new Alert.Evidence(null, ips, unknownIps, List.of("ListUsers"), List.of(), List.of(), List.of("us-east-1"), List.of(),
+                        List.of("non_admin", "unknown_ip"), evidenceEvents.stream().map(EvidenceEvent::eventId).toList(), evidenceEvents,
+                        List.of(), Map.of()),
+                ruleName + " - " + actor, "test alert",
+                new Alert.IncidentRef(incidentId, breakdown, signals, linked, breakdown == null ? null : List.of()));
     }
 
     public static String uuid(String seed) {

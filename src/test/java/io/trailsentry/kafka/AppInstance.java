@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * instances at once, killed like a crash (SIGKILL) and started again. Its output goes to
  * {@code <dir>/<name>.log}.
  */
-final class AppInstance implements AutoCloseable {
+public final class AppInstance implements AutoCloseable {
 
     private final String name;
     private final Process process;
@@ -32,7 +32,7 @@ final class AppInstance implements AutoCloseable {
      * @param dir        the instance's working files (alerts, dead letters, baselines) and its log
      * @param properties {@code -D} overrides on top of the app's defaults
      */
-    static AppInstance start(String name, Path dir, Map<String, String> properties) throws IOException {
+    public static AppInstance start(String name, Path dir, Map<String, String> properties) throws IOException {
         String jar = System.getProperty("trailsentry.app.jar", "target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(Path.of(jar))) {
             throw new IllegalStateException(jar + " is missing: the cluster tests run after 'package' (./mvnw verify)");
@@ -52,19 +52,19 @@ final class AppInstance implements AutoCloseable {
     }
 
     /** A crash: SIGKILL, no shutdown hooks, nothing flushed or committed on the way out. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             throw new IllegalStateException(name + " did not die within 30 s of SIGKILL");
         }
     }
 
-    boolean alive() {
+    public boolean alive() {
         return process.isAlive();
     }
 
     /** Waits until the log has {@code times} lines containing {@code text}; fails early if the process dies. */
-    void awaitLog(String text, int times, Duration timeout) throws InterruptedException {
+    public void awaitLog(String text, int times, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (count(text) < times) {
             if (!process.isAlive()) {
@@ -77,12 +77,12 @@ final class AppInstance implements AutoCloseable {
         }
     }
 
-    long count(String text) {
+    public long count(String text) {
         return lines(text).size();
     }
 
     /** The log lines containing {@code text}. */
-    List<String> lines(String text) {
+    public List<String> lines(String text) {
         try {
             return Files.readAllLines(log, StandardCharsets.UTF_8).stream().filter(line -> line.contains(text)).toList();
         } catch (IOException e) {

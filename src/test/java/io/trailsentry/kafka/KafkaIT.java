@@ -84,6 +84,8 @@ class KafkaIT {
             for (String record : burst.subList(50, 60)) {
                 send(producer, record);
             }
+            // CreateUser after the burst: a building block that joins the actor's incident, never sent on the topic.
+            send(producer, CloudTrailRecords.record("kafka-burst-create", start.plusSeconds(200), "CreateUser", "kafka-burst", "203.0.113.61"));
             // A later call moves this partition's event time past the end of the 10:00 bin, which closes it.
             send(producer, CloudTrailRecords.record("kafka-burst-later", start.plusSeconds(1500), "GetUser", "kafka-burst", "203.0.113.61"));
         }
@@ -99,6 +101,9 @@ class KafkaIT {
         assertThat(compat.get("windowStart").asText()).isEqualTo("2024-10-01T10:00:00Z");
         assertThat(compat.get("actorKey").asText()).isEqualTo(CloudTrailRecords.arn("kafka-burst"));
         assertThat(mine.stream().map(r -> json(r).get("alertId").asText()).distinct()).hasSize(mine.size());
+        assertThat(mine).extracting(r -> json(r).get("buildingBlock").asBoolean()).containsOnly(false);
+        assertThat(Files.readString(DATA.resolve("alerts.jsonl"))).as("the alert file keeps the building block")
+                .contains("\"ruleId\":\"5e2f3a4b-6c7d-4e8f-9a0b-1c2d3e4f5a6b\"");
         // the server's other sinks get them too
         assertThat(Files.readString(DATA.resolve("alerts.jsonl"))).contains(compat.get("alertId").asText());
         awaitCaughtUp();

@@ -54,7 +54,7 @@ class PartitionPipelinesTest {
     DetectionPipeline pipeline(CompiledRules compiled, List<io.trailsentry.alert.AlertSink> sinks, io.trailsentry.ingest.DeadLetterSink dead)
             throws RuleLoadException {
         return new DetectionPipeline(EngineSettings.defaults(RULES), compiled,
-                new ContextEnricher(ContextSettings.defaults(RULES.resolve("stages.yaml")), baselines), ScoringSettings.defaults(), sinks, dead);
+                new ContextEnricher(ContextSettings.defaults(), baselines), ScoringSettings.defaults(), sinks, dead);
     }
 
     @Test
@@ -74,10 +74,10 @@ class PartitionPipelinesTest {
         // Partition 1's 10:00 bin holds its 60 calls: with one clock for both, they would have been
         // evaluated at 11:01 and landed in a bin that never closed.
         assertThat(ofUser("behind", KafkaIT.COMPAT)).singleElement().satisfies(alert -> {
-            assertThat(alert.count()).isEqualTo(60);
-            assertThat(alert.windowStart()).isEqualTo(Instant.parse("2024-08-01T10:00:00Z"));
+            assertThat(alert.window().count()).isEqualTo(60);
+            assertThat(alert.window().windowStart()).isEqualTo(Instant.parse("2024-08-01T10:00:00Z"));
         });
-        assertThat(ofUser("ahead", KafkaIT.COMPAT)).singleElement().satisfies(alert -> assertThat(alert.count()).isEqualTo(60));
+        assertThat(ofUser("ahead", KafkaIT.COMPAT)).singleElement().satisfies(alert -> assertThat(alert.window().count()).isEqualTo(60));
         assertThat(pipelines.records()).isEqualTo(122);
         assertThat(pipelines.eventsRead()).isEqualTo(122);
     }
@@ -95,7 +95,7 @@ class PartitionPipelinesTest {
         pipelines.consume(records(P0, 60, List.of(CloudTrailRecords.record("straddler-later", START.plusSeconds(1500), "GetUser",
                 "straddler", "203.0.113.3"))), () -> { });
 
-        assertThat(ofUser("straddler", KafkaIT.COMPAT)).singleElement().satisfies(alert -> assertThat(alert.count()).isEqualTo(60));
+        assertThat(ofUser("straddler", KafkaIT.COMPAT)).singleElement().satisfies(alert -> assertThat(alert.window().count()).isEqualTo(60));
         assertThat(ofUser("straddler", KafkaIT.SLIDING)).isEmpty();
         assertThat(pipelines.replayedRecords()).isEqualTo(60);
         assertThat(pipelines.records()).isEqualTo(1);
@@ -182,6 +182,6 @@ class PartitionPipelinesTest {
     }
 
     List<Alert> ofUser(String userName, String ruleId) {
-        return alerts.stream().filter(a -> CloudTrailRecords.arn(userName).equals(a.actorKey()) && a.ruleId().equals(ruleId)).toList();
+        return alerts.stream().filter(a -> CloudTrailRecords.arn(userName).equals(a.actor().actorKey()) && a.rule().ruleId().equals(ruleId)).toList();
     }
 }

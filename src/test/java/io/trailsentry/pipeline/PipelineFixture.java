@@ -36,7 +36,7 @@ final class PipelineFixture {
     }
 
     static ContextSettings defaultContext() {
-        return ContextSettings.defaults(RULES.resolve("stages.yaml"));
+        return ContextSettings.defaults();
     }
 
     static synchronized CompiledRules rules() throws RuleLoadException {
@@ -54,10 +54,10 @@ final class PipelineFixture {
     }
 
     List<Alert> signals() {
-        return alerts.stream().filter(a -> !a.ruleId().equals(Alert.INCIDENT_RULE_ID)).toList();
+        return alerts.stream().filter(a -> !a.rule().ruleId().equals(Alert.INCIDENT_RULE_ID)).toList();
     }
 
     List<Alert> incidents() {
-        return alerts.stream().filter(a -> a.ruleId().equals(Alert.INCIDENT_RULE_ID)).toList();
+        return alerts.stream().filter(a -> a.rule().ruleId().equals(Alert.INCIDENT_RULE_ID)).toList();
     }
 }

@@ -75,6 +75,6 @@ class PipelinedReplayTest {
     }
 
     private static String key(Alert a) {
-        return a.ruleId() + " " + a.principalArn() + " " + a.score() + " " + a.severity();
+        return a.rule().ruleId() + " " + a.actor().principalArn() + " " + a.score() + " " + a.rating().severity();
     }
 }

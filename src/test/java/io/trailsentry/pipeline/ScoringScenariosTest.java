@@ -33,18 +33,18 @@ class ScoringScenariosTest {
 
         List<Alert> incidents = fixture.incidents();
         Alert last = incidents.get(incidents.size() - 1);
-        assertThat(last.severity()).isEqualTo("Critical");
+        assertThat(last.rating().severity()).isEqualTo(Severity.Critical);
         assertThat(last.stages()).contains("discovery", "persistence", "privilege_escalation", "collection");
-        assertThat(last.contexts()).contains("unknown_ip", "off_hours", "non_admin");
-        assertThat(last.linkedIdentities()).contains("arn:aws:iam::" + ACCOUNT + ":user/backdoor", "AKIANEWKEY0000000001");
-        assertThat(last.scoreBreakdown()).isNotEmpty();
-        assertThat(last.score()).isEqualTo(Math.min(100, last.scoreBreakdown().stream().mapToInt(i -> i.points()).sum()));
+        assertThat(last.evidence().contexts()).contains("unknown_ip", "off_hours", "non_admin");
+        assertThat(last.incident().linkedIdentities()).contains("arn:aws:iam::" + ACCOUNT + ":user/backdoor", "AKIANEWKEY0000000001");
+        assertThat(last.incident().scoreBreakdown()).isNotEmpty();
+        assertThat(last.score()).isEqualTo(Math.min(100, last.incident().scoreBreakdown().stream().mapToInt(i -> i.points()).sum()));
         // the ladder, one alert per step up: it did not jump straight to the end
-        assertThat(incidents).extracting(Alert::severity).first().isNotEqualTo("Critical");
-        assertThat(incidents.stream().map(Alert::incidentId).distinct()).hasSize(1);
+        assertThat(incidents).extracting(a -> a.rating().severity().name()).first().isNotEqualTo("Critical");
+        assertThat(incidents.stream().map(a -> a.incident().incidentId()).distinct()).hasSize(1);
         // the new user's own signal joined the attacker's incident
-        assertThat(fixture.signals()).filteredOn(a -> "arn:aws:iam::111122223333:user/backdoor".equals(a.principalArn()))
-                .isNotEmpty().allMatch(a -> last.incidentId().equals(a.incidentId()));
+        assertThat(fixture.signals()).filteredOn(a -> "arn:aws:iam::111122223333:user/backdoor".equals(a.actor().principalArn()))
+                .isNotEmpty().allMatch(a -> last.incident().incidentId().equals(a.incident().incidentId()));
     }
 
     @Test
@@ -64,7 +64,7 @@ class ScoringScenariosTest {
         ContextSettings d = PipelineFixture.defaultContext();
         ContextSettings context = new ContextSettings(d.knownCidrs(), d.ipMemory(), d.learningDelay(), d.businessStart(),
                 d.businessEnd(), d.businessDays(), d.timezone(), d.holidays(), d.usualHourMinDays(), d.adminPrincipals(),
-                List.of("arn:aws:iam::*:role/prowler-*"), List.of("*prowler*"), d.stageCatalog(), null, d.maxActors(), d.lineageHorizon());
+                List.of("arn:aws:iam::*:role/prowler-*"), List.of("*prowler*"), null, d.maxActors(), d.lineageHorizon());
         PipelineFixture fixture = new PipelineFixture(context);
         List<CloudTrailEvent> events = new ArrayList<>();
         for (int i = 0; i < 600; i++) {
@@ -72,9 +72,9 @@ class ScoringScenariosTest {
         }
         fixture.run(events);
 
-        assertThat(fixture.signals()).extracting(Alert::ruleId).contains("cfaaf0bc-16d1-48df-ac8b-9d901bbd516a"); // Sentinel still fires
-        assertThat(fixture.signals()).allMatch(a -> a.contexts().contains("allowlisted"));
-        assertThat(fixture.incidents()).isNotEmpty().allMatch(a -> Severity.parse(a.severity()).ordinal() < Severity.Medium.ordinal());
+        assertThat(fixture.signals()).extracting(a -> a.rule().ruleId()).contains("cfaaf0bc-16d1-48df-ac8b-9d901bbd516a"); // Sentinel still fires
+        assertThat(fixture.signals()).allMatch(a -> a.evidence().contexts().contains("allowlisted"));
+        assertThat(fixture.incidents()).isNotEmpty().allMatch(a -> a.rating().severity().ordinal() < Severity.Medium.ordinal());
     }
 
     @Test
@@ -82,15 +82,15 @@ class ScoringScenariosTest {
         ContextSettings d = PipelineFixture.defaultContext();
         ContextSettings context = new ContextSettings(List.of("10.0.0.0/8"), d.ipMemory(), d.learningDelay(), d.businessStart(),
                 d.businessEnd(), d.businessDays(), d.timezone(), d.holidays(), d.usualHourMinDays(),
-                List.of("arn:aws:iam::*:user/admin-*"), List.of(), List.of(), d.stageCatalog(), null, d.maxActors(), d.lineageHorizon());
+                List.of("arn:aws:iam::*:user/admin-*"), List.of(), List.of(), null, d.maxActors(), d.lineageHorizon());
         PipelineFixture fixture = new PipelineFixture(context);
         List<CloudTrailEvent> events = new ArrayList<>(burst("admin-alice", "AIDAADMINALICE000001", DAY, 64, "10.1.2.3"));
         events.add(userCall("alice-create", DAY.plusSeconds(400), "iam", "CreateUser", "admin-alice", "AIDAADMINALICE000001", "10.1.2.3")
                 .requestParameters("{\"userName\":\"svc-reporting\"}").build());
         fixture.run(events);
 
-        assertThat(fixture.signals()).extracting(Alert::ruleId).contains("3f5c2a9e-7b1d-4e8a-9c6f-1a2b3c4d5e6f");
-        assertThat(fixture.incidents()).isNotEmpty().allMatch(a -> Severity.parse(a.severity()).ordinal() < Severity.High.ordinal());
+        assertThat(fixture.signals()).extracting(a -> a.rule().ruleId()).contains("3f5c2a9e-7b1d-4e8a-9c6f-1a2b3c4d5e6f");
+        assertThat(fixture.incidents()).isNotEmpty().allMatch(a -> a.rating().severity().ordinal() < Severity.High.ordinal());
     }
 
     @Test
@@ -105,9 +105,9 @@ class ScoringScenariosTest {
         fixture.run(events);
 
         Alert last = fixture.incidents().get(fixture.incidents().size() - 1);
-        assertThat(Severity.parse(last.severity()).ordinal()).isGreaterThanOrEqualTo(Severity.Medium.ordinal());
+        assertThat(last.rating().severity().ordinal()).isGreaterThanOrEqualTo(Severity.Medium.ordinal());
         assertThat(last.stages()).contains("discovery", "privilege_escalation");
-        assertThat(fixture.signals()).extracting(Alert::ruleId)
+        assertThat(fixture.signals()).extracting(a -> a.rule().ruleId())
                 .doesNotContain("cfaaf0bc-16d1-48df-ac8b-9d901bbd516a", "8d3f6a52-4c1e-4b8e-9a57-2f0c7d9e1b34");
     }
 
@@ -159,6 +159,6 @@ class ScoringScenariosTest {
     }
 
     static List<String> ids(List<Alert> alerts) {
-        return alerts.stream().map(a -> a.alertId() + " " + a.severity() + " " + a.stages()).sorted().toList();
+        return alerts.stream().map(a -> a.alertId() + " " + a.rating().severity() + " " + a.stages()).sorted().toList();
     }
 }

@@ -42,7 +42,7 @@ class StratusCoverageTest {
             fixture.pipeline.close();
             assertThat(fixture.deadLetters).isEmpty();
             assertThat(fixture.signals())
-                    .as("signals of %s: %s", file.getFileName(), fixture.signals().stream().map(a -> a.ruleName() + a.stages()).toList())
+                    .as("signals of %s: %s", file.getFileName(), fixture.signals().stream().map(a -> a.rule().ruleName() + a.stages()).toList())
                     .anyMatch(a -> a.stages().contains(stage));
             assertThat(fixture.incidents()).isNotEmpty();
         }));

@@ -21,9 +21,12 @@ public final class OcsfFileSink implements AlertSink, AutoCloseable {
         this.file = new JsonlAppender(file, "/metadata/uid");
     }
 
+    /** Findings are for people and their SIEM: building blocks and suppressed alerts are left out (the alert file keeps them). */
     @Override
     public void emit(Alert alert) {
-        file.append(alert.alertId(), OcsfJson.write(mapper.map(alert)));
+        if (alert.forAnalyst()) {
+            file.append(alert.alertId(), OcsfJson.write(mapper.map(alert)));
+        }
     }
 
     /** Findings written by this sink (not counting those already in the file). */

@@ -71,27 +71,27 @@ public final class OcsfFindingMapper {
     }
 
     public OcsfDetectionFinding map(Alert alert) {
-        boolean incident = Alert.INCIDENT_RULE_ID.equals(alert.ruleId());
-        int activityId = incident && alert.signals() != null && alert.signals().size() > 1 ? ACTIVITY_UPDATE : ACTIVITY_CREATE;
-        Severity severity = Severity.parse(alert.severity());
-        Long detected = millis(alert.detectedAt() != null ? alert.detectedAt() : alert.windowEnd());
-        String title = alert.displayName() != null ? alert.displayName() : alert.ruleName();
+        boolean incident = Alert.INCIDENT_RULE_ID.equals(alert.rule().ruleId());
+        int activityId = incident && alert.incident().signals() != null && alert.incident().signals().size() > 1 ? ACTIVITY_UPDATE : ACTIVITY_CREATE;
+        Severity severity = alert.rating().severity();
+        Long detected = millis(alert.window().detectedAt() != null ? alert.window().detectedAt() : alert.window().windowEnd());
+        String title = alert.displayName() != null ? alert.displayName() : alert.rule().ruleName();
         List<Attack> attacks = attacks(alert, incident);
-        Account awsAccount = alert.accountId() == null ? null : new Account(alert.accountId(), ACCOUNT_AWS, "AWS Account");
+        Account awsAccount = alert.actor().accountId() == null ? null : new Account(alert.actor().accountId(), ACCOUNT_AWS, "AWS Account");
         User user = user(alert, awsAccount);
 
         FindingInfo info = new FindingInfo(
-                incident && alert.incidentId() != null ? alert.incidentId() : alert.alertId(),
+                incident && alert.incident().incidentId() != null ? alert.incident().incidentId() : alert.alertId(),
                 title,
                 alert.description(),
                 nullIfEmpty(alert.stages()),
                 detected,
-                millis(alert.windowStart()),
-                millis(alert.windowEnd()),
-                new Analytic(alert.ruleId(), alert.ruleName(), ANALYTIC_RULE, "Rule", alert.ruleVersion()),
+                millis(alert.window().windowStart()),
+                millis(alert.window().windowEnd()),
+                new Analytic(alert.rule().ruleId(), alert.rule().ruleName(), ANALYTIC_RULE, "Rule", alert.rule().ruleVersion()),
                 attacks,
-                nullIfEmpty(alert.evidence() == null ? null
-                        : alert.evidence().stream().map(id -> new RelatedEvent(id, "AWS CloudTrail event")).toList()));
+                nullIfEmpty(alert.evidence().eventIds() == null ? null
+                        : alert.evidence().eventIds().stream().map(id -> new RelatedEvent(id, "AWS CloudTrail event")).toList()));
 
         return new OcsfDetectionFinding(
                 OcsfDetectionFinding.CLASS_UID, "Detection Finding",
@@ -105,14 +105,14 @@ public final class OcsfFindingMapper {
                 STATUS_NEW, "New",
                 title,
                 alert.score(),
-                millis(alert.windowStart()),
-                millis(alert.windowEnd()),
-                (int) Math.min(Integer.MAX_VALUE, Math.max(0, alert.count())),
-                new Metadata(OcsfDetectionFinding.SCHEMA_VERSION, product, alert.alertId(), alert.incidentId(), List.of("cloud")),
+                millis(alert.window().windowStart()),
+                millis(alert.window().windowEnd()),
+                (int) Math.min(Integer.MAX_VALUE, Math.max(0, alert.window().count())),
+                new Metadata(OcsfDetectionFinding.SCHEMA_VERSION, product, alert.alertId(), alert.incident().incidentId(), List.of("cloud")),
                 info,
                 attacks,
                 user == null ? null : new Actor(user, session(alert)),
-                new Cloud("AWS", first(alert.regions()), awsAccount),
+                new Cloud("AWS", first(alert.evidence().regions()), awsAccount),
                 nullIfEmpty(evidences(alert, incident)),
                 nullIfEmpty(observables(alert, user)),
                 unmapped(alert, incident));
@@ -140,10 +140,9 @@ public final class OcsfFindingMapper {
             Tactic tactic = mitre.tacticId() == null ? null : new Tactic(mitre.tacticId(), mitre.tactic());
             byTactic.put(String.valueOf(mitre.tacticId()), attack(tactic, mitre.techniqueId()));
         }
-        if (incident && alert.stages() != null) {
-            for (String stage : alert.stages()) {
-                AlertFactory.tacticOfStage(stage).ifPresent((Mitre m) ->
-                        byTactic.putIfAbsent(m.tacticId(), new Attack(new Tactic(m.tacticId(), m.tactic()), null, null, ATTACK_VERSION)));
+        if (incident && alert.incident().stageTactics() != null) {
+            for (Alert.MitreRef m : alert.incident().stageTactics()) {
+                byTactic.putIfAbsent(m.tacticId(), new Attack(new Tactic(m.tacticId(), m.tactic()), null, null, ATTACK_VERSION));
             }
         }
         return nullIfEmpty(new ArrayList<>(byTactic.values()));
@@ -161,23 +160,23 @@ public final class OcsfFindingMapper {
     }
 
     private static User user(Alert alert, Account account) {
-        String name = alert.actorName() != null ? alert.actorName() : alert.name();
-        if (name == null && alert.principalId() == null && account == null) {
+        String name = alert.actor().actorName() != null ? alert.actor().actorName() : alert.actor().name();
+        if (name == null && alert.actor().principalId() == null && account == null) {
             return null;
         }
-        IdentityType type = IdentityType.ofArn(alert.principalArn());
-        List<String> keys = alert.accessKeyIds() == null ? List.of() : alert.accessKeyIds();
-        return new User(name, alert.principalId(), alert.principalArn(), type == null ? null : type.typeId,
+        IdentityType type = IdentityType.ofArn(alert.actor().principalArn());
+        List<String> keys = alert.actor().accessKeyIds() == null ? List.of() : alert.actor().accessKeyIds();
+        return new User(name, alert.actor().principalId(), alert.actor().principalArn(), type == null ? null : type.typeId,
                 type == null ? null : type.cloudTrailName, account, keys.size() == 1 ? keys.get(0) : null);
     }
 
     /** An assumed-role session's issuer: the role, which the actor key holds before the session name. */
     private static Session session(Alert alert) {
-        if (IdentityType.ofArn(alert.principalArn()) != IdentityType.ASSUMED_ROLE || alert.actorKey() == null) {
+        if (IdentityType.ofArn(alert.actor().principalArn()) != IdentityType.ASSUMED_ROLE || alert.actor().actorKey() == null) {
             return null;
         }
-        int slash = alert.actorKey().lastIndexOf('/');
-        return slash < 0 ? null : new Session(alert.actorKey().substring(0, slash));
+        int slash = alert.actor().actorKey().lastIndexOf('/');
+        return slash < 0 ? null : new Session(alert.actor().actorKey().substring(0, slash));
     }
 
     /**
@@ -186,18 +185,18 @@ public final class OcsfFindingMapper {
      */
     private static List<Evidence> evidences(Alert alert, boolean incident) {
         List<Evidence> out = new ArrayList<>();
-        if (!incident && alert.eventNames() != null) {
-            alert.eventNames().stream().limit(EVIDENCE_CAP).forEach(name -> out.add(new Evidence(new Api(name), null)));
+        if (!incident && alert.evidence().eventNames() != null) {
+            alert.evidence().eventNames().stream().limit(EVIDENCE_CAP).forEach(name -> out.add(new Evidence(new Api(name), null)));
         }
         sources(alert).stream().limit(EVIDENCE_CAP).forEach(source -> out.add(new Evidence(null, endpoint(source))));
         return out;
     }
 
     private static List<String> sources(Alert alert) {
-        if (alert.sourceIp() != null) {
-            return List.of(alert.sourceIp());
+        if (alert.evidence().sourceIp() != null) {
+            return List.of(alert.evidence().sourceIp());
         }
-        return alert.sourceIps() == null ? List.of() : alert.sourceIps();
+        return alert.evidence().sourceIps() == null ? List.of() : alert.evidence().sourceIps();
     }
 
     /** CloudTrail's sourceIPAddress is an address, an AWS service's name, or "AWS Internal". */
@@ -224,32 +223,32 @@ public final class OcsfFindingMapper {
     /** The alert fields OCSF has no attribute for, under their alert names, as the alert JSON writes them. */
     private static ObjectNode unmapped(Alert alert, boolean incident) {
         ObjectNode out = AlertJson.mapper().createObjectNode();
-        put(out, "actorKey", alert.actorKey());
-        put(out, "userName", alert.userName());
-        put(out, "name", alert.name());
-        put(out, "upnSuffix", alert.upnSuffix());
-        put(out, "sourceIp", alert.sourceIp());
-        if (alert.sourceIps() != null && alert.sourceIps().size() > EVIDENCE_CAP) {
-            put(out, "sourceIps", alert.sourceIps());
+        put(out, "actorKey", alert.actor().actorKey());
+        put(out, "userName", alert.actor().userName());
+        put(out, "name", alert.actor().name());
+        put(out, "upnSuffix", alert.actor().upnSuffix());
+        put(out, "sourceIp", alert.evidence().sourceIp());
+        if (alert.evidence().sourceIps() != null && alert.evidence().sourceIps().size() > EVIDENCE_CAP) {
+            put(out, "sourceIps", alert.evidence().sourceIps());
         }
         if (incident) {
-            put(out, "signalRules", alert.eventNames()); // an incident's eventNames are its signals' rule names
+            put(out, "signalRules", alert.evidence().eventNames()); // an incident's eventNames are its signals' rule names
         }
-        if (alert.regions() != null && alert.regions().size() > 1) {
-            put(out, "regions", alert.regions());
+        if (alert.evidence().regions() != null && alert.evidence().regions().size() > 1) {
+            put(out, "regions", alert.evidence().regions());
         }
-        if (alert.accessKeyIds() != null && alert.accessKeyIds().size() > 1) {
-            put(out, "accessKeyIds", alert.accessKeyIds());
+        if (alert.actor().accessKeyIds() != null && alert.actor().accessKeyIds().size() > 1) {
+            put(out, "accessKeyIds", alert.actor().accessKeyIds());
         }
-        put(out, "errorCodes", alert.errorCodes());
-        put(out, "errorMessages", alert.errorMessages());
-        put(out, "userAgents", alert.userAgents());
-        put(out, "contexts", alert.contexts());
-        put(out, "entities", alert.entities());
-        put(out, "customDetails", alert.customDetails());
-        put(out, "scoreBreakdown", alert.scoreBreakdown());
-        put(out, "signals", alert.signals());
-        put(out, "linkedIdentities", alert.linkedIdentities());
+        put(out, "errorCodes", alert.evidence().errorCodes());
+        put(out, "errorMessages", alert.evidence().errorMessages());
+        put(out, "userAgents", alert.evidence().userAgents());
+        put(out, "contexts", alert.evidence().contexts());
+        put(out, "entities", alert.evidence().entities());
+        put(out, "customDetails", alert.evidence().customDetails());
+        put(out, "scoreBreakdown", alert.incident().scoreBreakdown());
+        put(out, "signals", alert.incident().signals());
+        put(out, "linkedIdentities", alert.incident().linkedIdentities());
         return out.isEmpty() ? null : out;
     }
 

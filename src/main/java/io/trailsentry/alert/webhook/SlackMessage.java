@@ -24,16 +24,16 @@ final class SlackMessage {
 
     /** @param link where the message links to, or null */
     static ObjectNode of(Alert alert, String link) {
-        String actor = alert.actorName() != null ? alert.actorName() : alert.name();
-        String headline = "[" + alert.severity() + "] " + alert.ruleName() + " — " + actor
-                + (alert.accountId() != null ? " (" + alert.accountId() + ")" : "");
+        String actor = alert.actor().actorName() != null ? alert.actor().actorName() : alert.actor().name();
+        String headline = "[" + alert.rating().severity() + "] " + alert.rule().ruleName() + " — " + actor
+                + (alert.actor().accountId() != null ? " (" + alert.actor().accountId() + ")" : "");
         ObjectNode message = AlertJson.mapper().createObjectNode();
         message.put("text", escape(headline) + (link != null ? " <" + link + "|open>" : ""));
         ArrayNode attachments = message.putArray("attachments");
         ObjectNode attachment = attachments.addObject();
         attachment.put("fallback", headline);
-        attachment.put("color", color(alert.severity()));
-        attachment.put("title", alert.displayName() != null ? alert.displayName() : alert.ruleName());
+        attachment.put("color", color(alert.rating().severity().name()));
+        attachment.put("title", alert.displayName() != null ? alert.displayName() : alert.rule().ruleName());
         if (link != null) {
             attachment.put("title_link", link);
         }
@@ -41,22 +41,22 @@ final class SlackMessage {
             attachment.put("text", escape(truncate(alert.description())));
         }
         ArrayNode fields = attachment.putArray("fields");
-        field(fields, "Severity", alert.severity() + " (score " + alert.score() + ")", true);
-        field(fields, "Actor", actor + (alert.principalArn() != null ? "\n" + alert.principalArn() : ""), true);
-        field(fields, "Rule", alert.ruleName() + (alert.ruleVersion() != null ? " v" + alert.ruleVersion() : ""), true);
+        field(fields, "Severity", alert.rating().severity() + " (score " + alert.score() + ")", true);
+        field(fields, "Actor", actor + (alert.actor().principalArn() != null ? "\n" + alert.actor().principalArn() : ""), true);
+        field(fields, "Rule", alert.rule().ruleName() + (alert.rule().ruleVersion() != null ? " v" + alert.rule().ruleVersion() : ""), true);
         field(fields, "Stages", join(alert.stages()), true);
         if (alert.mitre() != null && alert.mitre().tacticId() != null) {
             field(fields, "MITRE ATT&CK", alert.mitre().tactic() + " (" + alert.mitre().tacticId() + ") · " + alert.mitre().techniqueId(), true);
         }
-        field(fields, "Source IPs", alert.sourceIp() != null ? alert.sourceIp() : join(alert.sourceIps()), true);
-        field(fields, "Contexts", join(alert.contexts()), true);
-        field(fields, "Events", Long.toString(alert.count()), true);
-        if (alert.incidentId() != null) {
-            field(fields, "Incident", alert.incidentId(), false);
+        field(fields, "Source IPs", alert.evidence().sourceIp() != null ? alert.evidence().sourceIp() : join(alert.evidence().sourceIps()), true);
+        field(fields, "Contexts", join(alert.evidence().contexts()), true);
+        field(fields, "Events", Long.toString(alert.window().count()), true);
+        if (alert.incident().incidentId() != null) {
+            field(fields, "Incident", alert.incident().incidentId(), false);
         }
         attachment.put("footer", "TrailSentry · alert " + alert.alertId());
-        if (alert.detectedAt() != null) {
-            attachment.put("ts", alert.detectedAt().getEpochSecond());
+        if (alert.window().detectedAt() != null) {
+            attachment.put("ts", alert.window().detectedAt().getEpochSecond());
         }
         return message;
     }

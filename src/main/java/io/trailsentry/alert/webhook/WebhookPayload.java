@@ -40,6 +40,6 @@ final class WebhookPayload {
             return null;
         }
         return linkTemplate.replace("{alertId}", alert.alertId())
-                .replace("{incidentId}", alert.incidentId() != null ? alert.incidentId() : "");
+                .replace("{incidentId}", alert.incident().incidentId() != null ? alert.incident().incidentId() : "");
     }
 }

@@ -102,10 +102,14 @@ public final class WebhookSink implements AlertSink, AutoCloseable {
         return builder;
     }
 
-    /** Never blocks: queues the alert, or dead-letters it when the queue is full. */
+    /**
+     * Never blocks: queues the alert, or dead-letters it when the queue is full. Building blocks and
+     * allowlist-suppressed alerts page no one ({@link Alert#forAnalyst}); they are filtered like
+     * alerts below the minimum severity.
+     */
     @Override
     public void emit(Alert alert) {
-        if (Severity.parse(alert.severity()).ordinal() < settings.minSeverity().ordinal()) {
+        if (!alert.forAnalyst() || alert.rating().severity().ordinal() < settings.minSeverity().ordinal()) {
             filtered.incrementAndGet();
             return;
         }
@@ -255,7 +259,7 @@ public final class WebhookSink implements AlertSink, AutoCloseable {
 
     /** Dead letter first, count after: whoever sees the count can already find the alert in the file. */
     private void fail(Alert alert, String reason, int attempts, Integer lastStatus) {
-        LOG.warnf("webhook could not deliver alert %s (%s) to %s: %s; written to %s", alert.alertId(), alert.ruleName(),
+        LOG.warnf("webhook could not deliver alert %s (%s) to %s: %s; written to %s", alert.alertId(), alert.rule().ruleName(),
                 settings.redactedUrl(), reason, deadLetters.file());
         deadLetters.write(new UndeliveredAlert(Instant.now(), reason, attempts, lastStatus, alert));
         failed.incrementAndGet();

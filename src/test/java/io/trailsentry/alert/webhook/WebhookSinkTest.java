@@ -115,7 +115,7 @@ class WebhookSinkTest {
     void emitReturnsAtOnceWhileTheEndpointHangsAndAFullQueueDeadLettersTheOverflow() throws Exception {
         endpoint.hang();
         WebhookSink sink = sink(settings(WebhookFormat.ALERT, 5, 2, Duration.ofSeconds(5)));
-        List<Alert> alerts = SampleAlerts.all().subList(0, 10);
+        List<Alert> alerts = SampleAlerts.forAnalysts().subList(0, 10);
 
         sink.emit(alerts.get(0));
         assertThat(await(() -> endpoint.received().size() == 1, WAIT)).as("first alert in flight").isTrue();
@@ -145,7 +145,7 @@ class WebhookSinkTest {
     void atShutdownWhatCannotBeDeliveredWithinTheGraceIsDeadLettered() throws Exception {
         endpoint.hang();
         WebhookSink sink = sink(settings(WebhookFormat.ALERT, 5, 10, Duration.ofMillis(200)));
-        List<Alert> alerts = SampleAlerts.all().subList(0, 3);
+        List<Alert> alerts = SampleAlerts.forAnalysts().subList(0, 3);
         sink.emit(alerts.get(0));
         assertThat(await(() -> endpoint.received().size() == 1, WAIT)).isTrue();
         sink.emit(alerts.get(1));
@@ -155,7 +155,7 @@ class WebhookSinkTest {
         sink.close();
         assertThat(Duration.ofNanos(System.nanoTime() - started)).as("close waits the grace, not the request timeout")
                 .isLessThan(Duration.ofSeconds(5));
-        Alert late = SampleAlerts.all().get(3);
+        Alert late = SampleAlerts.forAnalysts().get(3);
         sink.emit(late);
 
         assertThat(sink.stats().sent()).isZero();
@@ -189,8 +189,8 @@ class WebhookSinkTest {
         WebhookSettings base = settings(WebhookFormat.ALERT, 1, 10, Duration.ofSeconds(5));
         WebhookSink sink = sink(new WebhookSettings(base.url(), base.format(), base.headers(), base.timeout(), base.maxAttempts(),
                 base.backoff(), base.queueCapacity(), Severity.High, base.deadLetterFile(), base.linkTemplate(), base.shutdownGrace()));
-        List<Alert> alerts = SampleAlerts.all();
-        long high = alerts.stream().filter(a -> Severity.parse(a.severity()).ordinal() >= Severity.High.ordinal()).count();
+        List<Alert> alerts = SampleAlerts.forAnalysts();
+        long high = alerts.stream().filter(a -> a.rating().severity().ordinal() >= Severity.High.ordinal()).count();
         assertThat(high).isPositive().isLessThan(alerts.size());
 
         alerts.forEach(sink::emit);
@@ -208,14 +208,14 @@ class WebhookSinkTest {
         WebhookSink sink = sink(new WebhookSettings(base.url(), base.format(), base.headers(), base.timeout(), base.maxAttempts(),
                 base.backoff(), base.queueCapacity(), base.minSeverity(), base.deadLetterFile(),
                 "https://trailsentry.example.org/alerts/{alertId}?incident={incidentId}", base.shutdownGrace()));
-        List<Alert> critical = SampleAlerts.incidents().stream().filter(a -> a.severity().equals("Critical")).toList();
+        List<Alert> critical = SampleAlerts.incidents().stream().filter(a -> a.rating().severity() == Severity.Critical).toList();
         Alert incident = critical.get(critical.size() - 1);
 
         sink.emit(incident);
 
         assertThat(await(() -> sink.stats().sent() == 1, WAIT)).isTrue();
         JsonNode message = AlertJson.mapper().readTree(endpoint.received().get(0).body());
-        String link = "https://trailsentry.example.org/alerts/" + incident.alertId() + "?incident=" + incident.incidentId();
+        String link = "https://trailsentry.example.org/alerts/" + incident.alertId() + "?incident=" + incident.incident().incidentId();
         assertThat(message.get("text").asText()).startsWith("[Critical] Attack progression incident — marketing-uploader (123456789012)")
                 .endsWith("<" + link + "|open>");
         JsonNode attachment = message.at("/attachments/0");

@@ -103,7 +103,7 @@ record PreparedStream(List<CloudTrailEvent> events, long bytes, long rejected, l
 
         // Context in event-time order, as the pipeline computes it; the learned parts (unknown IP,
         // off-hours) are not used by these two rules, only stages, actor and service call.
-        ContextEnricher enricher = new ContextEnricher(ContextSettings.defaults(stagesFile), new Baselines(1_000_000));
+        ContextEnricher enricher = new ContextEnricher(ContextSettings.defaults(), new Baselines(1_000_000));
         Set<String> seen = new HashSet<>();
         List<CloudTrailEvent> events = new ArrayList<>(parsed.size());
         long duplicates = 0;
