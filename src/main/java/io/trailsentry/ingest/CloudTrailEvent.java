@@ -221,17 +221,25 @@ public final class CloudTrailEvent {
     public String getUserName() { return userName; }
     public String getSessionIssuerArn() { return sessionIssuerArn; }
     public String getSessionIssuerUserName() { return sessionIssuerUserName; }
+    /**
+     * {@code userIdentity.invokedBy}: the AWS service the call came through ({@code signin.amazonaws.com},
+     * {@code cloudformation.amazonaws.com}, …) or, for an AWSService identity, the service itself.
+     */
     public String getInvokedBy() { return invokedBy; }
 
     /**
      * Who did it, for correlation: an IAM user's ARN; for a role session the role ARN plus the
-     * session name ({@code …:role/AWSReservedSSO_Admin/bob@example.org}); null for a call an AWS
-     * service made on a principal's behalf.
+     * session name ({@code …:role/AWSReservedSSO_Admin/bob@example.org}); null when AWS acted on its
+     * own (an AWSService identity or a service-linked role).
      */
     public String getActorKey() { return actorKey; }
     /** The actor as a person reads it: {@code bob@example.org}, {@code mallory}, {@code i-0abc…}. */
     public String getActorName() { return actorName; }
-    /** Made by an AWS service ({@code userIdentity.type = AWSService} or {@code invokedBy}), not by the actor. */
+    /**
+     * AWS acting on its own ({@code userIdentity.type = AWSService}, or a service-linked role's session):
+     * no actor. A principal acting through a service ({@code invokedBy} set, e.g. the console's
+     * {@code signin.amazonaws.com} or CloudFormation) is not a service call.
+     */
     public boolean isServiceCall() { return serviceCall; }
     /** Attack stages this call belongs to (from {@code epl/stages.yaml}); empty when none. Do not modify. */
     public String[] getStages() { return stages; }
