@@ -56,6 +56,8 @@ public final class CloudTrailEvent {
     private final boolean allowlisted;
     private final String createdBy;
     private final boolean externalIp;
+    private final boolean awsIp;
+    private final boolean ec2IpInRegion;
 
     private static final String[] NO_STAGES = new String[0];
 
@@ -101,6 +103,8 @@ public final class CloudTrailEvent {
         this.allowlisted = b.allowlisted;
         this.createdBy = b.createdBy;
         this.externalIp = b.externalIp;
+        this.awsIp = b.awsIp;
+        this.ec2IpInRegion = b.ec2IpInRegion;
     }
 
     /** A copy of {@code base} carrying {@code context}: one allocation, for the per-event context stage. */
@@ -141,6 +145,8 @@ public final class CloudTrailEvent {
         this.allowlisted = context.allowlisted();
         this.createdBy = context.createdBy();
         this.externalIp = context.externalIp();
+        this.awsIp = context.awsIp();
+        this.ec2IpInRegion = context.ec2IpInRegion();
     }
 
     /** This event with the context stage's findings. */
@@ -164,7 +170,7 @@ public final class CloudTrailEvent {
                 .sessionIssuerUserName(sessionIssuerUserName).invokedBy(invokedBy)
                 .actorKey(actorKey).actorName(actorName).serviceCall(serviceCall).stages(stages)
                 .unknownIp(unknownIp).offHours(offHours).nonAdmin(nonAdmin).allowlisted(allowlisted).createdBy(createdBy)
-                .externalIp(externalIp);
+                .externalIp(externalIp).awsIp(awsIp).ec2IpInRegion(ec2IpInRegion);
     }
 
     public Instant getEventTime() { return eventTime; }
@@ -254,6 +260,17 @@ public final class CloudTrailEvent {
     public String getCreatedBy() { return createdBy; }
     /** The source is a public IP (not AWS-internal, private, loopback or link-local). */
     public boolean isExternalIp() { return externalIp; }
+    /**
+     * The source is inside AWS's published ranges ({@code ip-ranges.json}: any service, any region) —
+     * AWS infrastructure, or any AWS customer's instance. With the bundled offline subset only its few
+     * prefixes count; configure {@code trailsentry.context.aws-ip-ranges-file}.
+     */
+    public boolean isAwsIp() { return awsIp; }
+    /**
+     * The source is an EC2 address (AWS's EC2 ranges) of the event's own {@code awsRegion}: for an
+     * instance-role session, most likely the instance's own public IP (then {@code unknownIp} is false).
+     */
+    public boolean isEc2IpInRegion() { return ec2IpInRegion; }
 
     /** Stages with a boolean property, in bit order of {@link #stageBits}. */
     private static final java.util.List<String> FLAGGED_STAGES = java.util.List.of("discovery", "privilege_escalation", "persistence", "credential_access", "exfiltration", "collection", "defense_evasion", "execution", "lateral_movement", "initial_access", "impact");
@@ -337,7 +354,8 @@ public final class CloudTrailEvent {
                 && java.util.Arrays.equals(stages, other.stages)
                 && unknownIp == other.unknownIp && offHours == other.offHours
                 && nonAdmin == other.nonAdmin && allowlisted == other.allowlisted
-                && Objects.equals(createdBy, other.createdBy) && externalIp == other.externalIp;
+                && Objects.equals(createdBy, other.createdBy) && externalIp == other.externalIp
+                && awsIp == other.awsIp && ec2IpInRegion == other.ec2IpInRegion;
     }
 
     @Override
@@ -433,6 +451,8 @@ public final class CloudTrailEvent {
         private boolean allowlisted;
         private String createdBy;
         private boolean externalIp;
+        private boolean awsIp;
+        private boolean ec2IpInRegion;
 
         private Builder() {
         }
@@ -471,6 +491,8 @@ public final class CloudTrailEvent {
         public Builder allowlisted(boolean v) { this.allowlisted = v; return this; }
         public Builder createdBy(String v) { this.createdBy = v; return this; }
         public Builder externalIp(boolean v) { this.externalIp = v; return this; }
+        public Builder awsIp(boolean v) { this.awsIp = v; return this; }
+        public Builder ec2IpInRegion(boolean v) { this.ec2IpInRegion = v; return this; }
 
         public Instant eventTime() { return eventTime; }
         public String eventName() { return eventName; }

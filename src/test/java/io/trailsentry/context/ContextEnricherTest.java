@@ -25,7 +25,7 @@ class ContextEnricherTest {
                                     List<String> allowAgents, ZoneId zone, Set<LocalDate> holidays, Path baselineFile) {
         return new ContextSettings(knownCidrs, Duration.ofDays(14), Duration.ofHours(24), LocalTime.of(8, 0), LocalTime.of(18, 0),
                 Set.of(DayOfWeek.MONDAY, DayOfWeek.TUESDAY, DayOfWeek.WEDNESDAY, DayOfWeek.THURSDAY, DayOfWeek.FRIDAY),
-                zone, holidays, 3, admins, allowPrincipals, allowAgents, STAGES, baselineFile, 1000, Duration.ofHours(24));
+                zone, holidays, 3, admins, allowPrincipals, allowAgents, STAGES, baselineFile, 1000, Duration.ofHours(24), null);
     }
 
     static ContextEnricher enricher(ContextSettings s) {
@@ -129,6 +129,53 @@ class ContextEnricherTest {
         assertThat(e.apply(user("c", TUESDAY_10.plus(Duration.ofDays(2)), "198.51.100.1").build()).isUnknownIp()).isTrue();
         // forgotten after the IP memory
         assertThat(e.apply(user("b", TUESDAY_10.plus(Duration.ofDays(20)), "198.51.100.1").build()).isUnknownIp()).isTrue();
+    }
+
+    static CloudTrailEvent instance(String region, String ip) {
+        return CloudTrailEvent.builder().eventTime(TUESDAY_10).eventName("UpdateInstanceInformation").eventSource("ssm.amazonaws.com")
+                .awsRegion(region).sourceIPAddress(ip).userAgent("aws-sdk-go/1.44.260 (go1.20.10; linux; amd64) amazon-ssm-agent/3.2.1705.0")
+                .eventID(region + ip).userIdentityType("AssumedRole").principalId("AROAEXAMPLEROLE00001:i-0abc123def4567890")
+                .arn("arn:aws:sts::111122223333:assumed-role/app-role/i-0abc123def4567890").accountId("111122223333")
+                .sessionIssuerArn("arn:aws:iam::111122223333:role/app-role").build();
+    }
+
+    @Test
+    void anInstanceSessionFromAnEc2AddressOfItsOwnRegionIsNotUnknown() {
+        ContextEnricher e = enricher(ContextSettings.defaults(STAGES)); // the bundled offline ranges: 18.236.0.0/15 is EC2 us-west-2
+        CloudTrailEvent own = e.apply(instance("us-west-2", "18.236.12.34"));
+        assertThat(own.isAwsIp()).isTrue();
+        assertThat(own.isEc2IpInRegion()).isTrue();
+        assertThat(own.isExternalIp()).isTrue();
+        assertThat(own.isUnknownIp()).isFalse();
+
+        CloudTrailEvent otherRegion = e.apply(instance("us-east-1", "18.236.12.35"));
+        assertThat(otherRegion.isAwsIp()).isTrue();
+        assertThat(otherRegion.isEc2IpInRegion()).isFalse();
+        assertThat(otherRegion.isUnknownIp()).isTrue();
+
+        CloudTrailEvent outside = e.apply(instance("us-west-2", "198.51.100.99"));
+        assertThat(outside.isAwsIp()).isFalse();
+        assertThat(outside.isUnknownIp()).isTrue();
+
+        // Only the instance's own session is excused: a person's session from an EC2 address is still unknown.
+        CloudTrailEvent person = e.apply(user("mallory", TUESDAY_10, "18.236.12.36").awsRegion("us-west-2").build());
+        assertThat(person.isEc2IpInRegion()).isTrue();
+        assertThat(person.isUnknownIp()).isTrue();
+    }
+
+    @Test
+    void theAwsRangesFileIsConfigurable(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("ip-ranges.json");
+        java.nio.file.Files.writeString(file, AwsIpRangesTest.RANGES);
+        ContextSettings d = ContextSettings.defaults(STAGES);
+        ContextSettings s = new ContextSettings(d.knownCidrs(), d.ipMemory(), d.learningDelay(), d.businessStart(), d.businessEnd(),
+                d.businessDays(), d.timezone(), d.holidays(), d.usualHourMinDays(), d.adminPrincipals(), d.allowlistedPrincipals(),
+                d.allowlistedUserAgents(), d.stageCatalog(), null, d.maxActors(), d.lineageHorizon(), file);
+        ContextEnricher e = enricher(s);
+        assertThat(e.awsIpRanges().file()).isEqualTo(file);
+        assertThat(e.apply(instance("us-east-1", "52.95.245.7")).isUnknownIp()).isFalse();
+        assertThat(e.apply(instance("us-east-1", "3.5.140.9")).isAwsIp()).isTrue();
+        assertThat(e.apply(instance("us-east-1", "3.5.140.9")).isUnknownIp()).as("AWS, but not EC2").isTrue();
     }
 
     @Test

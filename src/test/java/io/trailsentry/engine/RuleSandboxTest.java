@@ -47,6 +47,8 @@ class RuleSandboxTest {
                         + " trailUpdateRedirectsLogs(requestParameters) as redirects, lifecycleExpiresObjects(requestParameters) as expires,"
                         + " lifecycleExpirationDays(requestParameters) as expiryDays, responseElement('ConsoleLogin') as login, additionalEventDatum('MFAUsed') as mfa"
                         + " from CloudTrailEvent(eventName = 'PutBucketPolicy', requestParameter('bucketName') = 'b', errorCode is null)",
+                "select * from CloudTrailEvent(eventName = 'CreateLoginProfile', errorCode is null, requestParameter('userName') != userName)",
+                "select * from CloudTrailEvent(awsIp and not ec2IpInRegion and invokedBy is null)",
                 "select * from CloudTrailEvent match_recognize (partition by actorKey measures A.eventName as a, B.eventName as b pattern (A B) "
                         + "define A as A.inDiscovery = true, B as B.inPersistence = true)",
                 "create context PerActor partition by actorKey from CloudTrailEvent;\ncontext PerActor select count(*) from CloudTrailEvent#time(1 min)",

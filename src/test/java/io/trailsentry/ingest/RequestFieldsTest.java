@@ -99,7 +99,7 @@ class RequestFieldsTest {
         assertThat(base.jsonParses()).isEqualTo(1);
 
         CloudTrailEvent withContext = base.withContext(new EventContext("k", "n", false, new String[0], false, null,
-                false, false, false, false));
+                false, false, false, false, false, false));
         withContext.getRequestParameter("tags.0.key");
         assertThat(withContext.jsonParses()).as("the copy uses what the context stage parsed").isEqualTo(1);
 
