@@ -41,7 +41,7 @@ final class Settings {
                 ContextSettings.parseDays(c.businessDays()), c.timezone(), Set.copyOf(c.holidays().orElse(List.of())),
                 c.usualHourMinDays(), c.adminPrincipals().orElse(List.of()), c.allowlistedPrincipals().orElse(List.of()),
                 c.allowlistedUserAgents().orElse(List.of()), c.baselineFile(),
-                c.maxActors(), c.lineageHorizon());
+                c.maxActors(), c.lineageHorizon(), c.awsIpRangesFile().orElse(null));
     }
 
     static ScoringSettings scoringSettings(TrailSentryConfig config) {

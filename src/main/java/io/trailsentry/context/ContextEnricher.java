@@ -15,15 +15,18 @@ import java.util.function.UnaryOperator;
  * plus whether an authorised scanner made the call. Then learns from the event.
  *
  * <ul>
- *   <li><b>unknown_ip</b>: not AWS-internal, not in {@code known-cidrs}, and not seen for this actor
- *       within the IP memory (a sighting younger than the learning delay does not count yet);</li>
+ *   <li><b>unknown_ip</b>: not AWS-internal, not in {@code known-cidrs}, not — for an EC2 instance-role
+ *       session (session name {@code i-…}) — an EC2 address of the event's region in AWS's published
+ *       ranges (the instance's own public IP), and not seen for this actor within the IP memory (a
+ *       sighting younger than the learning delay does not count yet);</li>
  *   <li><b>off_hours</b>: outside business hours/days (or a holiday) in the configured zone, unless
  *       the actor's learned profile says it usually works at this hour;</li>
- *   <li><b>non_admin</b>: not an {@code admin-principals} match and no privileged IAM write learned
- *       in the baseline period;</li>
+ *   <li><b>non_admin</b>: not the account's root user, not an {@code admin-principals} match and no
+ *       privileged IAM write learned in the baseline period;</li>
  *   <li><b>allowlisted</b>: an {@code allowlisted-principals} or {@code allowlisted-user-agents} match.</li>
  * </ul>
- * Calls AWS services make on a principal's behalf get stages but no actor and no context.
+ * Calls AWS makes on its own (AWSService identities, service-linked roles) get stages but no actor and
+ * no context; a principal acting through a service ({@code invokedBy}) is judged like any other call.
  */
 public final class ContextEnricher implements UnaryOperator<CloudTrailEvent> {
 
@@ -42,13 +45,19 @@ public final class ContextEnricher implements UnaryOperator<CloudTrailEvent> {
     private final long learningDelay;
     private final long ipMemory;
     private final IdentityLineage lineage;
+    private final AwsIpRangesFile awsRanges;
+    /** The ranges {@link #ipClasses} was worked out with; a refreshed file starts the cache afresh. */
+    private AwsIpRanges rangesInCache;
 
     /** With the bundled stage catalog until the pipeline hands it its rule set's ({@link #useStages}). */
     public ContextEnricher(ContextSettings settings, Baselines baselines) {
         this(settings, StageCatalog.bundled(), baselines);
     }
 
-    /** @param stages the stage vocabulary of the rule set (it changes with the rules: {@link #useStages}) */
+    /**
+     * @param stages the stage vocabulary of the rule set (it changes with the rules: {@link #useStages})
+     * @throws IllegalArgumentException when the configured AWS ranges file cannot be read (the message says what to do)
+     */
     public ContextEnricher(ContextSettings settings, StageCatalog stages, Baselines baselines) {
         this.settings = settings;
         this.stages = stages;
@@ -63,6 +72,7 @@ public final class ContextEnricher implements UnaryOperator<CloudTrailEvent> {
         this.learningDelay = settings.learningDelay().toMillis();
         this.ipMemory = settings.ipMemory().toMillis();
         this.lineage = new IdentityLineage(settings.lineageHorizon().toMillis());
+        this.awsRanges = AwsIpRangesFile.open(settings.awsIpRangesFile());
     }
 
     /** Reads the baseline file named in the settings (empty when it does not exist yet). */
@@ -75,9 +85,10 @@ public final class ContextEnricher implements UnaryOperator<CloudTrailEvent> {
         Actor actor = actorOf(e);
         String[] eventStages = stages.stagesOf(e);
         IpClass ipClass = classify(e.getSourceIPAddress());
+        boolean ec2IpInRegion = e.getAwsRegion() != null && ipClass.ec2Regions().contains(e.getAwsRegion());
         if (actor.serviceCall() || actor.key() == null) {
             return e.withContext(new EventContext(actor.key(), actor.name(), actor.serviceCall(), eventStages,
-                    ipClass.external(), null, false, false, false, false));
+                    ipClass.external(), null, false, false, false, false, ipClass.aws(), ec2IpInRegion));
         }
         String createdBy = lineage.creatorOf(e);
         lineage.learn(e, actor.key());
@@ -93,12 +104,26 @@ public final class ContextEnricher implements UnaryOperator<CloudTrailEvent> {
         Baselines.Verdict normal = baselines.judgeAndLearn(actor.key(), ipClass.awsInternal() ? null : ip, now, hour, epochDay,
                 privilegedWrite, learningDelay, ipMemory, settings.usualHourMinDays());
 
-        boolean unknownIp = !ipClass.awsInternal() && !ipClass.known() && !normal.ipKnown();
+        // An instance's role session calling from an EC2 address of its own region is, most likely, the
+        // instance on its public IP (its SSM agent, its SDK): not a stolen credential used elsewhere.
+        boolean ownInstanceAddress = ec2IpInRegion && instanceSession(e, actor);
+        boolean unknownIp = !ipClass.awsInternal() && !ipClass.known() && !ownInstanceAddress && !normal.ipKnown();
         boolean offHours = !inBusinessHours(epochDay, minuteOfDay) && !normal.usualHour();
-        boolean admin = admins.matchesPrincipal(e) || normal.learnedAdmin();
+        // Root can do anything in the account: "a non-admin did this" never describes it.
+        boolean admin = "Root".equals(e.getUserIdentityType()) || admins.matchesPrincipal(e) || normal.learnedAdmin();
         boolean allowlisted = allowlistedPrincipals.matchesPrincipal(e) || allowlistedAgents.matches(e.getUserAgent());
         return e.withContext(new EventContext(actor.key(), actor.name(), false, eventStages, ipClass.external(), createdBy,
-                unknownIp, offHours, !admin, allowlisted));
+                unknownIp, offHours, !admin, allowlisted, ipClass.aws(), ec2IpInRegion));
+    }
+
+    /** An EC2 instance profile's session: AWS names it after the instance ({@code i-0abc…}). */
+    private static boolean instanceSession(CloudTrailEvent e, Actor actor) {
+        return "AssumedRole".equals(e.getUserIdentityType()) && actor.name() != null && actor.name().startsWith("i-");
+    }
+
+    /** The AWS ranges in use (the configured file or the offline subset) and why the last re-read failed, if it did. */
+    public AwsIpRangesFile awsIpRanges() {
+        return awsRanges;
     }
 
     /** The rules were reloaded with their {@code stages.yaml}: later events get the new catalog's stages. */
@@ -117,20 +142,32 @@ public final class ContextEnricher implements UnaryOperator<CloudTrailEvent> {
         }
     }
 
-    /** What an address is, worked out once per distinct address: sources repeat, parsing them is not free. */
-    private record IpClass(boolean awsInternal, boolean external, boolean known) {
+    /**
+     * What an address is, worked out once per distinct address: sources repeat, parsing them is not free.
+     *
+     * @param aws        in AWS's published ranges
+     * @param ec2Regions the regions whose EC2 ranges hold it (usually none or one)
+     */
+    private record IpClass(boolean awsInternal, boolean external, boolean known, boolean aws, java.util.Set<String> ec2Regions) {
     }
 
-    private static final IpClass NO_IP = new IpClass(true, false, false);
+    private static final IpClass NO_IP = new IpClass(true, false, false, false, java.util.Set.of());
     private final java.util.Map<String, IpClass> ipClasses = new java.util.concurrent.ConcurrentHashMap<>();
 
     private IpClass classify(String ip) {
         if (ip == null) {
             return NO_IP;
         }
+        AwsIpRanges ranges = awsRanges.current();
+        if (ranges != rangesInCache) {
+            ipClasses.clear(); // AWS's ranges changed: what was an AWS address may not be any more
+            rangesInCache = ranges;
+        }
         IpClass cached = ipClasses.get(ip);
         if (cached == null) {
-            cached = new IpClass(CidrSet.isAwsInternal(ip), CidrSet.isExternal(ip), knownNetworks.contains(ip));
+            java.util.Set<String> ec2Regions = ranges.regionsOf(ip, AwsIpRanges.EC2);
+            cached = new IpClass(CidrSet.isAwsInternal(ip), CidrSet.isExternal(ip), knownNetworks.contains(ip),
+                    !ec2Regions.isEmpty() || ranges.contains(ip), ec2Regions.isEmpty() ? java.util.Set.of() : java.util.Set.copyOf(ec2Regions));
             if (ipClasses.size() > 100_000) {
                 ipClasses.clear(); // bounded: a scan from a million addresses must not grow it for ever
             }

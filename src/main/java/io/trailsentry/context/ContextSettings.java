@@ -28,6 +28,8 @@ import java.util.Set;
  * @param baselineFile          where learned baselines persist across restarts, or null to keep them in memory
  * @param maxActors             learned actors kept at most (least recently seen dropped first)
  * @param lineageHorizon        how long a created user or key stays linked to its creator (the incident horizon)
+ * @param awsIpRangesFile       AWS's {@code ip-ranges.json} (re-read when it changes), or null for the bundled
+ *                              offline subset ({@link AwsIpRanges#OFFLINE_RESOURCE})
  */
 public record ContextSettings(
         List<String> knownCidrs,
@@ -44,7 +46,8 @@ public record ContextSettings(
         List<String> allowlistedUserAgents,
         Path baselineFile,
         int maxActors,
-        Duration lineageHorizon) {
+        Duration lineageHorizon,
+        Path awsIpRangesFile) {
 
     public ContextSettings {
         knownCidrs = List.copyOf(knownCidrs);
@@ -55,11 +58,11 @@ public record ContextSettings(
         allowlistedUserAgents = List.copyOf(allowlistedUserAgents);
     }
 
-    /** Defaults for tests and tools: 08:00–18:00 Monday to Friday UTC, 14 days of IP memory, nothing allowlisted. */
+    /** Defaults for tests and tools: 08:00–18:00 Monday to Friday UTC, 14 days of IP memory, nothing allowlisted, offline AWS ranges. */
     public static ContextSettings defaults() {
         return new ContextSettings(List.of(), Duration.ofDays(14), Duration.ofHours(24), LocalTime.of(8, 0), LocalTime.of(18, 0),
                 Set.of(DayOfWeek.MONDAY, DayOfWeek.TUESDAY, DayOfWeek.WEDNESDAY, DayOfWeek.THURSDAY, DayOfWeek.FRIDAY),
-                ZoneId.of("UTC"), Set.of(), 3, List.of(), List.of(), List.of(), null, 200_000, Duration.ofHours(24));
+                ZoneId.of("UTC"), Set.of(), 3, List.of(), List.of(), List.of(), null, 200_000, Duration.ofHours(24), null);
     }
 
     /** {@code 08:00-18:00} → start and end. */

@@ -9,8 +9,11 @@ import java.util.Objects;
  * <p>This is a final class with getters rather than a record because Esper reads event properties
  * through JavaBean getters only (record accessors are not seen as properties); the getter names are
  * the field names rules use in EPL ({@code eventName}, {@code principalId}, {@code sourceIPAddress}, …).
- * {@code requestParameters} and {@code responseElements} are kept as compact JSON text so later rules
- * can look into them without the parser having to know every API's shape.
+ * {@code requestParameters}, {@code responseElements} and {@code additionalEventData} are kept as
+ * compact JSON text so rules can look into them without the parser having to know every API's shape;
+ * rules read single fields through the mapped properties {@code requestParameter('a.b')},
+ * {@code responseElement('…')} and {@code additionalEventDatum('…')}, which parse each text once per
+ * event, on first use.
  */
 public final class CloudTrailEvent {
 
@@ -27,8 +30,8 @@ public final class CloudTrailEvent {
     private final Boolean readOnly;
     private final String eventID;
     private final String recipientAccountId;
-    private final String requestParameters;
-    private final String responseElements;
+    /** requestParameters, responseElements and additionalEventData, parsed on first look-up; shared with context copies. */
+    private final EventJson json;
     private final String userIdentityType;
     private final String principalId;
     private final String arn;
@@ -51,6 +54,8 @@ public final class CloudTrailEvent {
     private final boolean allowlisted;
     private final String createdBy;
     private final boolean externalIp;
+    private final boolean awsIp;
+    private final boolean ec2IpInRegion;
 
     private static final String[] NO_STAGES = new String[0];
 
@@ -75,8 +80,7 @@ public final class CloudTrailEvent {
         this.readOnly = b.readOnly;
         this.eventID = b.eventID;
         this.recipientAccountId = b.recipientAccountId;
-        this.requestParameters = b.requestParameters;
-        this.responseElements = b.responseElements;
+        this.json = EventJson.of(b.requestParameters, b.responseElements, b.additionalEventData);
         this.userIdentityType = b.userIdentityType;
         this.principalId = b.principalId;
         this.arn = b.arn;
@@ -96,6 +100,8 @@ public final class CloudTrailEvent {
         this.allowlisted = b.allowlisted;
         this.createdBy = b.createdBy;
         this.externalIp = b.externalIp;
+        this.awsIp = b.awsIp;
+        this.ec2IpInRegion = b.ec2IpInRegion;
     }
 
     /** A copy of {@code base} carrying {@code context}: one allocation, for the per-event context stage. */
@@ -115,8 +121,7 @@ public final class CloudTrailEvent {
         this.readOnly = base.readOnly;
         this.eventID = base.eventID;
         this.recipientAccountId = base.recipientAccountId;
-        this.requestParameters = base.requestParameters;
-        this.responseElements = base.responseElements;
+        this.json = base.json; // what the context stage parsed stays parsed for the rules
         this.userIdentityType = base.userIdentityType;
         this.principalId = base.principalId;
         this.arn = base.arn;
@@ -136,6 +141,8 @@ public final class CloudTrailEvent {
         this.allowlisted = context.allowlisted();
         this.createdBy = context.createdBy();
         this.externalIp = context.externalIp();
+        this.awsIp = context.awsIp();
+        this.ec2IpInRegion = context.ec2IpInRegion();
     }
 
     /** This event with the context stage's findings. */
@@ -152,14 +159,14 @@ public final class CloudTrailEvent {
                 .eventTime(eventTime).eventName(eventName).eventSource(eventSource).eventType(eventType)
                 .awsRegion(awsRegion).sourceIPAddress(sourceIPAddress).userAgent(userAgent)
                 .errorCode(errorCode).errorMessage(errorMessage).readOnly(readOnly).eventID(eventID)
-                .recipientAccountId(recipientAccountId).requestParameters(requestParameters)
-                .responseElements(responseElements).userIdentityType(userIdentityType)
+                .recipientAccountId(recipientAccountId).requestParameters(json.request)
+                .responseElements(json.response).additionalEventData(json.additional).userIdentityType(userIdentityType)
                 .principalId(principalId).arn(arn).accountId(accountId).accessKeyId(accessKeyId)
                 .userName(userName).sessionIssuerArn(sessionIssuerArn)
                 .sessionIssuerUserName(sessionIssuerUserName).invokedBy(invokedBy)
                 .actorKey(actorKey).actorName(actorName).serviceCall(serviceCall).stages(stages)
                 .unknownIp(unknownIp).offHours(offHours).nonAdmin(nonAdmin).allowlisted(allowlisted).createdBy(createdBy)
-                .externalIp(externalIp);
+                .externalIp(externalIp).awsIp(awsIp).ec2IpInRegion(ec2IpInRegion);
     }
 
     public Instant getEventTime() { return eventTime; }
@@ -177,9 +184,34 @@ public final class CloudTrailEvent {
     public String getEventID() { return eventID; }
     public String getRecipientAccountId() { return recipientAccountId; }
     /** {@code requestParameters} as compact JSON text, or null when the record had none. */
-    public String getRequestParameters() { return requestParameters; }
+    public String getRequestParameters() { return json.request; }
     /** {@code responseElements} as compact JSON text, or null when the record had none. */
-    public String getResponseElements() { return responseElements; }
+    public String getResponseElements() { return json.response; }
+    /**
+     * {@code additionalEventData} as compact JSON text ({@code {"MFAUsed":"No",…}} on a console login,
+     * bytes and signature details on S3 calls), or null when the record had none.
+     */
+    public String getAdditionalEventData() { return json.additional; }
+
+    /**
+     * One field of {@code requestParameters} by dotted path — in EPL the mapped property
+     * {@code requestParameter('userName')}, {@code requestParameter('ipPermissions.items.0.fromPort')}.
+     * A scalar as text, an object or array as compact JSON text, null when absent or JSON null.
+     * Objects are walked by key, arrays by index; the text is parsed once per event, on first use.
+     */
+    public String getRequestParameter(String path) { return json.request().valueAt(path); }
+
+    /** One field of {@code responseElements} by dotted path (EPL {@code responseElement('ConsoleLogin')}); as {@link #getRequestParameter}. */
+    public String getResponseElement(String path) { return json.response().valueAt(path); }
+
+    /** One field of {@code additionalEventData} by dotted path (EPL {@code additionalEventDatum('MFAUsed')}); as {@link #getRequestParameter}. */
+    public String getAdditionalEventDatum(String path) { return json.additional().valueAt(path); }
+
+    /**
+     * How many of this event's JSON texts have been parsed so far (at most three: request, response,
+     * additional data), for tests of "parsed once per event". Not a bean property, so not a rule field.
+     */
+    public int jsonParses() { return json.parses(); }
     /** {@code userIdentity.type}: IAMUser, AssumedRole, Root, AWSService, FederatedUser, … */
     public String getUserIdentityType() { return userIdentityType; }
     public String getPrincipalId() { return principalId; }
@@ -191,17 +223,25 @@ public final class CloudTrailEvent {
     public String getUserName() { return userName; }
     public String getSessionIssuerArn() { return sessionIssuerArn; }
     public String getSessionIssuerUserName() { return sessionIssuerUserName; }
+    /**
+     * {@code userIdentity.invokedBy}: the AWS service the call came through ({@code signin.amazonaws.com},
+     * {@code cloudformation.amazonaws.com}, …) or, for an AWSService identity, the service itself.
+     */
     public String getInvokedBy() { return invokedBy; }
 
     /**
      * Who did it, for correlation: an IAM user's ARN; for a role session the role ARN plus the
-     * session name ({@code …:role/AWSReservedSSO_Admin/bob@example.org}); null for a call an AWS
-     * service made on a principal's behalf.
+     * session name ({@code …:role/AWSReservedSSO_Admin/bob@example.org}); null when AWS acted on its
+     * own (an AWSService identity or a service-linked role).
      */
     public String getActorKey() { return actorKey; }
     /** The actor as a person reads it: {@code bob@example.org}, {@code mallory}, {@code i-0abc…}. */
     public String getActorName() { return actorName; }
-    /** Made by an AWS service ({@code userIdentity.type = AWSService} or {@code invokedBy}), not by the actor. */
+    /**
+     * AWS acting on its own ({@code userIdentity.type = AWSService}, or a service-linked role's session):
+     * no actor. A principal acting through a service ({@code invokedBy} set, e.g. the console's
+     * {@code signin.amazonaws.com} or CloudFormation) is not a service call.
+     */
     public boolean isServiceCall() { return serviceCall; }
     /** Attack stages this call belongs to (from {@code epl/stages.yaml}); empty when none. Do not modify. */
     public String[] getStages() { return stages; }
@@ -216,6 +256,17 @@ public final class CloudTrailEvent {
     public String getCreatedBy() { return createdBy; }
     /** The source is a public IP (not AWS-internal, private, loopback or link-local). */
     public boolean isExternalIp() { return externalIp; }
+    /**
+     * The source is inside AWS's published ranges ({@code ip-ranges.json}: any service, any region) —
+     * AWS infrastructure, or any AWS customer's instance. With the bundled offline subset only its few
+     * prefixes count; configure {@code trailsentry.context.aws-ip-ranges-file}.
+     */
+    public boolean isAwsIp() { return awsIp; }
+    /**
+     * The source is an EC2 address (AWS's EC2 ranges) of the event's own {@code awsRegion}: for an
+     * instance-role session, most likely the instance's own public IP (then {@code unknownIp} is false).
+     */
+    public boolean isEc2IpInRegion() { return ec2IpInRegion; }
 
     /** True when this call belongs to {@code stage}. (In EPL: the {@code inDiscovery}, {@code inPersistence}, … properties.) */
     public boolean hasStage(String stage) {
@@ -270,8 +321,9 @@ public final class CloudTrailEvent {
                 && Objects.equals(readOnly, other.readOnly)
                 && Objects.equals(eventType, other.eventType)
                 && Objects.equals(recipientAccountId, other.recipientAccountId)
-                && Objects.equals(requestParameters, other.requestParameters)
-                && Objects.equals(responseElements, other.responseElements)
+                && Objects.equals(json.request, other.json.request)
+                && Objects.equals(json.response, other.json.response)
+                && Objects.equals(json.additional, other.json.additional)
                 && Objects.equals(userIdentityType, other.userIdentityType)
                 && Objects.equals(principalId, other.principalId)
                 && Objects.equals(arn, other.arn)
@@ -287,7 +339,8 @@ public final class CloudTrailEvent {
                 && java.util.Arrays.equals(stages, other.stages)
                 && unknownIp == other.unknownIp && offHours == other.offHours
                 && nonAdmin == other.nonAdmin && allowlisted == other.allowlisted
-                && Objects.equals(createdBy, other.createdBy) && externalIp == other.externalIp;
+                && Objects.equals(createdBy, other.createdBy) && externalIp == other.externalIp
+                && awsIp == other.awsIp && ec2IpInRegion == other.ec2IpInRegion;
     }
 
     @Override
@@ -363,6 +416,7 @@ public final class CloudTrailEvent {
         private String recipientAccountId;
         private String requestParameters;
         private String responseElements;
+        private String additionalEventData;
         private String userIdentityType;
         private String principalId;
         private String arn;
@@ -382,6 +436,8 @@ public final class CloudTrailEvent {
         private boolean allowlisted;
         private String createdBy;
         private boolean externalIp;
+        private boolean awsIp;
+        private boolean ec2IpInRegion;
 
         private Builder() {
         }
@@ -400,6 +456,7 @@ public final class CloudTrailEvent {
         public Builder recipientAccountId(String v) { this.recipientAccountId = v; return this; }
         public Builder requestParameters(String v) { this.requestParameters = v; return this; }
         public Builder responseElements(String v) { this.responseElements = v; return this; }
+        public Builder additionalEventData(String v) { this.additionalEventData = v; return this; }
         public Builder userIdentityType(String v) { this.userIdentityType = v; return this; }
         public Builder principalId(String v) { this.principalId = v; return this; }
         public Builder arn(String v) { this.arn = v; return this; }
@@ -419,6 +476,8 @@ public final class CloudTrailEvent {
         public Builder allowlisted(boolean v) { this.allowlisted = v; return this; }
         public Builder createdBy(String v) { this.createdBy = v; return this; }
         public Builder externalIp(boolean v) { this.externalIp = v; return this; }
+        public Builder awsIp(boolean v) { this.awsIp = v; return this; }
+        public Builder ec2IpInRegion(boolean v) { this.ec2IpInRegion = v; return this; }
 
         public Instant eventTime() { return eventTime; }
         public String eventName() { return eventName; }

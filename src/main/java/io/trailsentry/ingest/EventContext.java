@@ -6,11 +6,14 @@ package io.trailsentry.ingest;
  *
  * @param actorKey    correlation key of the actor, null for AWS service calls
  * @param actorName   the actor as a person reads it
- * @param serviceCall made by an AWS service on a principal's behalf
+ * @param serviceCall AWS acting on its own (AWSService identity, service-linked role): no actor
  * @param stages      attack stages of the call
  * @param externalIp  the source is a public IP
  * @param createdBy   the actor that created this call's identity, when lineage knows one
+ * @param awsIp       the source is in AWS's published ranges (any service, any region)
+ * @param ec2IpInRegion the source is in AWS's EC2 ranges of the event's own region
  */
 public record EventContext(String actorKey, String actorName, boolean serviceCall, String[] stages, boolean externalIp,
-                           String createdBy, boolean unknownIp, boolean offHours, boolean nonAdmin, boolean allowlisted) {
+                           String createdBy, boolean unknownIp, boolean offHours, boolean nonAdmin, boolean allowlisted,
+                           boolean awsIp, boolean ec2IpInRegion) {
 }

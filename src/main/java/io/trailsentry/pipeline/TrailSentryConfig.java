@@ -158,6 +158,13 @@ public interface TrailSentryConfig {
         /** How long a user or key created by an actor stays linked to it. */
         @WithDefault("24h")
         Duration lineageHorizon();
+
+        /**
+         * AWS's published ranges ({@code https://ip-ranges.amazonaws.com/ip-ranges.json}), re-read within a
+         * minute of changing; refresh it from cron with {@code curl -o <file> https://ip-ranges.amazonaws.com/ip-ranges.json}.
+         * Unset: the bundled minimal offline subset.
+         */
+        Optional<Path> awsIpRangesFile();
     }
 
     /**

@@ -180,7 +180,7 @@ public final class RuleTestRunner {
                 overrides.getOrDefault("admin-principals", d.adminPrincipals()),
                 overrides.getOrDefault("allowlisted-principals", d.allowlistedPrincipals()),
                 overrides.getOrDefault("allowlisted-user-agents", d.allowlistedUserAgents()),
-                null, d.maxActors(), d.lineageHorizon());
+                null, d.maxActors(), d.lineageHorizon(), d.awsIpRangesFile());
     }
 
     private static RuleTestResult pass(RuleTestFile file, RuleTestCase c, String detail) {

@@ -26,7 +26,7 @@ class ContextEnricherTest {
                                     List<String> allowAgents, ZoneId zone, Set<LocalDate> holidays, Path baselineFile) {
         return new ContextSettings(knownCidrs, Duration.ofDays(14), Duration.ofHours(24), LocalTime.of(8, 0), LocalTime.of(18, 0),
                 Set.of(DayOfWeek.MONDAY, DayOfWeek.TUESDAY, DayOfWeek.WEDNESDAY, DayOfWeek.THURSDAY, DayOfWeek.FRIDAY),
-                zone, holidays, 3, admins, allowPrincipals, allowAgents, baselineFile, 1000, Duration.ofHours(24));
+                zone, holidays, 3, admins, allowPrincipals, allowAgents, baselineFile, 1000, Duration.ofHours(24), null);
     }
 
     static ContextEnricher enricher(ContextSettings s) {
@@ -51,10 +51,65 @@ class ContextEnricherTest {
                 .arn("arn:aws:sts::111122223333:assumed-role/app/i-0abc").build();
         assertThat(Actor.of(ec2)).isEqualTo(new Actor("arn:aws:iam::111122223333:role/app/i-0abc", "i-0abc", false));
 
-        CloudTrailEvent service = user("alice", TUESDAY_10, "cloudformation.amazonaws.com").invokedBy("cloudformation.amazonaws.com").build();
-        assertThat(Actor.of(service).serviceCall()).isTrue();
-        assertThat(Actor.of(service).key()).isNull();
         assertThat(Actor.of(user("alice", TUESDAY_10, "10.0.0.1").build()).key()).isEqualTo("arn:aws:iam::111122223333:user/alice");
+    }
+
+    @Test
+    void awsActingOnItsOwnHasNoActor() {
+        CloudTrailEvent service = CloudTrailEvent.builder().eventTime(TUESDAY_10).eventName("AssumeRole").userIdentityType("AWSService")
+                .invokedBy("lambda.amazonaws.com").sourceIPAddress("lambda.amazonaws.com").build();
+        assertThat(Actor.of(service)).isEqualTo(new Actor(null, "lambda.amazonaws.com", true));
+
+        CloudTrailEvent serviceLinked = CloudTrailEvent.builder().eventTime(TUESDAY_10).eventName("DescribeInstances").userIdentityType("AssumedRole")
+                .arn("arn:aws:sts::111122223333:assumed-role/AWSServiceRoleForConfig/1722519208")
+                .sessionIssuerArn("arn:aws:iam::111122223333:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig")
+                .sessionIssuerUserName("AWSServiceRoleForConfig").sourceIPAddress("config.amazonaws.com").build();
+        assertThat(Actor.of(serviceLinked)).isEqualTo(new Actor(null, "config.amazonaws.com", true));
+
+        CloudTrailEvent serviceLinkedWithoutIssuer = serviceLinked.toBuilder().sessionIssuerArn(null).sourceIPAddress("AWS Internal").build();
+        assertThat(Actor.of(serviceLinkedWithoutIssuer).serviceCall()).isTrue();
+
+        // A customer role that only looks like one: its issuer has no aws-service-role path.
+        CloudTrailEvent lookalike = serviceLinked.toBuilder()
+                .sessionIssuerArn("arn:aws:iam::111122223333:role/AWSServiceRoleForConfig").sourceIPAddress("198.51.100.7").build();
+        assertThat(Actor.of(lookalike).serviceCall()).isFalse();
+
+        ContextEnricher e = enricher(ContextSettings.defaults());
+        CloudTrailEvent enriched = e.apply(service);
+        assertThat(enriched.isServiceCall()).isTrue();
+        assertThat(enriched.getActorKey()).isNull();
+        assertThat(enriched.getContexts()).isEmpty();
+    }
+
+    @Test
+    void aPrincipalActingThroughAServiceKeepsItsActor() {
+        // A user's CloudFormation stack deleting a trail is the user's doing.
+        CloudTrailEvent stack = user("alice", TUESDAY_10, "cloudformation.amazonaws.com").eventSource("cloudtrail.amazonaws.com")
+                .eventName("DeleteTrail").invokedBy("cloudformation.amazonaws.com").build();
+        assertThat(Actor.of(stack)).isEqualTo(new Actor("arn:aws:iam::111122223333:user/alice", "alice", false));
+
+        // Root creating an access key in the console.
+        CloudTrailEvent console = CloudTrailEvent.builder().eventTime(TUESDAY_10).eventName("CreateAccessKey").eventSource("iam.amazonaws.com")
+                .userIdentityType("Root").principalId("111122223333").arn("arn:aws:iam::111122223333:root").accountId("111122223333")
+                .invokedBy("signin.amazonaws.com").sourceIPAddress("198.51.100.7").build();
+        assertThat(Actor.of(console)).isEqualTo(new Actor("arn:aws:iam::111122223333:root", "root@111122223333", false));
+
+        CloudTrailEvent enriched = enricher(ContextSettings.defaults()).apply(console);
+        assertThat(enriched.isServiceCall()).isFalse();
+        assertThat(enriched.getActorKey()).isEqualTo("arn:aws:iam::111122223333:root");
+        assertThat(enriched.getInvokedBy()).isEqualTo("signin.amazonaws.com");
+        assertThat(enriched.getStages()).contains("persistence");
+    }
+
+    @Test
+    void rootIsAnAdministrator() {
+        ContextEnricher e = enricher(ContextSettings.defaults());
+        CloudTrailEvent root = CloudTrailEvent.builder().eventTime(TUESDAY_10).eventName("CreateRole").eventSource("iam.amazonaws.com")
+                .userIdentityType("Root").principalId("111122223333").arn("arn:aws:iam::111122223333:root").accountId("111122223333")
+                .sourceIPAddress("198.51.100.7").build();
+        assertThat(e.apply(root).isNonAdmin()).isFalse();
+        assertThat(e.apply(root).getContexts()).doesNotContain("non_admin");
+        assertThat(e.apply(user("bob", TUESDAY_10, "198.51.100.7").build()).isNonAdmin()).isTrue();
     }
 
     @Test
@@ -75,6 +130,53 @@ class ContextEnricherTest {
         assertThat(e.apply(user("c", TUESDAY_10.plus(Duration.ofDays(2)), "198.51.100.1").build()).isUnknownIp()).isTrue();
         // forgotten after the IP memory
         assertThat(e.apply(user("b", TUESDAY_10.plus(Duration.ofDays(20)), "198.51.100.1").build()).isUnknownIp()).isTrue();
+    }
+
+    static CloudTrailEvent instance(String region, String ip) {
+        return CloudTrailEvent.builder().eventTime(TUESDAY_10).eventName("UpdateInstanceInformation").eventSource("ssm.amazonaws.com")
+                .awsRegion(region).sourceIPAddress(ip).userAgent("aws-sdk-go/1.44.260 (go1.20.10; linux; amd64) amazon-ssm-agent/3.2.1705.0")
+                .eventID(region + ip).userIdentityType("AssumedRole").principalId("AROAEXAMPLEROLE00001:i-0abc123def4567890")
+                .arn("arn:aws:sts::111122223333:assumed-role/app-role/i-0abc123def4567890").accountId("111122223333")
+                .sessionIssuerArn("arn:aws:iam::111122223333:role/app-role").build();
+    }
+
+    @Test
+    void anInstanceSessionFromAnEc2AddressOfItsOwnRegionIsNotUnknown() {
+        ContextEnricher e = enricher(ContextSettings.defaults()); // the bundled offline ranges: 18.236.0.0/15 is EC2 us-west-2
+        CloudTrailEvent own = e.apply(instance("us-west-2", "18.236.12.34"));
+        assertThat(own.isAwsIp()).isTrue();
+        assertThat(own.isEc2IpInRegion()).isTrue();
+        assertThat(own.isExternalIp()).isTrue();
+        assertThat(own.isUnknownIp()).isFalse();
+
+        CloudTrailEvent otherRegion = e.apply(instance("us-east-1", "18.236.12.35"));
+        assertThat(otherRegion.isAwsIp()).isTrue();
+        assertThat(otherRegion.isEc2IpInRegion()).isFalse();
+        assertThat(otherRegion.isUnknownIp()).isTrue();
+
+        CloudTrailEvent outside = e.apply(instance("us-west-2", "198.51.100.99"));
+        assertThat(outside.isAwsIp()).isFalse();
+        assertThat(outside.isUnknownIp()).isTrue();
+
+        // Only the instance's own session is excused: a person's session from an EC2 address is still unknown.
+        CloudTrailEvent person = e.apply(user("mallory", TUESDAY_10, "18.236.12.36").awsRegion("us-west-2").build());
+        assertThat(person.isEc2IpInRegion()).isTrue();
+        assertThat(person.isUnknownIp()).isTrue();
+    }
+
+    @Test
+    void theAwsRangesFileIsConfigurable(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("ip-ranges.json");
+        java.nio.file.Files.writeString(file, AwsIpRangesTest.RANGES);
+        ContextSettings d = ContextSettings.defaults();
+        ContextSettings s = new ContextSettings(d.knownCidrs(), d.ipMemory(), d.learningDelay(), d.businessStart(), d.businessEnd(),
+                d.businessDays(), d.timezone(), d.holidays(), d.usualHourMinDays(), d.adminPrincipals(), d.allowlistedPrincipals(),
+                d.allowlistedUserAgents(), null, d.maxActors(), d.lineageHorizon(), file);
+        ContextEnricher e = enricher(s);
+        assertThat(e.awsIpRanges().file()).isEqualTo(file);
+        assertThat(e.apply(instance("us-east-1", "52.95.245.7")).isUnknownIp()).isFalse();
+        assertThat(e.apply(instance("us-east-1", "3.5.140.9")).isAwsIp()).isTrue();
+        assertThat(e.apply(instance("us-east-1", "3.5.140.9")).isUnknownIp()).as("AWS, but not EC2").isTrue();
     }
 
     @Test
