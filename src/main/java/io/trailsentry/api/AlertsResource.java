@@ -1,5 +1,7 @@
 package io.trailsentry.api;
 
+import io.trailsentry.server.EngineService;
+
 import io.trailsentry.alert.Alert;
 import io.trailsentry.alert.AlertStore;
 import io.trailsentry.engine.Severity;

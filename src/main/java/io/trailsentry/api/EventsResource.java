@@ -1,8 +1,15 @@
 package io.trailsentry.api;
 
+import io.trailsentry.config.IngestConfig;
+import io.trailsentry.server.EngineService;
+import io.trailsentry.server.EngineState;
+import io.trailsentry.server.EngineUnavailableException;
+import io.trailsentry.server.IngestGate;
+import io.trailsentry.server.PipelineMetrics;
+
 import io.trailsentry.ingest.ReadSummary;
 import io.trailsentry.pipeline.DetectionPipeline;
-import io.trailsentry.pipeline.TrailSentryConfig;
+import io.trailsentry.config.TrailSentryConfig;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;

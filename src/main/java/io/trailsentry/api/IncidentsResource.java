@@ -1,5 +1,7 @@
 package io.trailsentry.api;
 
+import io.trailsentry.server.EngineService;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.trailsentry.alert.AlertJson;

@@ -1,5 +1,7 @@
 package io.trailsentry.api;
 
+import io.trailsentry.server.EngineService;
+
 import io.trailsentry.engine.EsperEngine;
 import io.trailsentry.pipeline.DetectionPipeline;
 import io.trailsentry.pipeline.ReloadStatus;

@@ -1,5 +1,7 @@
 package io.trailsentry.api;
 
+import io.trailsentry.server.EngineService;
+
 import io.trailsentry.pipeline.PipelineStats;
 import jakarta.ws.rs.GET;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;

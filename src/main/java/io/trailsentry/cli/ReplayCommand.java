@@ -1,4 +1,9 @@
-package io.trailsentry.api;
+package io.trailsentry.cli;
+
+import io.trailsentry.config.OcsfFileConfig;
+import io.trailsentry.config.ProductVersion;
+import io.trailsentry.config.StandaloneConfig;
+import io.trailsentry.pipeline.Pipelines;
 
 import io.smallrye.config.SmallRyeConfig;
 import io.trailsentry.alert.JsonlAlertSink;
@@ -10,9 +15,16 @@ import io.trailsentry.ingest.ReadSummary;
 import io.trailsentry.pipeline.DetectionPipeline;
 import io.trailsentry.pipeline.PipelineStats;
 import io.trailsentry.pipeline.PipelinedReplay;
-import io.trailsentry.pipeline.TrailSentryConfig;
+import io.trailsentry.config.TrailSentryConfig;
+
+import io.trailsentry.ingest.DeadLetter;
+import io.trailsentry.ingest.FirstDeadLetters;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 import java.io.PrintStream;
+import java.util.concurrent.Callable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,64 +35,62 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code replay [--config FILE] [--alerts OUT.jsonl] [--dead-letter FILE] INPUT...}: processes files
- * and folders as fast as they can be read, on event time, and prints a summary.
+ * {@code replay}: processes CloudTrail files and folders as fast as they can be read, on event time,
+ * writes the alerts, and prints a summary. A replay starts from empty learned baselines, so its
+ * alerts depend only on its input.
  */
-final class ReplayCommand {
+@Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Process CloudTrail files and folders (S3 delivery files, JSON lines, EventBridge envelopes, gzip or plain)",
+                "on event time with the rules, write the alerts, print a summary."},
+        exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
+                "0:done", "1:an output could not be written", "2:usage error", "3:rules refused",
+                "4:input unreadable (missing, or not one CloudTrail record read from it)"})
+public final class ReplayCommand implements Callable<Integer> {
 
-    static final String USAGE = "usage: trailsentry replay [--config FILE] [--alerts OUT.jsonl] [--ocsf FINDINGS.jsonl] [--dead-letter FILE] [--rebuild-baselines] INPUT...";
+    /** How many rejected records' reasons a replay that read nothing prints. */
+    static final int FIRST_REASONS = 5;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "properties file over application.properties (same keys as the server)")
+    Path configFile;
+
+    @Option(names = "--alerts", paramLabel = "OUT.jsonl", description = "alert file (default: trailsentry.alerts.file); ids already in it are skipped")
+    Path alertsFile;
+
+    @Option(names = "--ocsf", paramLabel = "FINDINGS.jsonl", description = "also write alerts for analysts as OCSF Detection Findings")
+    Path ocsfFile;
+
+    @Option(names = "--dead-letter", paramLabel = "FILE", description = "rejected records with source, position and reason (default: trailsentry.dead-letter.file)")
+    Path deadLetterFile;
+
+    @Option(names = "--rebuild-baselines", description = "save what the replay learned as the server's baselines (trailsentry.context.baseline-file)")
+    boolean rebuildBaselines;
+
+    @Parameters(arity = "1..*", paramLabel = "INPUT", description = "CloudTrail files or folders (an S3 AWSLogs/… prefix)")
+    List<Path> inputs;
 
     private final PrintStream out;
     private final PrintStream err;
+
+    public ReplayCommand() {
+        this(System.out, System.err);
+    }
 
     ReplayCommand(PrintStream out, PrintStream err) {
         this.out = out;
         this.err = err;
     }
 
+    /** Parses and runs on this command's streams (tests, and {@code main} through picocli). */
     int run(List<String> args) {
-        Path configFile = null;
-        Path alertsFile = null;
-        Path deadLetterFile = null;
-        Path ocsfFile = null;
-        boolean rebuildBaselines = false;
-        List<Path> inputs = new ArrayList<>();
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            switch (arg) {
-                case "--config", "--alerts", "--dead-letter", "--ocsf" -> {
-                    if (i + 1 >= args.size()) {
-                        err.println(arg + " needs a value\n" + USAGE);
-                        return 2;
-                    }
-                    Path value = Path.of(args.get(++i));
-                    if (arg.equals("--config")) configFile = value;
-                    else if (arg.equals("--alerts")) alertsFile = value;
-                    else if (arg.equals("--ocsf")) ocsfFile = value;
-                    else deadLetterFile = value;
-                }
-                case "--rebuild-baselines" -> rebuildBaselines = true;
-                case "-h", "--help" -> {
-                    out.println(USAGE);
-                    return 0;
-                }
-                default -> {
-                    if (arg.startsWith("--")) {
-                        err.println("unknown option " + arg + "\n" + USAGE);
-                        return 2;
-                    }
-                    inputs.add(Path.of(arg));
-                }
-            }
-        }
-        if (inputs.isEmpty()) {
-            err.println("no input given\n" + USAGE);
-            return 2;
-        }
+        return Cli.execute(this, out, err, args);
+    }
+
+    @Override
+    public Integer call() {
         for (Path input : inputs) {
             if (!Files.exists(input)) {
                 err.println("input " + input + " does not exist");
-                return 2;
+                return ExitCode.INPUT_UNREADABLE;
             }
         }
         TrailSentryConfig config;
@@ -91,7 +101,7 @@ final class ReplayCommand {
             ocsf = ocsfFile != null ? ocsfFile : all.getConfigMapping(OcsfFileConfig.class).path().orElse(null);
         } catch (RuntimeException e) {
             err.println("configuration error: " + e.getMessage());
-            return 2;
+            return ExitCode.USAGE;
         }
         Path alerts = alertsFile != null ? alertsFile : config.alerts().file();
         Path deadLetters = deadLetterFile != null ? deadLetterFile : config.deadLetter().file();
@@ -108,8 +118,9 @@ final class ReplayCommand {
         long started = System.nanoTime();
         try (JsonlAlertSink alertSink = new JsonlAlertSink(alertsPath);
              OcsfFileSink ocsfSink = ocsfPath == null ? null : new OcsfFileSink(ocsfPath, new OcsfFindingMapper(ProductVersion.get()));
-             JsonlDeadLetterFile deadLetters = new JsonlDeadLetterFile(deadLetterPath);
-             DetectionPipeline pipeline = Settings.pipeline(config,
+             JsonlDeadLetterFile deadLetterFile = new JsonlDeadLetterFile(deadLetterPath)) {
+            FirstDeadLetters deadLetters = new FirstDeadLetters(deadLetterFile, FIRST_REASONS);
+            try (DetectionPipeline pipeline = Pipelines.pipeline(config,
                      ocsfSink == null ? List.of(alertSink) : List.of(alertSink, ocsfSink), deadLetters, false)) {
             ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "replay-progress");
@@ -143,13 +154,22 @@ final class ReplayCommand {
             if (stats.rejected() > 0) {
                 out.printf(Locale.ROOT, "rejected records written to %s%n", deadLetterPath);
             }
-            return 0;
+            if (stats.read() == 0) {
+                // Nothing read is never a successful replay: say why, with the first reasons.
+                err.printf(Locale.ROOT, "no CloudTrail record could be read from %s (%d rejected)%n", inputs, stats.rejected());
+                for (DeadLetter d : deadLetters.first()) {
+                    err.printf(Locale.ROOT, "  %s at %s: %s%n", d.source(), d.position(), d.reason());
+                }
+                return ExitCode.INPUT_UNREADABLE;
+            }
+            return ExitCode.OK;
+            }
         } catch (RuleLoadException e) {
             err.println("rules did not load:\n" + e.getMessage());
-            return 3;
+            return ExitCode.RULES_REFUSED;
         } catch (java.io.IOException | java.io.UncheckedIOException e) {
             err.println("cannot write output: " + e.getMessage());
-            return 1;
+            return ExitCode.FINDINGS;
         }
     }
 

@@ -1,91 +1,154 @@
-package io.trailsentry.api;
+package io.trailsentry.cli;
 
+import io.trailsentry.config.StandaloneConfig;
 import io.trailsentry.engine.CompiledRules;
 import io.trailsentry.engine.EsperEngine;
 import io.trailsentry.engine.RuleLoadException;
 import io.trailsentry.engine.RuleMetadata;
 import io.trailsentry.ruletest.RuleTestResult;
 import io.trailsentry.ruletest.RuleTestRunner;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 
 /**
- * {@code rules validate [--rules DIR]} compiles and deploys the rules and prints their metadata;
- * {@code rules test [--rules DIR] [PATH...]} also runs the sample-event tests beside them (default:
- * every {@code *.tests.yaml} in the rules folder). Exit code 0 only when everything passed.
+ * {@code rules validate} compiles and deploys the rules and lists their metadata; {@code rules test}
+ * also runs the sample-event tests beside them (default: every {@code *.tests.yaml} in the rules folder).
  */
-final class RulesCommand {
+@Command(name = "rules", mixinStandardHelpOptions = true, description = "Validate and test detection rules without a server.",
+        subcommands = {RulesCommand.Validate.class, RulesCommand.Test.class})
+public final class RulesCommand implements Callable<Integer> {
 
-    static final String USAGE = "usage: trailsentry rules validate [--rules DIR] | rules test [--rules DIR] [PATH...]";
+    @Spec
+    CommandSpec spec;
 
     private final PrintStream out;
     private final PrintStream err;
+
+    public RulesCommand() {
+        this(System.out, System.err);
+    }
 
     RulesCommand(PrintStream out, PrintStream err) {
         this.out = out;
         this.err = err;
     }
 
+    /** Parses and runs on this command's streams (tests). */
     int run(List<String> args) {
-        if (args.isEmpty() || !(args.get(0).equals("validate") || args.get(0).equals("test"))) {
-            err.println(USAGE);
-            return 2;
+        return Cli.execute(this, out, err, args);
+    }
+
+    /** {@code rules} alone: say which subcommands there are. */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(err);
+        return ExitCode.USAGE;
+    }
+
+    /** The rules folder option every subcommand takes. */
+    static final class RulesFolder {
+        @Option(names = "--rules", paramLabel = "DIR", description = "rules folder (default: trailsentry.rules.dir, this checkout's epl/ from bin/trailsentry)")
+        Path dir;
+
+        Path resolve() {
+            return dir != null ? dir : StandaloneConfig.load(null).rules().dir();
         }
-        Path rulesDir = StandaloneConfig.load(null).rules().dir();
-        List<Path> paths = new ArrayList<>();
-        for (int i = 1; i < args.size(); i++) {
-            if (args.get(i).equals("--rules") && i + 1 < args.size()) {
-                rulesDir = Path.of(args.get(++i));
-            } else if (args.get(i).startsWith("--")) {
-                err.println("unknown option " + args.get(i) + "\n" + USAGE);
-                return 2;
-            } else {
-                paths.add(Path.of(args.get(i)));
-            }
-        }
-        RuleTestRunner runner;
+    }
+
+    /** Compiles a rules folder, or says why not; null means refused (the reason is printed). */
+    RuleTestRunner load(Path rulesDir) {
         try {
             CompiledRules compiled = EsperEngine.compile(rulesDir);
-            runner = new RuleTestRunner(rulesDir, compiled);
+            return new RuleTestRunner(rulesDir, compiled);
         } catch (RuleLoadException e) {
             err.println("rules in " + rulesDir + " do not load:\n" + e.getMessage());
-            return 1;
         } catch (RuntimeException e) {
             err.println("rules in " + rulesDir + " do not load: " + e.getMessage());
-            return 1;
         }
-        if (args.get(0).equals("validate")) {
-            for (RuleMetadata rule : runner.rules()) {
-                out.printf("ok   %-40s %-8s %-22s %s  (%s)%n", rule.statementName(), rule.severity(),
-                        String.join(",", rule.stages()), rule.mitre().techniqueId(), rule.file());
+        return null;
+    }
+
+    @Command(name = "validate", mixinStandardHelpOptions = true,
+            description = "Compile and deploy the rules in a scratch engine and list each rule: name, severity, alert or building block, stages, MITRE technique, file.",
+            exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:every rule valid", "2:usage error",
+                    "3:rules refused (errors as FILE:LINE:COLUMN: message)"})
+    static final class Validate implements Callable<Integer> {
+
+        @picocli.CommandLine.ParentCommand
+        RulesCommand parent;
+
+        @picocli.CommandLine.Mixin
+        RulesFolder folder;
+
+        @Override
+        public Integer call() {
+            Path rulesDir = folder.resolve();
+            RuleTestRunner runner = parent.load(rulesDir);
+            if (runner == null) {
+                return ExitCode.RULES_REFUSED;
             }
-            out.println(runner.rules().size() + " rule(s) valid in " + rulesDir);
-            return 0;
+            for (RuleMetadata rule : runner.rules()) {
+                parent.out.printf("ok   %-48s %-13s %-14s %-22s %-10s %s  (%s)%n", rule.statementName(), rule.severity(),
+                        rule.buildingBlock() ? "building-block" : "alert", String.join(",", rule.stages()),
+                        rule.mitre().techniqueId(), rule.mitre().tactic(), rule.file());
+            }
+            parent.out.println(runner.rules().size() + " rule(s) valid in " + rulesDir);
+            return ExitCode.OK;
         }
-        List<Path> testFiles;
-        try {
-            testFiles = RuleTestRunner.findTestFiles(paths.isEmpty() ? List.of(rulesDir) : paths);
-        } catch (IllegalArgumentException e) {
-            err.println(e.getMessage());
-            return 2;
-        }
-        int passed = 0;
-        int failed = 0;
-        for (Path file : testFiles) {
-            for (RuleTestResult result : runner.run(file)) {
-                if (result.passed()) {
-                    passed++;
-                    out.printf("PASS %s: %s%n", file, result.caseName());
-                } else {
-                    failed++;
-                    out.printf("FAIL %s: %s%n  %s%n", file, result.caseName(), result.detail());
+    }
+
+    @Command(name = "test", mixinStandardHelpOptions = true,
+            description = "Run the rules' sample-event tests (*.tests.yaml): PASS or FAIL per case, with a diff.",
+            exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:every case passed", "1:a case failed (or none ran)",
+                    "2:usage error", "3:rules refused"})
+    static final class Test implements Callable<Integer> {
+
+        @picocli.CommandLine.ParentCommand
+        RulesCommand parent;
+
+        @picocli.CommandLine.Mixin
+        RulesFolder folder;
+
+        @Parameters(arity = "0..*", paramLabel = "PATH", description = "test files or folders (default: the rules folder)")
+        List<Path> paths;
+
+        @Override
+        public Integer call() {
+            Path rulesDir = folder.resolve();
+            RuleTestRunner runner = parent.load(rulesDir);
+            if (runner == null) {
+                return ExitCode.RULES_REFUSED;
+            }
+            List<Path> testFiles;
+            try {
+                testFiles = RuleTestRunner.findTestFiles(paths == null || paths.isEmpty() ? List.of(rulesDir) : paths);
+            } catch (IllegalArgumentException e) {
+                parent.err.println(e.getMessage());
+                return ExitCode.USAGE;
+            }
+            int passed = 0;
+            int failed = 0;
+            for (Path file : testFiles) {
+                for (RuleTestResult result : runner.run(file)) {
+                    if (result.passed()) {
+                        passed++;
+                        parent.out.printf("PASS %s: %s%n", file, result.caseName());
+                    } else {
+                        failed++;
+                        parent.out.printf("FAIL %s: %s%n  %s%n", file, result.caseName(), result.detail());
+                    }
                 }
             }
+            parent.out.println("rule tests: " + passed + " passed, " + failed + " failed");
+            return failed == 0 && passed > 0 ? ExitCode.OK : ExitCode.FINDINGS;
         }
-        out.println("rule tests: " + passed + " passed, " + failed + " failed");
-        return failed == 0 && passed > 0 ? 0 : 1;
     }
 }

@@ -1,140 +1,108 @@
-package io.trailsentry.sample;
+package io.trailsentry.cli;
+
+import io.trailsentry.sample.SampleGenerator;
+import io.trailsentry.sample.SampleRequest;
+import io.trailsentry.sample.SampleSpec;
+import io.trailsentry.sample.WriteSummary;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 
 /**
- * Command-line entry point: writes a sample and prints one summary line. With no size options it writes
- * exactly the bundled sample ({@link SampleSpec#bundled()}).
- *
- * <pre>
- * SampleCommand --out PATH [--seed N] [--events N] [--eps R] [--format jsonl|jsonl.gz|s3]
- *               [--scenarios burst,straddle,chain,lowslow|none]
- * </pre>
+ * {@code sample}: writes synthetic CloudTrail and prints one summary line. With no size options it
+ * writes exactly the bundled sample ({@link SampleSpec#bundled()}).
  */
-public final class SampleCommand {
+@Command(name = "sample", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Write synthetic CloudTrail: the bundled sample by default, or a sized stream with attacks injected.",
+        exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:written", "1:could not write", "2:usage error"})
+public final class SampleCommand implements Callable<Integer> {
 
-    static final String USAGE = "usage: SampleCommand --out PATH [--seed N] [--events N] [--eps R] "
-            + "[--format jsonl|jsonl.gz|s3] [--scenarios burst,straddle,chain,lowslow|none]";
-    /** Business-hours rate used when --events is given without --eps: about 2 M events a weekday. */
-    static final double DEFAULT_SIZED_EPS = 50;
+    /** Output shapes: JSON lines, gzipped JSON lines, or S3 delivery files in an AWSLogs/ tree. */
+    enum Format {
+        jsonl, jsonl_gz, s3;
 
-    private SampleCommand() {
-    }
-
-    public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
-    }
-
-    /** @return the process exit code: 0 done, 2 bad arguments, 1 failed to write */
-    static int run(String[] args, PrintStream out, PrintStream err) {
-        Options options;
-        try {
-            options = Options.parse(args);
-        } catch (IllegalArgumentException e) {
-            err.println(e.getMessage());
-            err.println(USAGE);
-            return 2;
+        static Format parse(String text) {
+            return switch (text) {
+                case "jsonl" -> jsonl;
+                case "jsonl.gz" -> jsonl_gz;
+                case "s3" -> s3;
+                default -> throw new IllegalArgumentException("--format must be jsonl, jsonl.gz or s3, got " + text);
+            };
         }
-        SampleSpec spec = options.spec();
+    }
+
+    @Option(names = "--out", required = true, paramLabel = "PATH", description = "file (jsonl, jsonl.gz) or folder (s3) to write")
+    Path out;
+
+    @Option(names = "--seed", paramLabel = "N", description = "random seed (default: the bundled sample's)")
+    long seed = SampleSpec.DEFAULT_SEED;
+
+    @Option(names = "--events", paramLabel = "N", description = "background records to generate instead of the bundled hour")
+    Long events;
+
+    @Option(names = "--eps", paramLabel = "R", description = "background rate with --events (default " + SampleRequest.DEFAULT_SIZED_EPS + "/s)")
+    Double eps;
+
+    @Option(names = "--format", paramLabel = "jsonl|jsonl.gz|s3", converter = FormatConverter.class, description = "default jsonl")
+    Format format = Format.jsonl;
+
+    @Option(names = "--scenarios", paramLabel = "LIST", split = ",",
+            description = "attacks to inject: burst, straddle, chain, lowslow, or none (default burst,chain)")
+    List<String> scenarios = List.of("burst", "chain");
+
+    private final PrintStream stdout;
+    private final PrintStream stderr;
+
+    public SampleCommand() {
+        this(System.out, System.err);
+    }
+
+    SampleCommand(PrintStream stdout, PrintStream stderr) {
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+
+    /** Parses and runs on the given streams (tests). */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        return Cli.execute(new SampleCommand(out, err), out, err, List.of(args));
+    }
+
+    @Override
+    public Integer call() {
+        SampleRequest request;
+        try {
+            request = new SampleRequest(seed, events, eps, scenarios.equals(List.of("none")) ? List.of() : scenarios);
+        } catch (IllegalArgumentException e) {
+            stderr.println(e.getMessage());
+            return ExitCode.USAGE;
+        }
+        SampleSpec spec = request.spec();
         SampleGenerator generator = new SampleGenerator(spec);
         try {
-            WriteSummary s = switch (options.format()) {
-                case "jsonl" -> generator.writeJsonLines(options.out(), false);
-                case "jsonl.gz" -> generator.writeJsonLines(options.out(), true);
-                default -> generator.writeS3DeliveryFiles(options.out());
+            WriteSummary s = switch (format) {
+                case jsonl -> generator.writeJsonLines(out, false);
+                case jsonl_gz -> generator.writeJsonLines(out, true);
+                case s3 -> generator.writeS3DeliveryFiles(out);
             };
-            out.printf("wrote %d records (%d background, %d injected: %s) %s..%s seed %d to %s (%d file%s, %d bytes)%n",
-                    s.records(), s.background(), s.injected(), options.scenarioNames(), spec.start(), spec.end(),
-                    spec.seed(), options.out(), s.files(), s.files() == 1 ? "" : "s", s.bytes());
-            return 0;
+            stdout.printf("wrote %d records (%d background, %d injected: %s) %s..%s seed %d to %s (%d file%s, %d bytes)%n",
+                    s.records(), s.background(), s.injected(), request.scenarioNames(), spec.start(), spec.end(),
+                    spec.seed(), out, s.files(), s.files() == 1 ? "" : "s", s.bytes());
+            return ExitCode.OK;
         } catch (IOException e) {
-            err.println("could not write " + options.out() + ": " + e + " (check the path exists and is writable)");
-            return 1;
+            stderr.println("could not write " + out + ": " + e + " (check the path exists and is writable)");
+            return ExitCode.FINDINGS;
         }
     }
 
-    /** Parsed arguments. {@code events} is null unless --events was given. */
-    record Options(Path out, long seed, Long events, Double eps, String format, List<String> scenarioNames) {
-
-        static Options parse(String[] args) {
-            Path out = null;
-            long seed = SampleSpec.DEFAULT_SEED;
-            Long events = null;
-            Double eps = null;
-            String format = "jsonl";
-            List<String> scenarios = List.of("burst", "chain");
-            for (int i = 0; i < args.length; i++) {
-                String flag = args[i];
-                if (i + 1 >= args.length) throw new IllegalArgumentException("missing value after " + flag);
-                String value = args[++i];
-                switch (flag) {
-                    case "--out" -> out = Path.of(value);
-                    case "--seed" -> seed = number(flag, value);
-                    case "--events" -> events = number(flag, value);
-                    case "--eps" -> eps = Double.parseDouble(value);
-                    case "--format" -> {
-                        if (!List.of("jsonl", "jsonl.gz", "s3").contains(value)) {
-                            throw new IllegalArgumentException("--format must be jsonl, jsonl.gz or s3, got " + value);
-                        }
-                        format = value;
-                    }
-                    case "--scenarios" -> scenarios = value.equals("none") ? List.of() : List.of(value.split(","));
-                    default -> throw new IllegalArgumentException("unknown option " + flag);
-                }
-            }
-            if (out == null) throw new IllegalArgumentException("--out is required");
-            if (eps != null && events == null) throw new IllegalArgumentException("--eps only applies with --events");
-            for (String s : scenarios) scenario(s, Instant.EPOCH); // reject unknown names before writing anything
-            return new Options(out, seed, events, eps, format, scenarios);
-        }
-
-        private static long number(String flag, String value) {
-            try {
-                return Long.parseLong(value);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(flag + " needs a whole number, got " + value);
-            }
-        }
-
-        /**
-         * The bundled spec, re-seeded, unless --events asks for a size. Scenarios the bundled sample does not
-         * hold are placed relative to its start so the default output stays the bundled file.
-         */
-        SampleSpec spec() {
-            SampleSpec bundled = SampleSpec.bundled();
-            Instant start = bundled.start();
-            List<Scenario> chosen = new ArrayList<>();
-            for (String name : scenarioNames) {
-                chosen.add(switch (name) {
-                    case "burst" -> bundled.scenarios().get(0);
-                    case "chain" -> bundled.scenarios().get(1);
-                    default -> scenario(name, start);
-                });
-            }
-            if (events == null) return bundled.withSeed(seed).withScenarios(chosen);
-            return SampleSpec.sizedFor(seed, start, events, eps == null ? DEFAULT_SIZED_EPS : eps,
-                    bundled.backgroundPrincipals(), chosen);
-        }
-
-        private static Scenario scenario(String name, Instant start) {
-            return switch (name) {
-                case "burst" -> new EnumerationBurst("build-bot", start.plus(Duration.ofMinutes(16)), "203.0.113.42");
-                // 17:15 + 35 min = 17:50, a bin edge; any start on a 5-minute mark stays aligned.
-                case "straddle" -> new StraddlingBurst("legacy-reporting",
-                        Instant.ofEpochSecond(Math.floorDiv(start.plus(Duration.ofMinutes(35)).getEpochSecond(), 600) * 600),
-                        "203.0.113.57");
-                case "chain" -> new PrivilegeEscalationChain("marketing-uploader", start.plus(Duration.ofMinutes(47)),
-                        "203.0.113.99");
-                case "lowslow" -> new LowAndSlow("qa-readonly", start.plus(Duration.ofMinutes(20)), "203.0.113.150");
-                default -> throw new IllegalArgumentException("unknown scenario " + name
-                        + ": use burst, straddle, chain, lowslow or none");
-            };
+    static final class FormatConverter implements picocli.CommandLine.ITypeConverter<Format> {
+        @Override
+        public Format convert(String value) {
+            return Format.parse(value);
         }
     }
 }

@@ -1,4 +1,4 @@
-package io.trailsentry.incident;
+package io.trailsentry.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;

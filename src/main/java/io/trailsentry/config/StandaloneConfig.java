@@ -1,10 +1,10 @@
-package io.trailsentry.api;
+package io.trailsentry.config;
 
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
-import io.trailsentry.pipeline.TrailSentryConfig;
+import io.trailsentry.config.TrailSentryConfig;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,7 +18,7 @@ import java.time.Duration;
  * rules): the same mapping, defaults and keys as the server, from {@code application.properties},
  * environment, system properties and, above them all, the file given with {@code --config}.
  */
-final class StandaloneConfig {
+public final class StandaloneConfig {
 
     /** Above system properties (400): a file named on the command line is the most specific intent. */
     private static final int CONFIG_FILE_ORDINAL = 450;
@@ -27,7 +27,7 @@ final class StandaloneConfig {
     private StandaloneConfig() {
     }
 
-    static TrailSentryConfig load(Path configFile) {
+    public static TrailSentryConfig load(Path configFile) {
         return read(configFile).getConfigMapping(TrailSentryConfig.class);
     }
 
@@ -36,7 +36,7 @@ final class StandaloneConfig {
      * reads {@link OcsfFileConfig}). The sinks' mappings are registered even where unused, so a config
      * file shared with the server, webhook keys and all, reads here too.
      */
-    static SmallRyeConfig read(Path configFile) {
+    public static SmallRyeConfig read(Path configFile) {
         SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder()
                 .addDefaultSources()
                 .addDefaultInterceptors()
@@ -47,10 +47,10 @@ final class StandaloneConfig {
                 .withMapping(WebhookConfig.class)
                 // The server's own sections: listed so their keys in application.properties are known here too.
                 .withConverter(io.quarkus.runtime.configuration.MemorySize.class, 200, new io.quarkus.runtime.configuration.MemorySizeConverter())
-                .withMapping(io.trailsentry.api.security.ApiAuthConfig.class)
+                .withMapping(io.trailsentry.config.ApiAuthConfig.class)
                 .withMapping(IngestConfig.class)
                 .withMapping(HealthConfig.class)
-                .withMapping(io.trailsentry.incident.IncidentStoreConfig.class);
+                .withMapping(io.trailsentry.config.IncidentStoreConfig.class);
         URL applicationProperties = StandaloneConfig.class.getClassLoader().getResource("application.properties");
         try {
             if (applicationProperties != null) {

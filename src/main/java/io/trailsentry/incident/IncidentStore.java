@@ -1,5 +1,7 @@
 package io.trailsentry.incident;
 
+import io.trailsentry.config.IncidentStoreConfig;
+
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;

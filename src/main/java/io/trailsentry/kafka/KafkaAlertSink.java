@@ -5,7 +5,7 @@ import io.quarkus.arc.lookup.LookupIfProperty;
 import io.trailsentry.alert.Alert;
 import io.trailsentry.alert.AlertJson;
 import io.trailsentry.alert.AlertSink;
-import io.trailsentry.pipeline.TrailSentryConfig;
+import io.trailsentry.config.TrailSentryConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;

@@ -1,9 +1,9 @@
-package io.trailsentry.api;
+package io.trailsentry.pipeline;
 
 import io.trailsentry.engine.CompiledRules;
 import io.trailsentry.engine.EngineSettings;
 import io.trailsentry.engine.EsperEngine;
-import io.trailsentry.pipeline.TrailSentryConfig;
+import io.trailsentry.config.TrailSentryConfig;
 
 import io.trailsentry.alert.AlertSink;
 import io.trailsentry.context.Baselines;
@@ -28,12 +28,12 @@ import java.util.Set;
 import java.util.Map;
 
 /** Maps operator configuration onto the plain settings records the core packages take. */
-final class Settings {
+public final class Pipelines {
 
-    private Settings() {
+    private Pipelines() {
     }
 
-    static ContextSettings contextSettings(TrailSentryConfig config) {
+    public static ContextSettings contextSettings(TrailSentryConfig config) {
         TrailSentryConfig.Context c = config.context();
         LocalTime[] hours = ContextSettings.parseHours(c.businessHours());
         return new ContextSettings(
@@ -44,7 +44,7 @@ final class Settings {
                 c.maxActors(), c.lineageHorizon(), c.awsIpRangesFile().orElse(null));
     }
 
-    static ScoringSettings scoringSettings(TrailSentryConfig config) {
+    public static ScoringSettings scoringSettings(TrailSentryConfig config) {
         TrailSentryConfig.Scoring c = config.scoring();
         ScoringSettings d = ScoringSettings.defaults();
         Map<Severity, Integer> signalPoints = new EnumMap<>(d.signalPoints());
@@ -61,7 +61,7 @@ final class Settings {
      * @param live the server: start from the saved baselines and hold events at most max-hold; or a
      *             replay: empty baselines and pure event time, so the same input always gives the same alerts
      */
-    static DetectionPipeline pipeline(TrailSentryConfig config, List<AlertSink> sinks, DeadLetterSink deadLetters,
+    public static DetectionPipeline pipeline(TrailSentryConfig config, List<AlertSink> sinks, DeadLetterSink deadLetters,
                                       boolean live) throws RuleLoadException, IOException {
         if (!live) {
             return pipelineWithoutHistory(config, engineSettings(config), 0, sinks, deadLetters);
@@ -78,14 +78,14 @@ final class Settings {
      * @param rules   rules compiled beforehand, or null to compile the rules folder
      * @param maxHold the server's max hold; zero for a caller that flushes after every batch itself
      */
-    static DetectionPipeline livePipeline(TrailSentryConfig config, CompiledRules rules, Duration maxHold, Baselines baselines,
+    public static DetectionPipeline livePipeline(TrailSentryConfig config, CompiledRules rules, Duration maxHold, Baselines baselines,
                                           List<AlertSink> sinks, DeadLetterSink deadLetters) throws RuleLoadException {
         ContextEnricher context = new ContextEnricher(contextSettings(config), baselines);
         EngineSettings engine = engineSettings(config).withMaxHold(maxHold);
         return new DetectionPipeline(engine, rules, context, scoringSettings(config), sinks, deadLetters);
     }
 
-    static CompiledRules compileRules(TrailSentryConfig config) throws RuleLoadException {
+    public static CompiledRules compileRules(TrailSentryConfig config) throws RuleLoadException {
         EngineSettings engine = engineSettings(config);
         return EsperEngine.compile(engine.rulesDir(), engine.ruleParameters());
     }
@@ -96,7 +96,7 @@ final class Settings {
      * @param engine        the engine settings to use (benchmarks vary the max-hold)
      * @param minBaselineActors baselines keep at least this many actors, above {@code max-actors} if needed
      */
-    static DetectionPipeline pipelineWithoutHistory(TrailSentryConfig config, EngineSettings engine, int minBaselineActors,
+    public static DetectionPipeline pipelineWithoutHistory(TrailSentryConfig config, EngineSettings engine, int minBaselineActors,
                                                     List<AlertSink> sinks, DeadLetterSink deadLetters) throws RuleLoadException {
         ContextSettings contextSettings = contextSettings(config);
         ContextEnricher context = new ContextEnricher(contextSettings,
@@ -104,7 +104,7 @@ final class Settings {
         return new DetectionPipeline(engine, null, context, scoringSettings(config), sinks, deadLetters);
     }
 
-    static EngineSettings engineSettings(TrailSentryConfig config) {
+    public static EngineSettings engineSettings(TrailSentryConfig config) {
         Map<String, Object> parameters = new HashMap<>(config.rules().parameters());
         return new EngineSettings(config.rules().dir(), config.engine().allowedLateness(), parameters);
     }

@@ -1,4 +1,6 @@
-package io.trailsentry.api;
+package io.trailsentry.server;
+
+import io.trailsentry.config.HealthConfig;
 
 import io.trailsentry.pipeline.DetectionPipeline;
 import io.trailsentry.pipeline.ReloadStatus;

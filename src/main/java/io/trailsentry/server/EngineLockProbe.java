@@ -1,4 +1,4 @@
-package io.trailsentry.api;
+package io.trailsentry.server;
 
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;

@@ -1,4 +1,4 @@
-package io.trailsentry.api;
+package io.trailsentry.server;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -14,7 +14,8 @@ import io.trailsentry.ingest.DeadLetterSink;
 import io.trailsentry.ingest.JsonlDeadLetterFile;
 import io.trailsentry.ingest.ReadSummary;
 import io.trailsentry.pipeline.DetectionPipeline;
-import io.trailsentry.pipeline.TrailSentryConfig;
+import io.trailsentry.pipeline.Pipelines;
+import io.trailsentry.config.TrailSentryConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Any;
@@ -79,9 +80,9 @@ public class EngineService {
             List<AlertSink> sinks = new ArrayList<>(List.of(alertFile, alertStore, metrics));
             pluggedSinks.forEach(sinks::add);
             this.sinks = List.copyOf(sinks);
-            rules = Settings.compileRules(config);
-            ContextSettings context = Settings.contextSettings(config);
-            pipeline = Settings.livePipeline(config, rules, config.engine().maxHold(),
+            rules = Pipelines.compileRules(config);
+            ContextSettings context = Pipelines.contextSettings(config);
+            pipeline = Pipelines.livePipeline(config, rules, config.engine().maxHold(),
                     Baselines.load(context.baselineFile(), context.maxActors()), sinks, deadLetters);
             metrics.bind(pipeline);
             if (!config.engine().maxHold().isZero()) {
@@ -163,11 +164,11 @@ public class EngineService {
      * Test hook: shows the server as starting or stopped without stopping it, so refusals (503) and
      * readiness can be checked in a running app; the caller puts {@link EngineState#RUNNING} back.
      */
-    void simulateState(EngineState simulated) {
+    public void simulateState(EngineState simulated) {
         state = simulated;
     }
 
-    PipelineMetrics metrics() {
+    public PipelineMetrics metrics() {
         return metrics;
     }
 
@@ -184,7 +185,7 @@ public class EngineService {
      * @param rules the rules as compiled at start ({@link #startRules()}) or at a later reload
      */
     public DetectionPipeline newBatchPipeline(CompiledRules rules, List<AlertSink> sinks, DeadLetterSink deadLetters) throws RuleLoadException {
-        return Settings.livePipeline(config, rules, java.time.Duration.ZERO, pipeline.baselines(), sinks, deadLetters);
+        return Pipelines.livePipeline(config, rules, java.time.Duration.ZERO, pipeline.baselines(), sinks, deadLetters);
     }
 
     /** The rules as compiled at start. */
@@ -194,7 +195,7 @@ public class EngineService {
 
     /** Compiles the rules folder as it is now (for pipelines following a reload). */
     public CompiledRules compileRules() throws RuleLoadException {
-        return Settings.compileRules(config);
+        return Pipelines.compileRules(config);
     }
 
     /** Every alert sink of the server: the alert file, {@code GET /alerts}, metrics and every {@link AlertSink} bean. */

@@ -1,4 +1,4 @@
-package io.trailsentry.api;
+package io.trailsentry.server;
 
 /** Where the server's engine is in its life; only {@link #RUNNING} takes input. */
 public enum EngineState {

@@ -1,4 +1,4 @@
-package io.trailsentry.api;
+package io.trailsentry.server;
 
 /** Input arrived while the engine is not {@link EngineState#RUNNING}: it was not read. */
 public final class EngineUnavailableException extends RuntimeException {

@@ -1,8 +1,8 @@
-package io.trailsentry.api;
+package io.trailsentry.server;
 
 import io.quarkus.scheduler.Scheduled;
 import io.trailsentry.ingest.ReadSummary;
-import io.trailsentry.pipeline.TrailSentryConfig;
+import io.trailsentry.config.TrailSentryConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -25,7 +25,7 @@ import java.util.stream.Stream;
 public class InboxWatcher {
 
     private static final Logger LOG = Logger.getLogger(InboxWatcher.class);
-    static final String PROCESSED = "processed";
+    public static final String PROCESSED = "processed";
 
     private final TrailSentryConfig config;
     private final EngineService engine;
@@ -36,7 +36,7 @@ public class InboxWatcher {
     }
 
     @Scheduled(every = "${trailsentry.inbox.poll-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void poll() {
+    public void poll() {
         if (!config.inbox().enabled() || engine.state() != EngineState.RUNNING) {
             return;
         }

@@ -1,4 +1,6 @@
-package io.trailsentry.api;
+package io.trailsentry.server;
+
+import io.trailsentry.config.IngestConfig;
 
 import jakarta.enterprise.context.ApplicationScoped;
 

@@ -1,4 +1,4 @@
-package io.trailsentry.api;
+package io.trailsentry.server;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -18,7 +18,7 @@ import java.util.function.ToDoubleFunction;
  * lag in event time; alerts by rule and severity; rule reloads by result; EPL statements. Every value
  * is read without the engine's lock, so a scrape answers even while the engine is busy.
  */
-final class PipelineMetrics implements AlertSink {
+public final class PipelineMetrics implements AlertSink {
 
     private final MeterRegistry registry;
 
@@ -42,13 +42,13 @@ final class PipelineMetrics implements AlertSink {
     }
 
     /** Wall clock minus the engine's event time, seconds; 0 before the first event. */
-    static double lagSeconds(DetectionPipeline pipeline) {
+    public static double lagSeconds(DetectionPipeline pipeline) {
         long eventTime = pipeline.clockMillis();
         return eventTime == 0 ? 0 : (System.currentTimeMillis() - eventTime) / 1000.0;
     }
 
     /** An ingest request turned away: {@code busy} (429), {@code not_running} (503), {@code too_large} (413). */
-    void refused(String source, String reason) {
+    public void refused(String source, String reason) {
         Counter.builder("trailsentry.ingest.refused").tag("source", source).tag("reason", reason)
                 .description("ingest requests refused, by reason").register(registry).increment();
     }

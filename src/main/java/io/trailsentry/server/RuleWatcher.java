@@ -1,7 +1,7 @@
-package io.trailsentry.api;
+package io.trailsentry.server;
 
 import io.quarkus.scheduler.Scheduled;
-import io.trailsentry.pipeline.TrailSentryConfig;
+import io.trailsentry.config.TrailSentryConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -35,7 +35,7 @@ public class RuleWatcher {
     }
 
     @Scheduled(every = "${trailsentry.rules.watch-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    synchronized void poll() {
+    public synchronized void poll() {
         if (!config.rules().watch() || engine.pipeline() == null) {
             return;
         }

@@ -1,5 +1,9 @@
 package io.trailsentry.api;
 
+import io.trailsentry.server.EngineService;
+import io.trailsentry.server.EngineState;
+import io.trailsentry.server.IngestGate;
+
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;

@@ -5,15 +5,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Raw CloudTrail JSON records for tests that go through HTTP or files. */
-final class CloudTrailJson {
+public final class CloudTrailJson {
 
-    static final List<String> SIX = List.of("ListAttachedRolePolicies", "ListRoles", "ListGroupsForUser",
+    public static final List<String> SIX = List.of("ListAttachedRolePolicies", "ListRoles", "ListGroupsForUser",
             "ListAttachedUserPolicies", "ListAccessKeys", "ListUsers");
 
     private CloudTrailJson() {
     }
 
-    static String record(String eventId, Instant time, String eventName, String principalId, String userName, String ip) {
+    public static String record(String eventId, Instant time, String eventName, String principalId, String userName, String ip) {
         return """
                 {"eventVersion":"1.09","eventTime":"%s","eventSource":"iam.amazonaws.com","eventName":"%s",\
                 "awsRegion":"us-east-1","sourceIPAddress":"%s","userAgent":"aws-cli/2.15.28","eventID":"%s",\
@@ -24,7 +24,7 @@ final class CloudTrailJson {
     }
 
     /** {@code n} List* calls, {@code stepSeconds} apart, as JSON lines. */
-    static List<String> burst(String principalId, String userName, Instant start, int n, int stepSeconds, String ip) {
+    public static List<String> burst(String principalId, String userName, Instant start, int n, int stepSeconds, String ip) {
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             lines.add(record(principalId + "-" + start.getEpochSecond() + "-" + i, start.plusSeconds((long) i * stepSeconds),

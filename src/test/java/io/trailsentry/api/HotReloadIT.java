@@ -1,5 +1,7 @@
 package io.trailsentry.api;
 
+import io.trailsentry.server.RuleWatcher;
+
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;

@@ -1,7 +1,9 @@
 package io.trailsentry.api;
 
+import io.trailsentry.server.InboxWatcher;
+
 import io.quarkus.test.junit.QuarkusTest;
-import io.trailsentry.pipeline.TrailSentryConfig;
+import io.trailsentry.config.TrailSentryConfig;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;

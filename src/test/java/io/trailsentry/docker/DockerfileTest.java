@@ -3,8 +3,8 @@ package io.trailsentry.docker;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
-import io.trailsentry.api.security.ApiAuthConfig;
-import io.trailsentry.pipeline.TrailSentryConfig;
+import io.trailsentry.config.ApiAuthConfig;
+import io.trailsentry.config.TrailSentryConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

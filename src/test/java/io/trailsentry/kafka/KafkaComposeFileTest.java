@@ -3,7 +3,7 @@ package io.trailsentry.kafka;
 import io.smallrye.reactive.messaging.annotations.ConnectorAttribute;
 import io.smallrye.reactive.messaging.kafka.KafkaConnector;
 import io.smallrye.config.ConfigMapping;
-import io.trailsentry.pipeline.TrailSentryConfig;
+import io.trailsentry.config.TrailSentryConfig;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;

@@ -2,7 +2,7 @@ package io.trailsentry.kafka;
 
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.WithDefault;
-import io.trailsentry.pipeline.TrailSentryConfig;
+import io.trailsentry.config.TrailSentryConfig;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

@@ -1,5 +1,7 @@
-package io.trailsentry.api;
+package io.trailsentry.bench;
 
+import io.trailsentry.config.StandaloneConfig;
+import io.trailsentry.pipeline.Pipelines;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.trailsentry.alert.AlertJson;
 import io.trailsentry.engine.RuleLoadException;
@@ -7,7 +9,7 @@ import io.trailsentry.ingest.CloudTrailReader;
 import io.trailsentry.ingest.ReadSummary;
 import io.trailsentry.pipeline.DetectionPipeline;
 import io.trailsentry.pipeline.PipelinedReplay;
-import io.trailsentry.pipeline.TrailSentryConfig;
+import io.trailsentry.config.TrailSentryConfig;
 import io.trailsentry.sample.EnumerationBurst;
 import io.trailsentry.sample.PrivilegeEscalationChain;
 import io.trailsentry.sample.Payloads;
@@ -39,7 +41,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * → Esper with every rule in {@code epl/} → scorer → alert sink), their ratio and the peak heap.
  * Prints a table and writes the same figures as JSON under {@code target/bench/}.
  */
-final class BenchCommand {
+public final class BenchCommand {
 
     static final String USAGE = "usage: trailsentry bench [--events N] [--seed S] [--principals P] [--rounds R] [--out DIR]\n"
             + "       trailsentry bench --actors N   (state per active actor: N actors each active in every window, retained heap after GC)\n"
@@ -58,7 +60,7 @@ final class BenchCommand {
         this.err = err;
     }
 
-    int run(List<String> args) {
+    public int run(List<String> args) {
         long events = 200_000;
         long seed = SampleSpec.DEFAULT_SEED;
         int principals = 2_000;
@@ -194,7 +196,7 @@ final class BenchCommand {
         Map<String, Integer> alertsByRule = new ConcurrentSkipListMap<>();
         double endOfInputSeconds;
         long c0 = System.nanoTime();
-        try (DetectionPipeline pipeline = Settings.pipelineWithoutHistory(config, Settings.engineSettings(config), 0,
+        try (DetectionPipeline pipeline = Pipelines.pipelineWithoutHistory(config, Pipelines.engineSettings(config), 0,
                 List.of(a -> {
                     alertCount.incrementAndGet();
                     alertsByRule.merge(a.rule().ruleName(), 1, Integer::sum);
@@ -315,7 +317,7 @@ final class BenchCommand {
     private int actorMemory(int actors, Path outDir) throws RuleLoadException, IOException {
         TrailSentryConfig config = StandaloneConfig.load(null);
         AtomicLong alerts = new AtomicLong();
-        try (DetectionPipeline pipeline = Settings.pipelineWithoutHistory(config, Settings.engineSettings(config), actors,
+        try (DetectionPipeline pipeline = Pipelines.pipelineWithoutHistory(config, Pipelines.engineSettings(config), actors,
                 List.of(a -> alerts.incrementAndGet()), d -> { })) {
             long base = retainedHeap();
             Instant t0 = Instant.parse("2026-01-20T10:00:00Z");

@@ -1,11 +1,14 @@
-package io.trailsentry.api;
+package io.trailsentry.bench;
+
+import io.trailsentry.pipeline.Pipelines;
+import io.trailsentry.config.StandaloneConfig;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.trailsentry.alert.Alert;
 import io.trailsentry.alert.AlertJson;
 import io.trailsentry.engine.RuleLoadException;
 import io.trailsentry.pipeline.DetectionPipeline;
-import io.trailsentry.pipeline.TrailSentryConfig;
+import io.trailsentry.config.TrailSentryConfig;
 import io.trailsentry.sample.EnumerationBurst;
 import io.trailsentry.sample.SampleGenerator;
 import io.trailsentry.sample.SampleSpec;
@@ -77,7 +80,7 @@ final class LatencyBench {
         List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         java.util.Set<String> windowEndRules = ConcurrentHashMap.newKeySet();
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
-        try (DetectionPipeline pipeline = Settings.pipelineWithoutHistory(config, Settings.engineSettings(config).withMaxHold(hold), 0,
+        try (DetectionPipeline pipeline = Pipelines.pipelineWithoutHistory(config, Pipelines.engineSettings(config).withMaxHold(hold), 0,
                 List.of(alert -> record(alert, arrival, latencies, windowEndRules)), d -> { })) {
             // Rules that report when their window closes (the Sentinel-compat bins) are not triggered
             // by an arriving event; their delay is the window, by design, and is not measured here.

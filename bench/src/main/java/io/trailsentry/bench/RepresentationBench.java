@@ -1,5 +1,7 @@
-package io.trailsentry.api;
+package io.trailsentry.bench;
 
+import io.trailsentry.config.StandaloneConfig;
+import io.trailsentry.pipeline.Pipelines;
 import com.espertech.esper.common.client.EPCompiled;
 import com.espertech.esper.common.client.EventSender;
 import com.espertech.esper.common.client.configuration.Configuration;
@@ -25,7 +27,7 @@ import io.trailsentry.engine.EsperEngine;
 import io.trailsentry.engine.ReorderBuffer;
 import io.trailsentry.ingest.CloudTrailEvent;
 import io.trailsentry.ingest.CloudTrailReader;
-import io.trailsentry.pipeline.TrailSentryConfig;
+import io.trailsentry.config.TrailSentryConfig;
 import io.trailsentry.sample.SampleGenerator;
 
 import java.io.IOException;
@@ -372,11 +374,11 @@ final class RepresentationBench {
 
     /**
      * Parse, reorder (dedup, event-time order) and enrich as a replay does — the reorder buffer with
-     * the configured allowed lateness, then a context stage built as {@code Settings.pipelineWithoutHistory}
+     * the configured allowed lateness, then a context stage built as {@code Pipelines.pipelineWithoutHistory}
      * builds it — handing on the events the rules would see, in the order they would see them.
      */
     private static void enrich(TrailSentryConfig config, List<byte[]> records, Consumer<CloudTrailEvent> downstream) {
-        ContextSettings contextSettings = Settings.contextSettings(config);
+        ContextSettings contextSettings = Pipelines.contextSettings(config);
         ContextEnricher context = new ContextEnricher(contextSettings, new Baselines(contextSettings.maxActors()));
         ReorderBuffer order = new ReorderBuffer(config.engine().allowedLateness(), e -> downstream.accept(context.apply(e)));
         CloudTrailReader reader = new CloudTrailReader();

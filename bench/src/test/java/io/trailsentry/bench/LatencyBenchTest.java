@@ -1,4 +1,4 @@
-package io.trailsentry.api;
+package io.trailsentry.bench;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.trailsentry.api;
+package io.trailsentry.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.trailsentry.alert.AlertJson;

@@ -1,4 +1,7 @@
-package io.trailsentry.api;
+package io.trailsentry.alert.ocsf;
+
+import io.trailsentry.config.OcsfFileConfig;
+import io.trailsentry.config.ProductVersion;
 
 import io.quarkus.runtime.Startup;
 import io.trailsentry.alert.Alert;

@@ -1,4 +1,7 @@
-package io.trailsentry.api;
+package io.trailsentry.alert.webhook;
+
+import io.trailsentry.config.ProductVersion;
+import io.trailsentry.config.WebhookConfig;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;

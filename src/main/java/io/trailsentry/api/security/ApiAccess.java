@@ -1,5 +1,7 @@
 package io.trailsentry.api.security;
 
+import io.trailsentry.config.ApiAuthConfig;
+
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;

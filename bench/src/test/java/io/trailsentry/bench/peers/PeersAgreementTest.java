@@ -55,13 +55,13 @@ class PeersAgreementTest {
         }
     }
 
-    /** The cut-down rules of {@code bench --peers --rules src/test/resources/peers/keys-only} give the production rules' answer. */
+    /** The cut-down rules of {@code bench --peers --rules bench/src/test/resources/peers/keys-only} give the production rules' answer. */
     @Test
     void theKeysOnlyRulesAgreeWithTheProductionRules() throws Exception {
         PreparedStream stream = PreparedStream.parse(PreparedStream.rawChunks(PreparedStream.spec(8L, 20_000, 14, 200)),
                 RULES.resolve("stages.yaml"), List.of(), 200);
         List<AlertKey> production = EngineRun.measure(engines.get(0), stream.events(), false).alerts();
-        TrailSentryEnginePath keysOnly = TrailSentryEnginePath.compile(Path.of("src/test/resources/peers/keys-only"));
+        TrailSentryEnginePath keysOnly = TrailSentryEnginePath.compile(Path.of("bench/src/test/resources/peers/keys-only"));
         Agreement agreement = Agreement.of(production, EngineRun.measure(keysOnly, stream.events(), false).alerts());
         assertThat(production).isNotEmpty();
         assertThat(agreement.agrees()).as(agreement + " missing " + agreement.missing() + " extra " + agreement.extra()).isTrue();

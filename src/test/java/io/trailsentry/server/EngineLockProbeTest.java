@@ -1,4 +1,4 @@
-package io.trailsentry.api;
+package io.trailsentry.server;
 
 import org.junit.jupiter.api.Test;
 

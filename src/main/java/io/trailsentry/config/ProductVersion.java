@@ -1,18 +1,18 @@
-package io.trailsentry.api;
+package io.trailsentry.config;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
 
 /** TrailSentry's own version, as the build wrote it into {@code trailsentry-version.properties}. */
-final class ProductVersion {
+public final class ProductVersion {
 
     private static final String VERSION = read();
 
     private ProductVersion() {
     }
 
-    static String get() {
+    public static String get() {
         return VERSION;
     }
 

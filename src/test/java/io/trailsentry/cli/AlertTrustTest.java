@@ -1,4 +1,6 @@
-package io.trailsentry.api;
+package io.trailsentry.cli;
+
+import io.trailsentry.api.CloudTrailJson;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.trailsentry.alert.AlertJson;

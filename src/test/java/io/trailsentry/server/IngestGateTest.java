@@ -1,4 +1,6 @@
-package io.trailsentry.api;
+package io.trailsentry.server;
+
+import io.trailsentry.server.IngestGate;
 
 import org.junit.jupiter.api.Test;
 

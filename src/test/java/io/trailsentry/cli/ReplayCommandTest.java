@@ -1,4 +1,8 @@
-package io.trailsentry.api;
+package io.trailsentry.cli;
+
+import io.trailsentry.api.CloudTrailJson;
+
+import io.trailsentry.cli.ReplayCommand;
 
 import io.trailsentry.alert.AlertJson;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -136,12 +140,34 @@ class ReplayCommandTest {
     }
 
     @Test
-    void missingInputAndUnknownOptionsAreClearErrors() {
-        assertThat(replay(dir.resolve("nope.json").toString())).isEqualTo(2);
+    void missingInputAndUnknownOptionsAreClearErrorsWithTheDocumentedExitCodes() {
+        assertThat(replay(dir.resolve("nope.json").toString())).isEqualTo(ExitCode.INPUT_UNREADABLE);
         assertThat(err.toString()).contains("does not exist");
-        assertThat(replay("--frobnicate")).isEqualTo(2);
-        assertThat(err.toString()).contains("unknown option --frobnicate", "usage:");
-        assertThat(replay()).isEqualTo(2);
+        assertThat(replay("--frobnicate", "x.json")).isEqualTo(ExitCode.USAGE);
+        assertThat(err.toString()).contains("Unknown option: '--frobnicate'", "Usage: replay");
+        assertThat(replay()).isEqualTo(ExitCode.USAGE);
+        assertThat(err.toString()).contains("Missing required parameter");
+    }
+
+    @Test
+    void helpPrintsTheOptionsAndTheExitCodes() {
+        assertThat(replay("--help")).isEqualTo(ExitCode.OK);
+        assertThat(out.toString()).contains("Usage: replay", "--alerts", "--dead-letter", "Exit codes:", "input unreadable");
+    }
+
+    @Test
+    void anInputWithNoReadableRecordExitsNonZeroWithTheFirstReasons() throws Exception {
+        Path input = dir.resolve("junk.jsonl");
+        Files.write(input, List.of("{\"eventTime\":\"not a time\",\"eventName\":\"ListUsers\"}", "[1,2", "\"just text\""));
+
+        assertThat(replay("--alerts", dir.resolve("a.jsonl").toString(), "--dead-letter", dir.resolve("d.jsonl").toString(),
+                input.toString())).isEqualTo(ExitCode.INPUT_UNREADABLE);
+        assertThat(err.toString()).contains("no CloudTrail record could be read", "eventTime");
+
+        Path empty = dir.resolve("empty.jsonl");
+        Files.write(empty, List.of());
+        assertThat(replay("--alerts", dir.resolve("b.jsonl").toString(), "--dead-letter", dir.resolve("d.jsonl").toString(),
+                empty.toString())).as("reading nothing is not a success").isEqualTo(ExitCode.INPUT_UNREADABLE);
     }
 
     private Path burstFile(String principalId, int n) throws IOException {

@@ -1,4 +1,8 @@
-package io.trailsentry.sample;
+package io.trailsentry.cli;
+
+import io.trailsentry.sample.SampleGenerator;
+import io.trailsentry.sample.SampleSpec;
+
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,10 +50,12 @@ class SampleCommandTest {
     @Test
     void badArgumentsExplainThemselves(@TempDir Path dir) {
         assertEquals(2, run("--seed", "1"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--out is required"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("Missing required option: '--out=PATH'"), err.toString(StandardCharsets.UTF_8));
         assertEquals(2, run("--out", dir.toString(), "--scenarios", "burst,exfil"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown scenario exfil"));
+        err.reset();
         assertEquals(2, run("--out", dir.toString(), "--format", "csv"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains(SampleCommand.USAGE));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--format must be jsonl, jsonl.gz or s3, got csv"), err.toString(StandardCharsets.UTF_8));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("Usage: sample"), "the usage follows the error");
     }
 }
