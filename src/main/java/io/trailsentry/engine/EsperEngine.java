@@ -17,6 +17,8 @@ import com.espertech.esper.runtime.client.EPRuntime;
 import com.espertech.esper.runtime.client.EPRuntimeProvider;
 import com.espertech.esper.runtime.client.EPStatement;
 import com.espertech.esper.runtime.client.EPUndeployException;
+import io.trailsentry.engine.sigma.SigmaCompilation;
+import io.trailsentry.engine.sigma.SigmaCompiler;
 import io.trailsentry.ingest.CloudTrailEvent;
 
 import java.io.IOException;
@@ -79,8 +81,15 @@ public final class EsperEngine implements AutoCloseable {
 
     /**
      * Compiles every {@code *.epl} under {@code rulesDir} (sorted by path, so {@code 00_schema.epl}
-     * style names order dependencies), each against the ones before it. Compiling is the slow part;
-     * the result can be deployed into any number of engines (rule tests deploy it once per case).
+     * style names order dependencies), each against the ones before it, then the folder's Sigma rules
+     * ({@code .yml}/{@code .yaml} files with a {@code detection:} or {@code correlation:} key), one
+     * generated module per file. Compiling is the slow part; the result can be deployed into any
+     * number of engines (rule tests deploy it once per case).
+     *
+     * <p>A broken {@code .epl} file refuses the whole set. A Sigma rule that cannot run is refused on
+     * its own ({@link CompiledRules#refused()}, with file, line and the construct's name) and the rest
+     * deploys: Sigma rules come from shared catalogues, where one unsupported construct must not stop
+     * the others.
      *
      * @throws RuleLoadException listing every error with file, line and column
      */
@@ -105,38 +114,24 @@ public final class EsperEngine implements AutoCloseable {
         CompilerArguments args = new CompilerArguments(configuration);
         for (Path file : files) {
             String relative = rulesDir.relativize(file).toString().replace('\\', '/');
-            String text = "";
+            String text;
             try {
                 text = Files.readString(file, StandardCharsets.UTF_8);
-                for (Map.Entry<String, Object> parameter : parameters.entrySet()) {
-                    String replaced = withVariableValue(text, parameter.getKey(), parameter.getValue());
-                    if (!replaced.equals(text)) {
-                        unused.remove(parameter.getKey());
-                        text = replaced;
-                    }
-                }
-                Module module = compiler.parseModule(text);
-                module.setUri(relative);
-                List<RuleError> refused = RuleSandbox.checkStatements(relative, text, module, compiler, configuration);
-                if (!refused.isEmpty()) {
-                    errors.addAll(refused);
-                    continue;
-                }
-                RuleSandbox.resetRefusals(configuration);
-                EPCompiled result = compiler.compile(module, args);
-                refused = RuleSandbox.verify(relative, text, result);
-                if (!refused.isEmpty()) {
-                    errors.addAll(refused);
-                    continue;
-                }
-                args.getPath().add(result);
-                compiled.add(new CompiledRules.CompiledFile(relative, sha256(text), result));
             } catch (IOException e) {
                 errors.add(new RuleError(relative, 0, 0, "cannot read: " + e.getMessage()));
-            } catch (ParseException e) {
-                errors.add(new RuleError(relative, 0, 0, e.getMessage()));
-            } catch (EPCompileException e) {
-                errors.addAll(RuleSandbox.explain(describe(relative, e, moduleOrNull(compiler, text)), configuration));
+                continue;
+            }
+            for (Map.Entry<String, Object> parameter : parameters.entrySet()) {
+                String replaced = withVariableValue(text, parameter.getKey(), parameter.getValue());
+                if (!replaced.equals(text)) {
+                    unused.remove(parameter.getKey());
+                    text = replaced;
+                }
+            }
+            CompiledRules.CompiledFile result = compileModule(relative, text, compiler, configuration, args, errors);
+            if (result != null) {
+                args.getPath().add(result.compiled());
+                compiled.add(result);
             }
         }
         for (String name : unused) {
@@ -145,7 +140,57 @@ public final class EsperEngine implements AutoCloseable {
         if (!errors.isEmpty()) {
             throw new RuleLoadException(errors);
         }
-        return new CompiledRules(rulesDir, compiled);
+        SigmaCompilation sigma = compileSigma(rulesDir, compiler, configuration, args, compiled);
+        return new CompiledRules(rulesDir, compiled, sigma.refusals());
+    }
+
+    /**
+     * The folder's Sigma rules, each generated module compiled like an {@code .epl} file and added
+     * to {@code into}. A module whose generated EPL does not compile (a compiler bug, or a value
+     * Esper rejects) refuses the rules of its file, not the set.
+     */
+    private static SigmaCompilation compileSigma(Path rulesDir, EPCompiler compiler, Configuration configuration,
+                                                 CompilerArguments args, List<CompiledRules.CompiledFile> into) {
+        SigmaCompilation sigma = SigmaCompiler.compileFolder(rulesDir);
+        for (SigmaCompilation.SigmaModule module : sigma.modules()) {
+            List<RuleError> moduleErrors = new ArrayList<>();
+            CompiledRules.CompiledFile result = compileModule(module.relativePath(), module.epl(), compiler, configuration, args, moduleErrors);
+            if (result != null) {
+                into.add(result);
+            } else {
+                sigma = sigma.withFileRefused(module.relativePath(), moduleErrors.get(0));
+            }
+        }
+        return sigma;
+    }
+
+    /** Parses, sandbox-checks and compiles one module; on failure adds why to {@code errors} and returns null. */
+    private static CompiledRules.CompiledFile compileModule(String relative, String text, EPCompiler compiler, Configuration configuration,
+                                                            CompilerArguments args, List<RuleError> errors) {
+        try {
+            Module module = compiler.parseModule(text);
+            module.setUri(relative);
+            List<RuleError> refused = RuleSandbox.checkStatements(relative, text, module, compiler, configuration);
+            if (!refused.isEmpty()) {
+                errors.addAll(refused);
+                return null;
+            }
+            RuleSandbox.resetRefusals(configuration);
+            EPCompiled result = compiler.compile(module, args);
+            refused = RuleSandbox.verify(relative, text, result);
+            if (!refused.isEmpty()) {
+                errors.addAll(refused);
+                return null;
+            }
+            return new CompiledRules.CompiledFile(relative, sha256(text), result);
+        } catch (IOException e) {
+            errors.add(new RuleError(relative, 0, 0, "cannot read: " + e.getMessage()));
+        } catch (ParseException e) {
+            errors.add(new RuleError(relative, 0, 0, e.getMessage()));
+        } catch (EPCompileException e) {
+            errors.addAll(RuleSandbox.explain(describe(relative, e, moduleOrNull(compiler, text)), configuration));
+        }
+        return null;
     }
 
     /**

@@ -52,7 +52,8 @@ public final class RuleSandbox {
     public static final Map<String, String> SINGLE_ROW_FUNCTIONS = Map.of(
             "inCidr", "inCidr",
             "lower", "lower",
-            "upper", "upper");
+            "upper", "upper",
+            "toNumber", "toNumber");
 
     /** Classes EPL may name (variable, table and cast types; the event; the functions). */
     private static final Map<String, Class<?>> NAMEABLE = nameable();
