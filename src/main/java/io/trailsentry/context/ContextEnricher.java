@@ -19,11 +19,12 @@ import java.util.function.UnaryOperator;
  *       within the IP memory (a sighting younger than the learning delay does not count yet);</li>
  *   <li><b>off_hours</b>: outside business hours/days (or a holiday) in the configured zone, unless
  *       the actor's learned profile says it usually works at this hour;</li>
- *   <li><b>non_admin</b>: not an {@code admin-principals} match and no privileged IAM write learned
- *       in the baseline period;</li>
+ *   <li><b>non_admin</b>: not the account's root user, not an {@code admin-principals} match and no
+ *       privileged IAM write learned in the baseline period;</li>
  *   <li><b>allowlisted</b>: an {@code allowlisted-principals} or {@code allowlisted-user-agents} match.</li>
  * </ul>
- * Calls AWS services make on a principal's behalf get stages but no actor and no context.
+ * Calls AWS makes on its own (AWSService identities, service-linked roles) get stages but no actor and
+ * no context; a principal acting through a service ({@code invokedBy}) is judged like any other call.
  */
 public final class ContextEnricher implements UnaryOperator<CloudTrailEvent> {
 
@@ -89,7 +90,8 @@ public final class ContextEnricher implements UnaryOperator<CloudTrailEvent> {
 
         boolean unknownIp = !ipClass.awsInternal() && !ipClass.known() && !normal.ipKnown();
         boolean offHours = !inBusinessHours(epochDay, minuteOfDay) && !normal.usualHour();
-        boolean admin = admins.matchesPrincipal(e) || normal.learnedAdmin();
+        // Root can do anything in the account: "a non-admin did this" never describes it.
+        boolean admin = "Root".equals(e.getUserIdentityType()) || admins.matchesPrincipal(e) || normal.learnedAdmin();
         boolean allowlisted = allowlistedPrincipals.matchesPrincipal(e) || allowlistedAgents.matches(e.getUserAgent());
         return e.withContext(new EventContext(actor.key(), actor.name(), false, eventStages, ipClass.external(), createdBy,
                 unknownIp, offHours, !admin, allowlisted));

@@ -1,10 +1,7 @@
 package io.trailsentry.context;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trailsentry.ingest.CloudTrailEvent;
 
-import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -16,7 +13,6 @@ import java.util.Map;
  */
 final class IdentityLineage {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_LINKS = 100_000;
 
     private record Link(String creator, long at) {
@@ -56,19 +52,21 @@ final class IdentityLineage {
         if (!name.equals("CreateUser") && !name.equals("CreateAccessKey")) {
             return;
         }
-        JsonNode request = parse(e.getRequestParameters());
-        JsonNode response = parse(e.getResponseElements());
+        // Through the event's parsed fields: what is parsed here is parsed once for the rules too.
         long now = e.getEventTimeMillis();
         if (name.equals("CreateUser")) {
-            String arn = response.path("user").path("arn").asText(null);
-            String userName = request.path("userName").asText(null);
+            String arn = e.getResponseElement("user.arn");
+            String userName = e.getRequestParameter("userName");
             if (arn == null && userName != null && e.getRecipientAccountId() != null) {
                 arn = "arn:aws:iam::" + e.getRecipientAccountId() + ":user/" + userName;
             }
             put(arn, actorKey, now);
         } else {
-            put(response.path("accessKey").path("accessKeyId").asText(null), actorKey, now);
-            String userName = response.path("accessKey").path("userName").asText(request.path("userName").asText(null));
+            put(e.getResponseElement("accessKey.accessKeyId"), actorKey, now);
+            String userName = e.getResponseElement("accessKey.userName");
+            if (userName == null) {
+                userName = e.getRequestParameter("userName");
+            }
             if (userName != null && e.getRecipientAccountId() != null) {
                 String userArn = "arn:aws:iam::" + e.getRecipientAccountId() + ":user/" + userName;
                 // A key made for someone else's user links that user too, unless it already has a creator.
@@ -91,16 +89,5 @@ final class IdentityLineage {
         }
         Link link = links.get(identity);
         return link != null && now - link.at() <= horizonMillis ? link.creator() : null;
-    }
-
-    private static JsonNode parse(String json) {
-        if (json == null) {
-            return JSON.createObjectNode();
-        }
-        try {
-            return JSON.readTree(json);
-        } catch (IOException e) {
-            return JSON.createObjectNode();
-        }
     }
 }

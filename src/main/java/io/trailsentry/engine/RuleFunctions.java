@@ -1,6 +1,12 @@
 package io.trailsentry.engine;
 
 import io.trailsentry.context.CidrSet;
+import io.trailsentry.context.IngressRules;
+import io.trailsentry.context.LifecycleRules;
+import io.trailsentry.context.LoggingChanges;
+import io.trailsentry.context.PolicyDocuments;
+import io.trailsentry.context.ResourceSharing;
+import io.trailsentry.context.S3Acls;
 
 import java.util.Arrays;
 import java.util.Map;
@@ -9,7 +15,50 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The single-row functions rules may call beyond EPL's built-in ones, registered by name in
  * {@link RuleSandbox#SINGLE_ROW_FUNCTIONS}. Each is pure and null-safe: a rule author cannot reach
- * anything but its arguments through them.
+ * anything but its arguments through them. The request analyses are total as well — junk, a missing
+ * field or another API's request gives false (or null), never an exception — and delegate to plain
+ * classes in {@code io.trailsentry.context}, which document every shape they read.
+ *
+ * <table>
+ *   <caption>Request analyses (argument: the text named; {@code rp} is {@code requestParameters})</caption>
+ *   <tr><th>EPL</th><th>reads</th><th>true when</th></tr>
+ *   <tr><td>{@code policyAllowsPublic(policy)}</td><td>a policy document: {@code requestParameter('policyDocument')},
+ *       {@code requestParameter('bucketPolicy')}, {@code requestParameter('policy')} (JSON, URL-encoded or
+ *       object text); {@code Statement[].Effect/Principal/NotPrincipal/Condition}</td>
+ *       <td>an Allow to {@code *} ({@code Principal "*"}, {@code {"AWS":"*"}}, in a list, or
+ *       {@code NotPrincipal}) not narrowed by a condition on aws:SourceAccount, SourceArn, SourceVpc(e),
+ *       SourceIp, SourceOwner, PrincipalOrgID, PrincipalAccount, PrincipalArn (and org-path / KMS caller-account keys)</td></tr>
+ *   <tr><td>{@code policyGrantsOtherAccount(policy, recipientAccountId)}</td><td>{@code Statement[].Principal.AWS}</td>
+ *       <td>an Allow names an account id or an ARN of another account (service principals are not accounts)</td></tr>
+ *   <tr><td>{@code policyGrantsAdmin(policy)}</td><td>{@code Statement[].Action/NotAction/Resource/NotResource}</td>
+ *       <td>an Allow of {@code *} or {@code *:*} (or any NotAction) on {@code *} (or any NotResource)</td></tr>
+ *   <tr><td>{@code aclGrantsPublic(rp)}</td><td>{@code x-amz-acl}, {@code x-amz-grant-*},
+ *       {@code AccessControlPolicy.AccessControlList.Grant[].Grantee.URI}</td>
+ *       <td>public-read / public-read-write / authenticated-read, or a grant to AllUsers / AuthenticatedUsers</td></tr>
+ *   <tr><td>{@code sharesWithOthers(rp)}</td><td>{@code createVolumePermission.add.items[]},
+ *       {@code launchPermission.add.items[]} ({@code userId}, {@code group}, organisation ARNs); RDS
+ *       {@code attributeName}, {@code valuesToAdd}</td><td>a snapshot, AMI or DB snapshot is shared with an account or {@code all}</td></tr>
+ *   <tr><td>{@code sharesPublicly(rp)}</td><td>as above</td><td>shared with {@code all}</td></tr>
+ *   <tr><td>{@code ingressOpenToWorld(rp)}</td><td>{@code ipPermissions.items[].ipRanges.items[].cidrIp},
+ *       {@code ipv6Ranges.items[].cidrIpv6}, top-level {@code cidrIp}, rule {@code cidrIpv4/6}</td><td>a network with prefix /0</td></tr>
+ *   <tr><td>{@code ingressOpenToWorldOn(rp, '22,3389')}</td><td>as above, with {@code ipProtocol}, {@code fromPort}, {@code toPort}</td>
+ *       <td>a world-open permission covers one of the ports (all traffic covers every port)</td></tr>
+ *   <tr><td>{@code ingressOpenPorts(rp)}</td><td>as above</td><td>(text) {@code 22/tcp,80-443/tcp,all}; null when none is world-open</td></tr>
+ *   <tr><td>{@code eventSelectorsReduceLogging(rp)}</td><td>{@code eventSelectors[]}
+ *       ({@code includeManagementEvents}, {@code readWriteType}, {@code excludeManagementEventSources}),
+ *       {@code advancedEventSelectors[].fieldSelectors[]}</td><td>management events are no longer all logged, or a source/call is excluded</td></tr>
+ *   <tr><td>{@code trailUpdateReducesLogging(rp)}</td><td>{@code isMultiRegionTrail}, {@code includeGlobalServiceEvents},
+ *       {@code isOrganizationTrail}, {@code enableLogFileValidation}, {@code cloudWatchLogsLogGroupArn}</td>
+ *       <td>one of the flags set to false, or CloudWatch delivery removed</td></tr>
+ *   <tr><td>{@code trailUpdateRedirectsLogs(rp)}</td><td>{@code s3BucketName}, {@code s3KeyPrefix},
+ *       {@code cloudWatchLogsLogGroupArn}, {@code kmsKeyId}</td><td>the destination or the encryption key changes</td></tr>
+ *   <tr><td>{@code lifecycleExpiresObjects(rp)}</td><td>{@code LifecycleConfiguration.Rule[].Status/Expiration}</td>
+ *       <td>an enabled rule expires current objects (by days or date)</td></tr>
+ *   <tr><td>{@code lifecycleExpirationDays(rp)}</td><td>as above</td><td>(Integer) the fewest expiration days; null when none</td></tr>
+ * </table>
+ *
+ * <p>Each analysis parses its argument when called; keep the cheap fields ({@code eventName},
+ * {@code errorCode is null}) first in a filter so it runs only for the calls it is about.
  */
 public final class RuleFunctions {
 
@@ -69,5 +118,75 @@ public final class RuleFunctions {
     /** {@code upper(eventName)}: upper case (ROOT locale), null stays null. */
     public static String upper(String value) {
         return value == null ? null : value.toUpperCase(java.util.Locale.ROOT);
+    }
+
+    /** See {@link PolicyDocuments#allowsPublic}. */
+    public static boolean policyAllowsPublic(String policy) {
+        return PolicyDocuments.allowsPublic(policy);
+    }
+
+    /** See {@link PolicyDocuments#grantsOtherAccount}. */
+    public static boolean policyGrantsOtherAccount(String policy, String ownAccountId) {
+        return PolicyDocuments.grantsOtherAccount(policy, ownAccountId);
+    }
+
+    /** See {@link PolicyDocuments#grantsAdmin}. */
+    public static boolean policyGrantsAdmin(String policy) {
+        return PolicyDocuments.grantsAdmin(policy);
+    }
+
+    /** See {@link S3Acls#grantsPublic}. */
+    public static boolean aclGrantsPublic(String requestParameters) {
+        return S3Acls.grantsPublic(requestParameters);
+    }
+
+    /** See {@link ResourceSharing#sharesWithOthers}. */
+    public static boolean sharesWithOthers(String requestParameters) {
+        return ResourceSharing.sharesWithOthers(requestParameters);
+    }
+
+    /** See {@link ResourceSharing#sharesPublicly}. */
+    public static boolean sharesPublicly(String requestParameters) {
+        return ResourceSharing.sharesPublicly(requestParameters);
+    }
+
+    /** See {@link IngressRules#openToWorld}. */
+    public static boolean ingressOpenToWorld(String requestParameters) {
+        return IngressRules.openToWorld(requestParameters);
+    }
+
+    /** See {@link IngressRules#openToWorldOn}. */
+    public static boolean ingressOpenToWorldOn(String requestParameters, String ports) {
+        return IngressRules.openToWorldOn(requestParameters, ports);
+    }
+
+    /** See {@link IngressRules#openPorts}. */
+    public static String ingressOpenPorts(String requestParameters) {
+        return IngressRules.openPorts(requestParameters);
+    }
+
+    /** See {@link LoggingChanges#eventSelectorsReduceLogging}. */
+    public static boolean eventSelectorsReduceLogging(String requestParameters) {
+        return LoggingChanges.eventSelectorsReduceLogging(requestParameters);
+    }
+
+    /** See {@link LoggingChanges#trailUpdateReducesLogging}. */
+    public static boolean trailUpdateReducesLogging(String requestParameters) {
+        return LoggingChanges.trailUpdateReducesLogging(requestParameters);
+    }
+
+    /** See {@link LoggingChanges#trailUpdateRedirectsLogs}. */
+    public static boolean trailUpdateRedirectsLogs(String requestParameters) {
+        return LoggingChanges.trailUpdateRedirectsLogs(requestParameters);
+    }
+
+    /** See {@link LifecycleRules#expiresObjects}. */
+    public static boolean lifecycleExpiresObjects(String requestParameters) {
+        return LifecycleRules.expiresObjects(requestParameters);
+    }
+
+    /** See {@link LifecycleRules#shortestExpirationDays}. */
+    public static Integer lifecycleExpirationDays(String requestParameters) {
+        return LifecycleRules.shortestExpirationDays(requestParameters);
     }
 }

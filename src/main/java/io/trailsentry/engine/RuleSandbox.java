@@ -49,11 +49,25 @@ import java.util.regex.Pattern;
 public final class RuleSandbox {
 
     /** Single-row functions rules may call, by EPL name → method of {@link RuleFunctions}. */
-    public static final Map<String, String> SINGLE_ROW_FUNCTIONS = Map.of(
-            "inCidr", "inCidr",
-            "lower", "lower",
-            "upper", "upper",
-            "toNumber", "toNumber");
+    public static final Map<String, String> SINGLE_ROW_FUNCTIONS = Map.ofEntries(
+            Map.entry("inCidr", "inCidr"),
+            Map.entry("lower", "lower"),
+            Map.entry("upper", "upper"),
+            Map.entry("toNumber", "toNumber"),
+            Map.entry("policyAllowsPublic", "policyAllowsPublic"),
+            Map.entry("policyGrantsOtherAccount", "policyGrantsOtherAccount"),
+            Map.entry("policyGrantsAdmin", "policyGrantsAdmin"),
+            Map.entry("aclGrantsPublic", "aclGrantsPublic"),
+            Map.entry("sharesWithOthers", "sharesWithOthers"),
+            Map.entry("sharesPublicly", "sharesPublicly"),
+            Map.entry("ingressOpenToWorld", "ingressOpenToWorld"),
+            Map.entry("ingressOpenToWorldOn", "ingressOpenToWorldOn"),
+            Map.entry("ingressOpenPorts", "ingressOpenPorts"),
+            Map.entry("eventSelectorsReduceLogging", "eventSelectorsReduceLogging"),
+            Map.entry("trailUpdateReducesLogging", "trailUpdateReducesLogging"),
+            Map.entry("trailUpdateRedirectsLogs", "trailUpdateRedirectsLogs"),
+            Map.entry("lifecycleExpiresObjects", "lifecycleExpiresObjects"),
+            Map.entry("lifecycleExpirationDays", "lifecycleExpirationDays"));
 
     /** Classes EPL may name (variable, table and cast types; the event; the functions). */
     private static final Map<String, Class<?>> NAMEABLE = nameable();

@@ -9,8 +9,11 @@ import java.util.Objects;
  * <p>This is a final class with getters rather than a record because Esper reads event properties
  * through JavaBean getters only (record accessors are not seen as properties); the getter names are
  * the field names rules use in EPL ({@code eventName}, {@code principalId}, {@code sourceIPAddress}, …).
- * {@code requestParameters} and {@code responseElements} are kept as compact JSON text so later rules
- * can look into them without the parser having to know every API's shape.
+ * {@code requestParameters}, {@code responseElements} and {@code additionalEventData} are kept as
+ * compact JSON text so rules can look into them without the parser having to know every API's shape;
+ * rules read single fields through the mapped properties {@code requestParameter('a.b')},
+ * {@code responseElement('…')} and {@code additionalEventDatum('…')}, which parse each text once per
+ * event, on first use.
  */
 public final class CloudTrailEvent {
 
@@ -27,8 +30,8 @@ public final class CloudTrailEvent {
     private final Boolean readOnly;
     private final String eventID;
     private final String recipientAccountId;
-    private final String requestParameters;
-    private final String responseElements;
+    /** requestParameters, responseElements and additionalEventData, parsed on first look-up; shared with context copies. */
+    private final EventJson json;
     private final String userIdentityType;
     private final String principalId;
     private final String arn;
@@ -77,8 +80,7 @@ public final class CloudTrailEvent {
         this.readOnly = b.readOnly;
         this.eventID = b.eventID;
         this.recipientAccountId = b.recipientAccountId;
-        this.requestParameters = b.requestParameters;
-        this.responseElements = b.responseElements;
+        this.json = EventJson.of(b.requestParameters, b.responseElements, b.additionalEventData);
         this.userIdentityType = b.userIdentityType;
         this.principalId = b.principalId;
         this.arn = b.arn;
@@ -118,8 +120,7 @@ public final class CloudTrailEvent {
         this.readOnly = base.readOnly;
         this.eventID = base.eventID;
         this.recipientAccountId = base.recipientAccountId;
-        this.requestParameters = base.requestParameters;
-        this.responseElements = base.responseElements;
+        this.json = base.json; // what the context stage parsed stays parsed for the rules
         this.userIdentityType = base.userIdentityType;
         this.principalId = base.principalId;
         this.arn = base.arn;
@@ -156,8 +157,8 @@ public final class CloudTrailEvent {
                 .eventTime(eventTime).eventName(eventName).eventSource(eventSource).eventType(eventType)
                 .awsRegion(awsRegion).sourceIPAddress(sourceIPAddress).userAgent(userAgent)
                 .errorCode(errorCode).errorMessage(errorMessage).readOnly(readOnly).eventID(eventID)
-                .recipientAccountId(recipientAccountId).requestParameters(requestParameters)
-                .responseElements(responseElements).userIdentityType(userIdentityType)
+                .recipientAccountId(recipientAccountId).requestParameters(json.request)
+                .responseElements(json.response).additionalEventData(json.additional).userIdentityType(userIdentityType)
                 .principalId(principalId).arn(arn).accountId(accountId).accessKeyId(accessKeyId)
                 .userName(userName).sessionIssuerArn(sessionIssuerArn)
                 .sessionIssuerUserName(sessionIssuerUserName).invokedBy(invokedBy)
@@ -181,9 +182,34 @@ public final class CloudTrailEvent {
     public String getEventID() { return eventID; }
     public String getRecipientAccountId() { return recipientAccountId; }
     /** {@code requestParameters} as compact JSON text, or null when the record had none. */
-    public String getRequestParameters() { return requestParameters; }
+    public String getRequestParameters() { return json.request; }
     /** {@code responseElements} as compact JSON text, or null when the record had none. */
-    public String getResponseElements() { return responseElements; }
+    public String getResponseElements() { return json.response; }
+    /**
+     * {@code additionalEventData} as compact JSON text ({@code {"MFAUsed":"No",…}} on a console login,
+     * bytes and signature details on S3 calls), or null when the record had none.
+     */
+    public String getAdditionalEventData() { return json.additional; }
+
+    /**
+     * One field of {@code requestParameters} by dotted path — in EPL the mapped property
+     * {@code requestParameter('userName')}, {@code requestParameter('ipPermissions.items.0.fromPort')}.
+     * A scalar as text, an object or array as compact JSON text, null when absent or JSON null.
+     * Objects are walked by key, arrays by index; the text is parsed once per event, on first use.
+     */
+    public String getRequestParameter(String path) { return json.request().valueAt(path); }
+
+    /** One field of {@code responseElements} by dotted path (EPL {@code responseElement('ConsoleLogin')}); as {@link #getRequestParameter}. */
+    public String getResponseElement(String path) { return json.response().valueAt(path); }
+
+    /** One field of {@code additionalEventData} by dotted path (EPL {@code additionalEventDatum('MFAUsed')}); as {@link #getRequestParameter}. */
+    public String getAdditionalEventDatum(String path) { return json.additional().valueAt(path); }
+
+    /**
+     * How many of this event's JSON texts have been parsed so far (at most three: request, response,
+     * additional data), for tests of "parsed once per event". Not a bean property, so not a rule field.
+     */
+    public int jsonParses() { return json.parses(); }
     /** {@code userIdentity.type}: IAMUser, AssumedRole, Root, AWSService, FederatedUser, … */
     public String getUserIdentityType() { return userIdentityType; }
     public String getPrincipalId() { return principalId; }
@@ -195,17 +221,25 @@ public final class CloudTrailEvent {
     public String getUserName() { return userName; }
     public String getSessionIssuerArn() { return sessionIssuerArn; }
     public String getSessionIssuerUserName() { return sessionIssuerUserName; }
+    /**
+     * {@code userIdentity.invokedBy}: the AWS service the call came through ({@code signin.amazonaws.com},
+     * {@code cloudformation.amazonaws.com}, …) or, for an AWSService identity, the service itself.
+     */
     public String getInvokedBy() { return invokedBy; }
 
     /**
      * Who did it, for correlation: an IAM user's ARN; for a role session the role ARN plus the
-     * session name ({@code …:role/AWSReservedSSO_Admin/bob@example.org}); null for a call an AWS
-     * service made on a principal's behalf.
+     * session name ({@code …:role/AWSReservedSSO_Admin/bob@example.org}); null when AWS acted on its
+     * own (an AWSService identity or a service-linked role).
      */
     public String getActorKey() { return actorKey; }
     /** The actor as a person reads it: {@code bob@example.org}, {@code mallory}, {@code i-0abc…}. */
     public String getActorName() { return actorName; }
-    /** Made by an AWS service ({@code userIdentity.type = AWSService} or {@code invokedBy}), not by the actor. */
+    /**
+     * AWS acting on its own ({@code userIdentity.type = AWSService}, or a service-linked role's session):
+     * no actor. A principal acting through a service ({@code invokedBy} set, e.g. the console's
+     * {@code signin.amazonaws.com} or CloudFormation) is not a service call.
+     */
     public boolean isServiceCall() { return serviceCall; }
     /** Attack stages this call belongs to (from {@code epl/stages.yaml}); empty when none. Do not modify. */
     public String[] getStages() { return stages; }
@@ -285,8 +319,9 @@ public final class CloudTrailEvent {
                 && Objects.equals(readOnly, other.readOnly)
                 && Objects.equals(eventType, other.eventType)
                 && Objects.equals(recipientAccountId, other.recipientAccountId)
-                && Objects.equals(requestParameters, other.requestParameters)
-                && Objects.equals(responseElements, other.responseElements)
+                && Objects.equals(json.request, other.json.request)
+                && Objects.equals(json.response, other.json.response)
+                && Objects.equals(json.additional, other.json.additional)
                 && Objects.equals(userIdentityType, other.userIdentityType)
                 && Objects.equals(principalId, other.principalId)
                 && Objects.equals(arn, other.arn)
@@ -378,6 +413,7 @@ public final class CloudTrailEvent {
         private String recipientAccountId;
         private String requestParameters;
         private String responseElements;
+        private String additionalEventData;
         private String userIdentityType;
         private String principalId;
         private String arn;
@@ -415,6 +451,7 @@ public final class CloudTrailEvent {
         public Builder recipientAccountId(String v) { this.recipientAccountId = v; return this; }
         public Builder requestParameters(String v) { this.requestParameters = v; return this; }
         public Builder responseElements(String v) { this.responseElements = v; return this; }
+        public Builder additionalEventData(String v) { this.additionalEventData = v; return this; }
         public Builder userIdentityType(String v) { this.userIdentityType = v; return this; }
         public Builder principalId(String v) { this.principalId = v; return this; }
         public Builder arn(String v) { this.arn = v; return this; }

@@ -6,7 +6,7 @@ package io.trailsentry.ingest;
  *
  * @param actorKey    correlation key of the actor, null for AWS service calls
  * @param actorName   the actor as a person reads it
- * @param serviceCall made by an AWS service on a principal's behalf
+ * @param serviceCall AWS acting on its own (AWSService identity, service-linked role): no actor
  * @param stages      attack stages of the call
  * @param externalIp  the source is a public IP
  * @param createdBy   the actor that created this call's identity, when lineage knows one

@@ -131,6 +131,9 @@ final class RecordParser {
                     b.recipientAccountId(string(p, t, "recipientAccountId", true));
             case "requestParameters" -> b.requestParameters(nestedJson(p, t, "requestParameters"));
             case "responseElements" -> b.responseElements(nestedJson(p, t, "responseElements"));
+            // Context for rules (MFAUsed, bytes transferred), never needed to accept a record: an
+            // oversized one is dropped rather than rejecting a record that was accepted before it was kept.
+            case "additionalEventData" -> b.additionalEventData(t == JsonToken.VALUE_NULL ? null : compactJson.copyCurrentValue(p));
             case "userIdentity" -> userIdentity(p, t, b);
             default -> p.skipChildren();
         }

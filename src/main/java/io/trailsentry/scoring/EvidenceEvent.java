@@ -11,12 +11,14 @@ import java.time.Instant;
  * back to CloudTrail. Field names are part of the alert contract.
  *
  * @param errorCode null when the call succeeded
+ * @param invokedBy the AWS service the call came through ({@code signin.amazonaws.com} for the console,
+ *                  {@code cloudformation.amazonaws.com}, …), null for a direct call
  */
 public record EvidenceEvent(String eventId, Instant eventTime, String eventName, String eventSource, String sourceIp,
-                            String userAgent, String errorCode) {
+                            String userAgent, String errorCode, String invokedBy) {
 
     public static EvidenceEvent of(CloudTrailEvent event) {
         return new EvidenceEvent(event.getEventID(), event.getEventTime(), event.getEventName(), event.getEventSource(),
-                event.getSourceIPAddress(), event.getUserAgent(), event.getErrorCode());
+                event.getSourceIPAddress(), event.getUserAgent(), event.getErrorCode(), event.getInvokedBy());
     }
 }

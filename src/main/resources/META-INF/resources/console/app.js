@@ -345,7 +345,7 @@ function renderDetail(d) {
   for (const e of d.evidenceEvents || []) {
     evidence.append(el('tr', {},
       el('td', { class: 'time' }, time(e.eventTime)),
-      el('td', {}, e.eventName || ''),
+      el('td', {}, e.eventName || '', e.invokedBy ? el('small', { class: 'muted' }, ' via ' + e.invokedBy) : null),
       el('td', { class: 'muted' }, e.eventSource || ''),
       el('td', {}, e.sourceIp || '', unknown.has(e.sourceIp) ? el('small', { class: 'ip-flag' }, ' unknown') : null),
       el('td', { class: 'ua', title: e.userAgent || '' }, e.userAgent || ''),

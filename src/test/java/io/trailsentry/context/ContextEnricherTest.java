@@ -50,10 +50,65 @@ class ContextEnricherTest {
                 .arn("arn:aws:sts::111122223333:assumed-role/app/i-0abc").build();
         assertThat(Actor.of(ec2)).isEqualTo(new Actor("arn:aws:iam::111122223333:role/app/i-0abc", "i-0abc", false));
 
-        CloudTrailEvent service = user("alice", TUESDAY_10, "cloudformation.amazonaws.com").invokedBy("cloudformation.amazonaws.com").build();
-        assertThat(Actor.of(service).serviceCall()).isTrue();
-        assertThat(Actor.of(service).key()).isNull();
         assertThat(Actor.of(user("alice", TUESDAY_10, "10.0.0.1").build()).key()).isEqualTo("arn:aws:iam::111122223333:user/alice");
+    }
+
+    @Test
+    void awsActingOnItsOwnHasNoActor() {
+        CloudTrailEvent service = CloudTrailEvent.builder().eventTime(TUESDAY_10).eventName("AssumeRole").userIdentityType("AWSService")
+                .invokedBy("lambda.amazonaws.com").sourceIPAddress("lambda.amazonaws.com").build();
+        assertThat(Actor.of(service)).isEqualTo(new Actor(null, "lambda.amazonaws.com", true));
+
+        CloudTrailEvent serviceLinked = CloudTrailEvent.builder().eventTime(TUESDAY_10).eventName("DescribeInstances").userIdentityType("AssumedRole")
+                .arn("arn:aws:sts::111122223333:assumed-role/AWSServiceRoleForConfig/1722519208")
+                .sessionIssuerArn("arn:aws:iam::111122223333:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig")
+                .sessionIssuerUserName("AWSServiceRoleForConfig").sourceIPAddress("config.amazonaws.com").build();
+        assertThat(Actor.of(serviceLinked)).isEqualTo(new Actor(null, "config.amazonaws.com", true));
+
+        CloudTrailEvent serviceLinkedWithoutIssuer = serviceLinked.toBuilder().sessionIssuerArn(null).sourceIPAddress("AWS Internal").build();
+        assertThat(Actor.of(serviceLinkedWithoutIssuer).serviceCall()).isTrue();
+
+        // A customer role that only looks like one: its issuer has no aws-service-role path.
+        CloudTrailEvent lookalike = serviceLinked.toBuilder()
+                .sessionIssuerArn("arn:aws:iam::111122223333:role/AWSServiceRoleForConfig").sourceIPAddress("198.51.100.7").build();
+        assertThat(Actor.of(lookalike).serviceCall()).isFalse();
+
+        ContextEnricher e = enricher(ContextSettings.defaults(STAGES));
+        CloudTrailEvent enriched = e.apply(service);
+        assertThat(enriched.isServiceCall()).isTrue();
+        assertThat(enriched.getActorKey()).isNull();
+        assertThat(enriched.getContexts()).isEmpty();
+    }
+
+    @Test
+    void aPrincipalActingThroughAServiceKeepsItsActor() {
+        // A user's CloudFormation stack deleting a trail is the user's doing.
+        CloudTrailEvent stack = user("alice", TUESDAY_10, "cloudformation.amazonaws.com").eventSource("cloudtrail.amazonaws.com")
+                .eventName("DeleteTrail").invokedBy("cloudformation.amazonaws.com").build();
+        assertThat(Actor.of(stack)).isEqualTo(new Actor("arn:aws:iam::111122223333:user/alice", "alice", false));
+
+        // Root creating an access key in the console.
+        CloudTrailEvent console = CloudTrailEvent.builder().eventTime(TUESDAY_10).eventName("CreateAccessKey").eventSource("iam.amazonaws.com")
+                .userIdentityType("Root").principalId("111122223333").arn("arn:aws:iam::111122223333:root").accountId("111122223333")
+                .invokedBy("signin.amazonaws.com").sourceIPAddress("198.51.100.7").build();
+        assertThat(Actor.of(console)).isEqualTo(new Actor("arn:aws:iam::111122223333:root", "root@111122223333", false));
+
+        CloudTrailEvent enriched = enricher(ContextSettings.defaults(STAGES)).apply(console);
+        assertThat(enriched.isServiceCall()).isFalse();
+        assertThat(enriched.getActorKey()).isEqualTo("arn:aws:iam::111122223333:root");
+        assertThat(enriched.getInvokedBy()).isEqualTo("signin.amazonaws.com");
+        assertThat(enriched.getStages()).contains("persistence");
+    }
+
+    @Test
+    void rootIsAnAdministrator() {
+        ContextEnricher e = enricher(ContextSettings.defaults(STAGES));
+        CloudTrailEvent root = CloudTrailEvent.builder().eventTime(TUESDAY_10).eventName("CreateRole").eventSource("iam.amazonaws.com")
+                .userIdentityType("Root").principalId("111122223333").arn("arn:aws:iam::111122223333:root").accountId("111122223333")
+                .sourceIPAddress("198.51.100.7").build();
+        assertThat(e.apply(root).isNonAdmin()).isFalse();
+        assertThat(e.apply(root).getContexts()).doesNotContain("non_admin");
+        assertThat(e.apply(user("bob", TUESDAY_10, "198.51.100.7").build()).isNonAdmin()).isTrue();
     }
 
     @Test

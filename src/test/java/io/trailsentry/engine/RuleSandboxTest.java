@@ -39,6 +39,14 @@ class RuleSandboxTest {
                         + " cast(eventTimeMillis, double) / 1000 as secs, userAgent regexp '.*[Bb]oto.*' as boto, eventName like 'List%' as list,"
                         + " userAgent.toLowerCase() as ua, userAgent.contains('aws-cli') as cli, typeof(eventName) as t from CloudTrailEvent",
                 "select inCidr(sourceIPAddress, '10.0.0.0/8,2001:db8::/32') as internal, lower(userAgent) as ua, upper(eventName) as n from CloudTrailEvent",
+                "select policyAllowsPublic(requestParameter('bucketPolicy')) as pub, policyGrantsOtherAccount(requestParameter('policy'), recipientAccountId) as other,"
+                        + " policyGrantsAdmin(requestParameter('policyDocument')) as admin, aclGrantsPublic(requestParameters) as acl,"
+                        + " sharesWithOthers(requestParameters) as shared, sharesPublicly(requestParameters) as everyone, ingressOpenToWorld(requestParameters) as open,"
+                        + " ingressOpenToWorldOn(requestParameters, '22,3389') as sensitive, ingressOpenPorts(requestParameters) as ports,"
+                        + " eventSelectorsReduceLogging(requestParameters) as selectors, trailUpdateReducesLogging(requestParameters) as reduces,"
+                        + " trailUpdateRedirectsLogs(requestParameters) as redirects, lifecycleExpiresObjects(requestParameters) as expires,"
+                        + " lifecycleExpirationDays(requestParameters) as expiryDays, responseElement('ConsoleLogin') as login, additionalEventDatum('MFAUsed') as mfa"
+                        + " from CloudTrailEvent(eventName = 'PutBucketPolicy', requestParameter('bucketName') = 'b', errorCode is null)",
                 "select * from CloudTrailEvent match_recognize (partition by actorKey measures A.eventName as a, B.eventName as b pattern (A B) "
                         + "define A as A.inDiscovery = true, B as B.inPersistence = true)",
                 "create context PerActor partition by actorKey from CloudTrailEvent;\ncontext PerActor select count(*) from CloudTrailEvent#time(1 min)",

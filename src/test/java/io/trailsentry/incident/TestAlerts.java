@@ -29,7 +29,7 @@ public final class TestAlerts {
         return alert(alertId, Alert.INCIDENT_RULE_ID, "Attack progression incident", severity, score, stages, incidentId, account,
                 actor, firstSeen, at, ips, unknownIps, breakdown, signals, List.of(),
                 List.of(new EvidenceEvent("ev-" + incidentId + "-" + severity, at, "ListUsers", "iam.amazonaws.com",
-                        ips.isEmpty() ? null : ips.get(0), "aws-cli/2.15", null)));
+                        ips.isEmpty() ? null : ips.get(0), "aws-cli/2.15", null, null)));
     }
 
     /** A signal alert of rule {@code ruleName} in {@code incidentId}, carrying one evidence event. */
@@ -38,7 +38,7 @@ public final class TestAlerts {
         String alertId = uuid("signal|" + incidentId + "|" + ruleName + "|" + at);
         return alert(alertId, uuid(ruleName), ruleName, severity, 50, stages, incidentId, account, actor, at, at,
                 ip == null ? List.of() : List.of(ip), unknownIp && ip != null ? List.of(ip) : List.of(), null, null, null,
-                List.of(new EvidenceEvent("ev-" + alertId, at, eventName, "iam.amazonaws.com", ip, "aws-cli/2.15 <script>", errorCode)));
+                List.of(new EvidenceEvent("ev-" + alertId, at, eventName, "iam.amazonaws.com", ip, "aws-cli/2.15 <script>", errorCode, null)));
     }
 
     public static Alert withLinkedIdentities(Alert a, List<String> linked, List<Incident.SignalRef> signals) {

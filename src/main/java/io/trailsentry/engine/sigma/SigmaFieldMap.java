@@ -68,12 +68,14 @@ public final class SigmaFieldMap {
             new Field("userIdentity.sessionContext.sessionIssuer.arn", "sessionIssuerArn", Type.TEXT, true, null, "the role a session was issued by"),
             new Field("userIdentity.sessionContext.sessionIssuer.userName", "sessionIssuerUserName", Type.TEXT, true, null, "the issuing role's name"),
             new Field("requestParameters", "requestParameters", Type.TEXT, true, null, "the whole request, as compact JSON text"),
-            new Field("responseElements", "responseElements", Type.TEXT, true, null, "the whole response, as compact JSON text"));
+            new Field("responseElements", "responseElements", Type.TEXT, true, null, "the whole response, as compact JSON text"),
+            new Field("additionalEventData", "additionalEventData", Type.TEXT, true, null, "the whole additionalEventData, as compact JSON text"));
 
     private static final List<Prefix> PREFIXES = List.of(
-            new Prefix("requestParameters.", "requestParameter", "a request field by path: the value as text (objects and arrays as compact JSON)"),
+            new Prefix("requestParameters.", "requestParameter", "a request field by dotted path (arrays by index: ipPermissions.items.0.fromPort):"
+                    + " a scalar as text, an object or array as compact JSON text"),
             new Prefix("responseElements.", "responseElement", "a response field by path, likewise"),
-            new Prefix("additionalEventData.", "additionalEventData", "a field of additionalEventData by path, likewise (e.g. MFAUsed)"));
+            new Prefix("additionalEventData.", "additionalEventDatum", "a field of additionalEventData by path, likewise (e.g. MFAUsed)"));
 
     private SigmaFieldMap() {
     }

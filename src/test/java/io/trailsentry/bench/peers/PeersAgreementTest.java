@@ -85,10 +85,10 @@ class PeersAgreementTest {
         events.add(call("edge-same-ms", "CreateUser", same, "same-1-create"));
         events.add(call("edge-same-ms", "ListRoles", same, "same-2-list"));
         events.add(call("edge-same-ms", "CreateAccessKey", same, "same-3-key"));
-        // A call an AWS service made for the principal is not the principal's own.
+        // A call AWS made on its own (an AWSService identity) is not the principal's.
         events.add(call("edge-service", "ListRoles", same, "service-list"));
         events.add(call("edge-service", "AttachRolePolicy", same.plusSeconds(60), "service-attach").toBuilder()
-                .invokedBy("cloudformation.amazonaws.com").build());
+                .userIdentityType("AWSService").invokedBy("cloudformation.amazonaws.com").build());
 
         // Bins: 51 calls fire; 50 plus one on the next bin's first millisecond do not; 50 plus one
         // on the bin's last millisecond do; other IAM calls do not count.
