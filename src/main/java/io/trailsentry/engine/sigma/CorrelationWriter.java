@@ -202,7 +202,9 @@ final class CorrelationWriter {
         if (output != null) {
             epl.append("insert into ").append(output).append('\n');
         }
-        epl.append("select s.event as groupEvent, window(w.evidence) as events, ")
+        // Only aggregates in the select: one row per ending window (a property of the trigger would
+        // make it one row per match).
+        epl.append("select first(w.event) as groupEvent, window(w.evidence) as events, ")
                 .append(output != null ? "window(w.event) as direct, " : "")
                 .append(count).append(" as matchCount\n")
                 .append("from ").append(recent).append(" as w\n")
