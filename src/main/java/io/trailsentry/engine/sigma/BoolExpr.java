@@ -57,7 +57,9 @@ sealed interface BoolExpr {
         public String render() {
             List<String> parts = new ArrayList<>();
             for (BoolExpr o : merge(operands, true)) {
-                parts.add(o instanceof Any ? "(" + o.render() + ")" : o.render());
+                // An OR of one field's values renders as a single 'in', which needs no parentheses.
+                boolean compound = o instanceof Any any && merge(any.operands(), false).size() > 1;
+                parts.add(compound ? "(" + o.render() + ")" : o.render());
             }
             return String.join(" and ", parts);
         }
@@ -78,7 +80,8 @@ sealed interface BoolExpr {
         public String render() {
             List<String> parts = new ArrayList<>();
             for (BoolExpr o : merge(operands, false)) {
-                parts.add(o instanceof All ? "(" + o.render() + ")" : o.render());
+                boolean compound = o instanceof All all && merge(all.operands(), true).size() > 1;
+                parts.add(compound ? "(" + o.render() + ")" : o.render());
             }
             return String.join(" or ", parts);
         }
