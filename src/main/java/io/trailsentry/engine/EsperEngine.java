@@ -207,11 +207,13 @@ public final class EsperEngine implements AutoCloseable {
      * deployed into a scratch runtime (so a missing tag, a duplicate id or a bad parameter is refused
      * before anything changes), then only files that changed, were added or were removed — and the
      * files depending on them — are undeployed and deployed. Unchanged rules keep their windows and
-     * counts. The caller must hold the engine's lock (no event is evaluated halfway through).
+     * counts. A Sigma file with a refused rule keeps its running version. The caller must hold the
+     * engine's lock (no event is evaluated halfway through).
      *
      * @throws RuleLoadException when the new set is refused; the running rules are untouched
      */
-    public SwapResult swap(CompiledRules next, Map<String, Object> parameters) throws RuleLoadException {
+    public SwapResult swap(CompiledRules compiled, Map<String, Object> parameters) throws RuleLoadException {
+        CompiledRules next = keepingDeployedVersionsOfRefusedFiles(compiled);
         validateInScratchRuntime(next, parameters);
         Map<String, CompiledRules.CompiledFile> nextByPath = new LinkedHashMap<>();
         next.files().forEach(f -> nextByPath.put(f.relativePath(), f));
@@ -259,6 +261,26 @@ public final class EsperEngine implements AutoCloseable {
         Set<String> redeployed = new LinkedHashSet<>(undeploy);
         redeployed.removeAll(removed);
         return new SwapResult(added, List.copyOf(redeployed), List.copyOf(removed));
+    }
+
+    /**
+     * A Sigma file with a refused rule keeps the version that is running, as a broken {@code .epl}
+     * keeps the running set: an edit that breaks a rule must not take the rule (or the rules beside
+     * it in the file) away. A file that is not running yet deploys the rules that compiled.
+     */
+    private CompiledRules keepingDeployedVersionsOfRefusedFiles(CompiledRules next) {
+        Set<String> refusedFiles = new LinkedHashSet<>();
+        next.refused().forEach(e -> refusedFiles.add(e.file()));
+        refusedFiles.retainAll(deployedFiles.keySet());
+        if (refusedFiles.isEmpty()) {
+            return next;
+        }
+        List<CompiledRules.CompiledFile> files = new ArrayList<>();
+        for (CompiledRules.CompiledFile f : next.files()) {
+            files.add(refusedFiles.remove(f.relativePath()) ? deployedFiles.get(f.relativePath()).file() : f);
+        }
+        refusedFiles.forEach(path -> files.add(deployedFiles.get(path).file()));
+        return new CompiledRules(next.rulesDir(), files, next.refused());
     }
 
     /** What a swap did, by file (relative path). */
