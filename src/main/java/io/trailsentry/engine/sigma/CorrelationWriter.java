@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * Writes a Sigma correlation as EPL on event time. Every referenced rule (or, when chaining, every
  * referenced correlation's output) inserts its matches into one stream with the group-by values
- * worked out per rule (aliases included); the correlation then keeps them in an event-time window:
+ * worked out per rule (aliases included; a match without a group-by field belongs to no group, as in
+ * a SIEM's group-by); the correlation then keeps them in an event-time window:
  *
  * <ul>
  *   <li><b>event_count, value_count, temporal with only lower bounds</b> ({@code gt}, {@code gte},
@@ -103,7 +104,13 @@ final class CorrelationWriter {
         }
         List<String> notNull = new ArrayList<>();
         for (int i = 0; i < groups.size(); i++) {
-            select.add((c.groupBy().isEmpty() ? "''" : text(field(c.groupBy().get(i), input), source)) + " as " + groups.get(i));
+            if (c.groupBy().isEmpty()) {
+                select.add("'' as " + groups.get(i));
+            } else {
+                SigmaFieldMap.Mapped f = field(c.groupBy().get(i), input);
+                select.add(text(f, source) + " as " + groups.get(i));
+                notNull.add(f.epl(source) + " is not null");
+            }
         }
         if (c.type() == SigmaCorrelation.Type.VALUE_COUNT) {
             List<String> parts = new ArrayList<>();
@@ -122,7 +129,8 @@ final class CorrelationWriter {
         } else {
             epl.append("from ").append(input.stream()).append(" as o");
         }
-        // value_count counts the values a field has; an event without the field has none to count.
+        // As a SIEM's group-by: an event without a group-by field belongs to no group, and value_count
+        // counts the values a field has, so an event without the field has none to count.
         epl.append(notNull.isEmpty() ? "" : "\nwhere " + String.join(" and ", notNull)).append(";\n\n");
     }
 

@@ -112,6 +112,15 @@ class SigmaCorrelationTest {
     }
 
     @Test
+    void aMatchWithoutTheGroupByFieldBelongsToNoGroup(@TempDir Path dir) throws Exception {
+        String rule = countRule("{gte: 3}").replace("group-by: [userIdentity.principalId]", "group-by: [userIdentity.userName]");
+        List<CloudTrailEvent> events = new ArrayList<>(listUsers("ROLE", T0, 5, 10));
+        assertThat(run(dir, rule, events)).isEmpty();
+        events.replaceAll(e -> e.toBuilder().userName("alice").build());
+        assertThat(run(dir, rule, events)).hasSize(1);
+    }
+
+    @Test
     void valueCountOverSeveralFieldsCountsDistinctCombinations(@TempDir Path dir) throws Exception {
         String rule = """
                 title: Calls from many agent and address pairs
