@@ -62,7 +62,8 @@ final class CorrelationWriter {
         String in = prefix + "_In";
         String recent = prefix + "_Recent";
         long spanMs = c.timespan().toMillis();
-        epl.append("// ").append(c.type().sigmaName()).append(" over ").append(c.timespan()).append(" of event time, grouped by ")
+        epl.append("// ").append(c.header().label()).append(": ").append(c.type().sigmaName()).append(" within ").append(span(c.timespan()))
+                .append(" of event time, grouped by ")
                 .append(c.groupBy().isEmpty() ? "nothing (one group)" : String.join(", ", c.groupBy())).append('\n');
         epl.append("create schema ").append(in).append("(rule string, event CloudTrailEvent, evidence CloudTrailEvent[], ")
                 .append(columns(" string")).append(", v string);\n\n");
@@ -77,6 +78,12 @@ final class CorrelationWriter {
         } else {
             writeClosing(in, recent, row, spanMs, annotations, output);
         }
+    }
+
+    /** A timespan as Sigma writes it: 90m, 1h, 2d. */
+    private static String span(java.time.Duration d) {
+        long s = d.getSeconds();
+        return s % 86_400 == 0 ? s / 86_400 + "d" : s % 3600 == 0 ? s / 3600 + "h" : s % 60 == 0 ? s / 60 + "m" : s + "s";
     }
 
     /** temporal's default condition is "every referenced rule"; the others always have one. */

@@ -321,8 +321,7 @@ public final class SigmaCompiler {
                     if (u.doc instanceof SigmaRule) {
                         epl.append(u.alert.annotations(name)).append("select * from CloudTrailEvent(").append(u.filter).append(");\n\n");
                     } else {
-                        writeCorrelation(u, epl, prefix, counter, u.alert.annotations(name), null);
-                        epl.append('\n');
+                        writeCorrelation(u, epl, prefix, counter, u.alert.annotations(name), false);
                     }
                     u.epl = epl.substring(start);
                 } catch (SigmaRefusal e) {
@@ -343,9 +342,14 @@ public final class SigmaCompiler {
             return unique;
         }
 
-        /** Writes a correlation and, first, every correlation it chains; returns nothing but fills {@code epl}. */
-        private void writeCorrelation(Unit u, StringBuilder epl, String prefix, int[] counter, String annotations, String output)
+        /**
+         * Writes a correlation and, first, every correlation it chains (each under its own number).
+         *
+         * @return the stream its hits are inserted into for a correlation chaining it, or null
+         */
+        private String writeCorrelation(Unit u, StringBuilder epl, String prefix, int[] counter, String annotations, boolean feedsAnother)
                 throws SigmaRefusal {
+            String name = prefix + "_c" + (++counter[0]);
             SigmaCorrelation c = (SigmaCorrelation) u.doc;
             List<CorrelationWriter.Input> inputs = new ArrayList<>();
             Map<Unit, String> labels = new LinkedHashMap<>();
@@ -358,12 +362,13 @@ public final class SigmaCompiler {
                 if (target.doc instanceof SigmaRule) {
                     inputs.add(new CorrelationWriter.Input(target.doc, label, target.filter, null));
                 } else {
-                    String stream = prefix + "_c" + (++counter[0]) + "_Out";
-                    writeCorrelation(target, epl, prefix, counter, null, stream);
-                    inputs.add(new CorrelationWriter.Input(target.doc, label, null, stream));
+                    inputs.add(new CorrelationWriter.Input(target.doc, label, null, writeCorrelation(target, epl, prefix, counter, null, true)));
                 }
             }
-            new CorrelationWriter(epl, prefix + "_c" + (++counter[0]), c, inputs).write(annotations, output);
+            String output = feedsAnother ? name + "_Out" : null;
+            new CorrelationWriter(epl, name, c, inputs).write(annotations, output);
+            epl.append('\n');
+            return output;
         }
 
         private SigmaRuleReport report(Unit u) {
