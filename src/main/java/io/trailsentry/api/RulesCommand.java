@@ -60,7 +60,8 @@ final class RulesCommand {
         if (args.get(0).equals("validate")) {
             for (RuleMetadata rule : runner.rules()) {
                 out.printf("ok   %-40s %-8s %-22s %s  (%s)%n", rule.statementName(), rule.severity(),
-                        String.join(",", rule.stages()), rule.mitre().techniqueId(), rule.file());
+                        String.join(",", rule.stages()),
+                        rule.mitre().techniqueId() != null ? rule.mitre().techniqueId() : rule.mitre().tacticId(), rule.file());
             }
             out.println(runner.rules().size() + " rule(s) valid in " + rulesDir);
             return 0;

@@ -1,7 +1,6 @@
 package io.trailsentry.engine.sigma;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -313,14 +312,5 @@ final class CorrelationWriter {
 
     private String sameGroup(String a, String b) {
         return String.join(" and ", groups.stream().map(g -> a + "." + g + " = " + b + "." + g).toList());
-    }
-
-    /** Group columns keyed by label, for tests. */
-    Map<String, String> groupColumns() {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (int i = 0; i < groups.size(); i++) {
-            out.put(c.groupBy().isEmpty() ? "" : c.groupBy().get(i), groups.get(i));
-        }
-        return out;
     }
 }
