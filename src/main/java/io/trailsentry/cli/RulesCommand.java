@@ -98,7 +98,7 @@ public final class RulesCommand implements Callable<Integer> {
             for (RuleMetadata rule : runner.rules()) {
                 parent.out.printf("ok   %-48s %-13s %-14s %-22s %-10s %s  (%s)%n", rule.statementName(), rule.severity(),
                         rule.buildingBlock() ? "building-block" : "alert", String.join(",", rule.stages()),
-                        rule.mitre().techniqueId(), rule.mitre().tactic(), rule.file());
+                        rule.mitre().techniqueId() != null ? rule.mitre().techniqueId() : rule.mitre().tacticId(), rule.mitre().tactic(), rule.file());
             }
             parent.out.println(runner.rules().size() + " rule(s) valid in " + rulesDir);
             return ExitCode.OK;

@@ -10,20 +10,26 @@ import java.util.List;
  * A rules folder compiled to byte code, ready to deploy into one or more engines.
  *
  * @param rulesDir the folder it was compiled from
- * @param files    one compiled module per {@code .epl} file, in dependency (path) order
+ * @param files    one compiled module per {@code .epl} file, in dependency (path) order, then one per
+ *                 Sigma {@code .yml} file that has rules to run
  * @param stages   the folder's stage vocabulary ({@code stages.yaml}), which the rules were checked
  *                 against and which the context stage and scorer use with them
+ * @param refused  Sigma rules that were refused one by one (file, line, construct, reason) while the
+ *                 rest of the set compiled; an {@code .epl} error refuses the whole set instead
  */
-public record CompiledRules(Path rulesDir, List<CompiledFile> files, StageCatalog stages) {
+public record CompiledRules(Path rulesDir, List<CompiledFile> files, StageCatalog stages, List<RuleError> refused) {
 
     public CompiledRules {
         files = List.copyOf(files);
+        refused = List.copyOf(refused);
     }
 
+
     /**
-     * One compiled {@code .epl} file; {@code relativePath} is also its deployment id, and
-     * {@code contentHash} (SHA-256 of its text) tells a reload whether it changed; {@code source} is
-     * the text, so errors found after compiling (metadata) can name their line.
+     * One compiled {@code .epl} file (or Sigma file); {@code relativePath} is also its deployment id,
+     * {@code contentHash} (SHA-256 of its EPL text, generated for a Sigma file) tells a reload whether
+     * it changed, and {@code source} is that text, so errors found after compiling (metadata) can name
+     * their line.
      */
     public record CompiledFile(String relativePath, String contentHash, EPCompiled compiled, String source) {
 

@@ -19,6 +19,8 @@ import com.espertech.esper.runtime.client.EPStatement;
 import com.espertech.esper.runtime.client.EPUndeployException;
 import io.trailsentry.context.DataFileException;
 import io.trailsentry.context.StageCatalog;
+import io.trailsentry.engine.sigma.SigmaCompilation;
+import io.trailsentry.engine.sigma.SigmaCompiler;
 import io.trailsentry.ingest.CloudTrailEvent;
 
 import java.io.IOException;
@@ -81,8 +83,15 @@ public final class EsperEngine implements AutoCloseable {
 
     /**
      * Compiles every {@code *.epl} under {@code rulesDir} (sorted by path, so {@code 00_schema.epl}
-     * style names order dependencies), each against the ones before it. Compiling is the slow part;
-     * the result can be deployed into any number of engines (rule tests deploy it once per case).
+     * style names order dependencies), each against the ones before it, then the folder's Sigma rules
+     * ({@code .yml}/{@code .yaml} files with a {@code detection:} or {@code correlation:} key), one
+     * generated module per file. Compiling is the slow part; the result can be deployed into any
+     * number of engines (rule tests deploy it once per case).
+     *
+     * <p>A broken {@code .epl} file refuses the whole set. A Sigma rule that cannot run is refused on
+     * its own ({@link CompiledRules#refused()}, with file, line and the construct's name) and the rest
+     * deploys: Sigma rules come from shared catalogues, where one unsupported construct must not stop
+     * the others.
      *
      * @throws RuleLoadException listing every error with file, line and column
      */
@@ -108,38 +117,24 @@ public final class EsperEngine implements AutoCloseable {
         CompilerArguments args = new CompilerArguments(configuration);
         for (Path file : files) {
             String relative = rulesDir.relativize(file).toString().replace('\\', '/');
-            String text = "";
+            String text;
             try {
                 text = Files.readString(file, StandardCharsets.UTF_8);
-                for (Map.Entry<String, Object> parameter : parameters.entrySet()) {
-                    String replaced = withVariableValue(text, parameter.getKey(), parameter.getValue());
-                    if (!replaced.equals(text)) {
-                        unused.remove(parameter.getKey());
-                        text = replaced;
-                    }
-                }
-                Module module = compiler.parseModule(text);
-                module.setUri(relative);
-                List<RuleError> refused = RuleSandbox.checkStatements(relative, text, module, compiler, configuration);
-                if (!refused.isEmpty()) {
-                    errors.addAll(refused);
-                    continue;
-                }
-                RuleSandbox.resetRefusals(configuration);
-                EPCompiled result = compiler.compile(module, args);
-                refused = RuleSandbox.verify(relative, text, result);
-                if (!refused.isEmpty()) {
-                    errors.addAll(refused);
-                    continue;
-                }
-                args.getPath().add(result);
-                compiled.add(new CompiledRules.CompiledFile(relative, sha256(text), result, text));
             } catch (IOException e) {
                 errors.add(new RuleError(relative, 0, 0, "cannot read: " + e.getMessage()));
-            } catch (ParseException e) {
-                errors.add(new RuleError(relative, 0, 0, e.getMessage()));
-            } catch (EPCompileException e) {
-                errors.addAll(RuleSandbox.explain(describe(relative, e, moduleOrNull(compiler, text)), configuration));
+                continue;
+            }
+            for (Map.Entry<String, Object> parameter : parameters.entrySet()) {
+                String replaced = withVariableValue(text, parameter.getKey(), parameter.getValue());
+                if (!replaced.equals(text)) {
+                    unused.remove(parameter.getKey());
+                    text = replaced;
+                }
+            }
+            CompiledRules.CompiledFile result = compileModule(relative, text, compiler, configuration, args, errors);
+            if (result != null) {
+                args.getPath().add(result.compiled());
+                compiled.add(result);
             }
         }
         for (String name : unused) {
@@ -148,7 +143,8 @@ public final class EsperEngine implements AutoCloseable {
         if (!errors.isEmpty()) {
             throw new RuleLoadException(errors);
         }
-        return new CompiledRules(rulesDir, compiled, stages);
+        SigmaCompilation sigma = compileSigma(rulesDir, compiler, configuration, args, compiled);
+        return new CompiledRules(rulesDir, compiled, stages, sigma.refusals());
     }
 
     /**
@@ -181,6 +177,55 @@ public final class EsperEngine implements AutoCloseable {
     }
 
     /**
+     * The folder's Sigma rules, each generated module compiled like an {@code .epl} file and added
+     * to {@code into}. A module whose generated EPL does not compile (a compiler bug, or a value
+     * Esper rejects) refuses the rules of its file, not the set.
+     */
+    private static SigmaCompilation compileSigma(Path rulesDir, EPCompiler compiler, Configuration configuration,
+                                                 CompilerArguments args, List<CompiledRules.CompiledFile> into) {
+        SigmaCompilation sigma = SigmaCompiler.compileFolder(rulesDir);
+        for (SigmaCompilation.SigmaModule module : sigma.modules()) {
+            List<RuleError> moduleErrors = new ArrayList<>();
+            CompiledRules.CompiledFile result = compileModule(module.relativePath(), module.epl(), compiler, configuration, args, moduleErrors);
+            if (result != null) {
+                into.add(result);
+            } else {
+                sigma = sigma.withFileRefused(module.relativePath(), moduleErrors.get(0));
+            }
+        }
+        return sigma;
+    }
+
+    /** Parses, sandbox-checks and compiles one module; on failure adds why to {@code errors} and returns null. */
+    private static CompiledRules.CompiledFile compileModule(String relative, String text, EPCompiler compiler, Configuration configuration,
+                                                            CompilerArguments args, List<RuleError> errors) {
+        try {
+            Module module = compiler.parseModule(text);
+            module.setUri(relative);
+            List<RuleError> refused = RuleSandbox.checkStatements(relative, text, module, compiler, configuration);
+            if (!refused.isEmpty()) {
+                errors.addAll(refused);
+                return null;
+            }
+            RuleSandbox.resetRefusals(configuration);
+            EPCompiled result = compiler.compile(module, args);
+            refused = RuleSandbox.verify(relative, text, result);
+            if (!refused.isEmpty()) {
+                errors.addAll(refused);
+                return null;
+            }
+            return new CompiledRules.CompiledFile(relative, sha256(text), result, text);
+        } catch (IOException e) {
+            errors.add(new RuleError(relative, 0, 0, "cannot read: " + e.getMessage()));
+        } catch (ParseException e) {
+            errors.add(new RuleError(relative, 0, 0, e.getMessage()));
+        } catch (EPCompileException e) {
+            errors.addAll(RuleSandbox.explain(describe(relative, e, moduleOrNull(compiler, text)), configuration));
+        }
+        return null;
+    }
+
+    /**
      * Deploys compiled rules into an empty engine. All or nothing: on any error nothing is deployed.
      *
      * @throws RuleLoadException naming the file and what is wrong (missing metadata, duplicate id, …)
@@ -194,11 +239,13 @@ public final class EsperEngine implements AutoCloseable {
      * deployed into a scratch runtime (so a missing tag, a duplicate id or a bad parameter is refused
      * before anything changes), then only files that changed, were added or were removed — and the
      * files depending on them — are undeployed and deployed. Unchanged rules keep their windows and
-     * counts. The caller must hold the engine's lock (no event is evaluated halfway through).
+     * counts. A Sigma file with a refused rule keeps its running version. The caller must hold the
+     * engine's lock (no event is evaluated halfway through).
      *
      * @throws RuleLoadException when the new set is refused; the running rules are untouched
      */
-    public SwapResult swap(CompiledRules next, Map<String, Object> parameters) throws RuleLoadException {
+    public SwapResult swap(CompiledRules compiled, Map<String, Object> parameters) throws RuleLoadException {
+        CompiledRules next = keepingDeployedVersionsOfRefusedFiles(compiled);
         validateInScratchRuntime(next, parameters);
         Map<String, CompiledRules.CompiledFile> nextByPath = new LinkedHashMap<>();
         next.files().forEach(f -> nextByPath.put(f.relativePath(), f));
@@ -246,6 +293,26 @@ public final class EsperEngine implements AutoCloseable {
         Set<String> redeployed = new LinkedHashSet<>(undeploy);
         redeployed.removeAll(removed);
         return new SwapResult(added, List.copyOf(redeployed), List.copyOf(removed));
+    }
+
+    /**
+     * A Sigma file with a refused rule keeps the version that is running, as a broken {@code .epl}
+     * keeps the running set: an edit that breaks a rule must not take the rule (or the rules beside
+     * it in the file) away. A file that is not running yet deploys the rules that compiled.
+     */
+    private CompiledRules keepingDeployedVersionsOfRefusedFiles(CompiledRules next) {
+        Set<String> refusedFiles = new LinkedHashSet<>();
+        next.refused().forEach(e -> refusedFiles.add(e.file()));
+        refusedFiles.retainAll(deployedFiles.keySet());
+        if (refusedFiles.isEmpty()) {
+            return next;
+        }
+        List<CompiledRules.CompiledFile> files = new ArrayList<>();
+        for (CompiledRules.CompiledFile f : next.files()) {
+            files.add(refusedFiles.remove(f.relativePath()) ? deployedFiles.get(f.relativePath()).file() : f);
+        }
+        refusedFiles.forEach(path -> files.add(deployedFiles.get(path).file()));
+        return new CompiledRules(next.rulesDir(), files, next.stages(), next.refused());
     }
 
     /** What a swap did, by file (relative path). */

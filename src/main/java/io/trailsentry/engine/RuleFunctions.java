@@ -94,6 +94,27 @@ public final class RuleFunctions {
         return value == null ? null : value.toLowerCase(java.util.Locale.ROOT);
     }
 
+    /**
+     * {@code toNumber(requestParameter('maxResults'))}: the text as a number, or null when it is not
+     * one (EPL's cast throws on such text, and request fields are text). Sigma's numeric modifiers
+     * ({@code |gt}, {@code |lte}, …) compare through this.
+     */
+    public static Double toNumber(String value) {
+        if (value == null) {
+            return null;
+        }
+        String text = value.trim();
+        if (text.isEmpty() || text.length() > 64) {
+            return null;
+        }
+        try {
+            double d = Double.parseDouble(text);
+            return Double.isNaN(d) ? null : d;
+        } catch (NumberFormatException notANumber) {
+            return null;
+        }
+    }
+
     /** {@code upper(eventName)}: upper case (ROOT locale), null stays null. */
     public static String upper(String value) {
         return value == null ? null : value.toUpperCase(java.util.Locale.ROOT);

@@ -72,24 +72,50 @@ final class RuleHitMapper {
 
     private static List<CloudTrailEvent> evidenceOf(Object events) {
         List<CloudTrailEvent> out = new ArrayList<>();
+        Set<CloudTrailEvent> nested = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         if (events instanceof Object[] array) {
             for (Object o : array) {
-                addEvent(out, o);
+                addEvent(out, o, nested);
             }
         } else if (events instanceof Collection<?> collection) {
             for (Object o : collection) {
-                addEvent(out, o);
+                addEvent(out, o, nested);
             }
         } else if (events != null) {
-            addEvent(out, events);
+            addEvent(out, events, nested);
         }
         return out;
     }
 
-    private static void addEvent(List<CloudTrailEvent> out, Object o) {
+    /**
+     * An element may itself be a list of events: a correlation of correlations (Sigma chaining)
+     * selects each inner hit's evidence, and inner hits that overlap in time share events, which
+     * are kept once.
+     */
+    private static void addEvent(List<CloudTrailEvent> out, Object o, Set<CloudTrailEvent> nested) {
         if (o instanceof CloudTrailEvent e) {
             out.add(e);
         } else if (o instanceof EventBean bean && bean.getUnderlying() instanceof CloudTrailEvent e) {
+            out.add(e);
+        } else if (o instanceof Object[] inner) {
+            for (Object x : inner) {
+                addNested(out, x, nested);
+            }
+        } else if (o instanceof Collection<?> inner) {
+            for (Object x : inner) {
+                addNested(out, x, nested);
+            }
+        }
+    }
+
+    private static void addNested(List<CloudTrailEvent> out, Object o, Set<CloudTrailEvent> nested) {
+        if (o instanceof Object[] || o instanceof Collection<?>) {
+            addEvent(out, o, nested);
+            return;
+        }
+        CloudTrailEvent e = o instanceof CloudTrailEvent c ? c
+                : o instanceof EventBean bean && bean.getUnderlying() instanceof CloudTrailEvent c ? c : null;
+        if (e != null && nested.add(e)) {
             out.add(e);
         }
     }

@@ -53,6 +53,7 @@ public final class RuleSandbox {
             Map.entry("inCidr", "inCidr"),
             Map.entry("lower", "lower"),
             Map.entry("upper", "upper"),
+            Map.entry("toNumber", "toNumber"),
             Map.entry("policyAllowsPublic", "policyAllowsPublic"),
             Map.entry("policyGrantsOtherAccount", "policyGrantsOtherAccount"),
             Map.entry("policyGrantsAdmin", "policyGrantsAdmin"),

@@ -86,6 +86,15 @@ public final class DetectionPipeline implements AutoCloseable {
         }
         this.engine = new DetectionEngine(settings, rules, context != null ? context : UnaryOperator.identity(), this::onHit);
         publishRuleCounts();
+        logRefused(rules);
+    }
+
+    /** Sigma rules refused one by one do not stop the others; say which, so they are not silently missing. */
+    private void logRefused(CompiledRules rules) {
+        if (!rules.refused().isEmpty()) {
+            LOG.warnf("%d Sigma rule(s) in %s refused, the other rules run:%n%s", rules.refused().size(), rulesDir,
+                    String.join("\n", rules.refused().stream().map(RuleError::describe).toList()));
+        }
     }
 
     /** Sources: the part of an ingest's source name before the first ':' ({@code kafka:topic-0@42} counts as {@code kafka}). */
@@ -281,9 +290,10 @@ public final class DetectionPipeline implements AutoCloseable {
                 publishRuleCounts();
                 reloadSuccesses++;
                 lastReload = new ReloadStatus(Instant.now(), true, List.of(), result.added(), result.redeployed(),
-                        result.removed(), reloadSuccesses, reloadFailures);
+                        result.removed(), reloadSuccesses, reloadFailures, next.refused());
                 LOG.infof("rules reloaded from %s: added %s, redeployed %s, removed %s", rulesDir, result.added(),
                         result.redeployed(), result.removed());
+                logRefused(next);
                 return lastReload;
             } catch (RuleLoadException e) {
                 return failed(e.errors());

@@ -15,11 +15,19 @@ import java.util.List;
  * @param removed    files undeployed because they were deleted
  * @param successes  reloads that went live since start
  * @param failures   reloads refused since start
+ * @param refused    Sigma rules left out of a reload that went live (each refused on its own: file,
+ *                   line, construct, reason); the other rules run
  */
 public record ReloadStatus(Instant at, boolean ok, List<RuleError> errors, List<String> added, List<String> redeployed,
-                           List<String> removed, long successes, long failures) {
+                           List<String> removed, long successes, long failures, List<RuleError> refused) {
+
+    public ReloadStatus(Instant at, boolean ok, List<RuleError> errors, List<String> added, List<String> redeployed,
+                        List<String> removed, long successes, long failures) {
+        this(at, ok, errors, added, redeployed, removed, successes, failures, List.of());
+    }
 
     public ReloadStatus {
+        refused = List.copyOf(refused);
         errors = List.copyOf(errors);
         added = List.copyOf(added);
         redeployed = List.copyOf(redeployed);

@@ -2,6 +2,7 @@ package io.trailsentry.server;
 
 import io.quarkus.scheduler.Scheduled;
 import io.trailsentry.config.TrailSentryConfig;
+import io.trailsentry.engine.sigma.SigmaCompiler;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -15,7 +16,8 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Watches the rules folder and reloads when any {@code .epl} file or {@code stages.yaml} is edited,
+ * Watches the rules folder and reloads when any {@code .epl} file, Sigma {@code .yml}/{@code .yaml} rule
+ * (rule tests, {@code *.tests.yaml}, aside) or {@code stages.yaml} is edited,
  * added, deleted or renamed (an editor's save-by-rename included). Polls a fingerprint of paths and
  * contents every second rather than using WatchService: it sees the same on every file system
  * (mounted volumes, network shares) and never fires on a touch that changed nothing.
@@ -66,7 +68,8 @@ public class RuleWatcher {
         List<Path> files;
         try (Stream<Path> walk = Files.walk(dir)) {
             files = walk.filter(Files::isRegularFile)
-                    .filter(p -> p.toString().endsWith(".epl") || p.getFileName().toString().equals("stages.yaml"))
+                    .filter(p -> p.toString().endsWith(".epl") || p.getFileName().toString().equals("stages.yaml")
+                            || SigmaCompiler.isCandidate(p))
                     .sorted().toList();
         }
         for (Path file : files) {

@@ -46,7 +46,8 @@ final class SlackMessage {
         field(fields, "Rule", alert.rule().ruleName() + (alert.rule().ruleVersion() != null ? " v" + alert.rule().ruleVersion() : ""), true);
         field(fields, "Stages", join(alert.stages()), true);
         if (alert.mitre() != null && alert.mitre().tacticId() != null) {
-            field(fields, "MITRE ATT&CK", alert.mitre().tactic() + " (" + alert.mitre().tacticId() + ") · " + alert.mitre().techniqueId(), true);
+            field(fields, "MITRE ATT&CK", alert.mitre().tactic() + " (" + alert.mitre().tacticId() + ")"
+                    + (alert.mitre().techniqueId() != null ? " · " + alert.mitre().techniqueId() : ""), true);
         }
         field(fields, "Source IPs", alert.evidence().sourceIp() != null ? alert.evidence().sourceIp() : join(alert.evidence().sourceIps()), true);
         field(fields, "Contexts", join(alert.evidence().contexts()), true);
