@@ -155,7 +155,7 @@ public final class CloudTrailReader {
                 case LINES -> reader.readLines(lines);
                 case DOCUMENT -> reader.readDocument(lines.arrayBacked()
                         ? factory.createParser(lines.buffer(), lines.position(), lines.limit() - lines.position())
-                        : factory.createParser(lines.remaining()));
+                        : factory.createParser(lines.remaining()), lines.skippedLines(), lines.skippedColumns());
             }
         } catch (IOException e) {
             reader.readFailed(e);

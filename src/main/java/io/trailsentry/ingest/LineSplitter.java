@@ -28,6 +28,10 @@ final class LineSplitter {
     private boolean eof;
 
     private long lineNumber;
+    /** Blank lines consumed before the first value; document-mode positions add them back. */
+    private long skippedLines;
+    /** Blanks consumed on the first value's own line, before it. */
+    private long skippedColumns;
     private int lineStart;
     private int lineLength;
     private boolean tooLong;
@@ -61,19 +65,29 @@ final class LineSplitter {
         if (available(3) && (buf[pos] & 0xff) == 0xef && (buf[pos + 1] & 0xff) == 0xbb && (buf[pos + 2] & 0xff) == 0xbf) {
             pos += 3; // UTF-8 byte order mark: per-line parsers would choke on it
         }
-        int off = 0;
+        // Leading blanks are consumed, not looked at from a fixed start: keeping them would grow the
+        // buffer one byte per look (quadratic time) and hold megabytes of nothing (issue #17).
         while (true) {
-            if (!available(off + 1)) {
+            if (!available(1)) {
                 return Shape.EMPTY;
             }
-            if (!isBlank(buf[pos + off])) {
+            byte b = buf[pos];
+            if (!isBlank(b)) {
                 break;
             }
-            off++;
+            if (b == '\n') {
+                lineNumber++;
+                skippedColumns = 0;
+            } else {
+                skippedColumns++;
+            }
+            pos++;
         }
-        if (buf[pos + off] != '{') {
+        skippedLines = lineNumber;
+        if (buf[pos] != '{') {
             return Shape.DOCUMENT;
         }
+        int off = 0;
         int first = off;
         while (available(off + 1) && buf[pos + off] != '\n') {
             if (off - first >= window) {
@@ -117,6 +131,9 @@ final class LineSplitter {
     }
 
     long lineNumber() { return lineNumber; }
+    /** Lines before the first value (all blank), which {@link #sniff} consumed. */
+    long skippedLines() { return skippedLines; }
+    long skippedColumns() { return skippedColumns; }
     int lineLimit() { return maxLineBytes; }
     byte[] buffer() { return buf; }
     int lineStart() { return lineStart; }

@@ -51,8 +51,14 @@ final class SourceReader implements RecordParser.RecordsHandler {
     long accepted() { return accepted; }
     long rejected() { return rejected; }
 
+    /** Blank lines (and blanks on the first line) consumed before the parser's start, added back to its positions. */
+    private long lineOffset;
+    private long columnOffset;
+
     /** One parser over the whole input; any number of root values. */
-    void readDocument(JsonParser p) {
+    void readDocument(JsonParser p, long skippedLines, long skippedColumns) {
+        lineOffset = skippedLines;
+        columnOffset = skippedColumns;
         lineNumber = 0;
         recordNumber = 0;
         readValues(p);
@@ -181,7 +187,8 @@ final class SourceReader implements RecordParser.RecordsHandler {
         if (at == null || at.getLineNr() < 0) {
             return "record " + recordNumber;
         }
-        return "record " + recordNumber + ", line " + at.getLineNr() + " col " + at.getColumnNr();
+        long column = at.getLineNr() == 1 ? at.getColumnNr() + columnOffset : at.getColumnNr();
+        return "record " + recordNumber + ", line " + (at.getLineNr() + lineOffset) + " col " + column;
     }
 
     /** In line mode the raw line is the best excerpt; in document mode there is no raw text to hand. */
