@@ -16,8 +16,15 @@ import java.util.Set;
  */
 record ClassFileReferences(Set<String> classes, List<Member> members) {
 
-    /** A field or method reference; {@code owner} is an internal class name. */
-    record Member(String owner, String name) {
+    /**
+     * A field or method reference; {@code owner} is an internal class name, {@code descriptor} the
+     * JVM descriptor ({@code (Ljava/util/TimeZone;)V} for a method, {@code I} for a field).
+     */
+    record Member(String owner, String name, String descriptor) {
+        boolean isMethod() {
+            return descriptor.startsWith("(");
+        }
+
         String display() {
             return owner.replace('/', '.') + "." + name;
         }
@@ -70,11 +77,12 @@ record ClassFileReferences(Set<String> classes, List<Member> members) {
                     case FIELD, METHOD, INTERFACE_METHOD -> {
                         String owner = utf8[first[first[i]]];
                         String name = utf8[first[second[i]]];
-                        members.add(new Member(owner, name));
+                        String descriptor = utf8[second[second[i]]];
+                        members.add(new Member(owner, name, descriptor));
                     }
                     // Dynamic call sites name a bootstrap method, not a member the pool lists: the
                     // sandbox refuses them outright (Esper's generated code has none).
-                    case DYNAMIC, INVOKE_DYNAMIC -> members.add(new Member("(invokedynamic)", "#" + i));
+                    case DYNAMIC, INVOKE_DYNAMIC -> members.add(new Member("(invokedynamic)", "#" + i, ""));
                     default -> {
                     }
                 }

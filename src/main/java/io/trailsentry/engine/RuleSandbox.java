@@ -114,6 +114,47 @@ public final class RuleSandbox {
             "java/lang/Integer.getInteger", "java/lang/Long.getLong", "java/lang/Boolean.getBoolean", // system properties
             "java/lang/Object.wait", "java/lang/Object.notify", "java/lang/Object.notifyAll");
 
+    /**
+     * Static members of JDK classes generated code may use: pure functions of their arguments
+     * (boxing, parsing, maths, empty and single-element collections, building a calendar for a given
+     * zone) and constants. Any other static — {@code TimeZone.setDefault}, {@code Locale.setDefault},
+     * {@code ZoneId.systemDefault}, {@code Instant.now}, {@code String.format} — is refused however it
+     * is reached, by class name or through a value ({@code current_timestamp.toCalendar().getTimeZone().setDefault(…)}).
+     */
+    private static final Set<String> STATIC_MEMBERS = Set.of(
+            "java/lang/Boolean.valueOf", "java/lang/Boolean.parseBoolean", "java/lang/Boolean.TRUE", "java/lang/Boolean.FALSE",
+            "java/lang/Byte.valueOf", "java/lang/Short.valueOf", "java/lang/Character.valueOf", "java/lang/Float.valueOf",
+            "java/lang/Integer.valueOf", "java/lang/Integer.parseInt", "java/lang/Integer.toString", "java/lang/Integer.compare",
+            "java/lang/Integer.MAX_VALUE", "java/lang/Integer.MIN_VALUE",
+            "java/lang/Long.valueOf", "java/lang/Long.parseLong", "java/lang/Long.toString", "java/lang/Long.compare",
+            "java/lang/Long.MAX_VALUE", "java/lang/Long.MIN_VALUE",
+            "java/lang/Double.valueOf", "java/lang/Double.parseDouble", "java/lang/Double.toString", "java/lang/Double.compare",
+            "java/lang/Double.isNaN", "java/lang/Float.parseFloat", "java/lang/Short.parseShort", "java/lang/Byte.parseByte",
+            "java/lang/String.valueOf", "java/lang/String.join",
+            "java/util/Collections.singletonMap", "java/util/Collections.singletonList", "java/util/Collections.singleton",
+            "java/util/Collections.emptyList", "java/util/Collections.emptyMap", "java/util/Collections.emptySet",
+            "java/util/Collections.emptySortedSet", "java/util/Collections.emptySortedMap", "java/util/Collections.emptyIterator",
+            "java/util/Collections.unmodifiableList", "java/util/Collections.unmodifiableMap", "java/util/Collections.unmodifiableSet",
+            "java/util/Collections.unmodifiableCollection", "java/util/Collections.EMPTY_LIST", "java/util/Collections.EMPTY_MAP",
+            "java/util/Collections.EMPTY_SET", "java/util/Arrays.asList", "java/util/Objects.equals", "java/util/Objects.hash",
+            "java/util/Objects.hashCode", "java/util/Objects.isNull", "java/util/Objects.nonNull", "java/util/Objects.toString",
+            "java/util/Objects.requireNonNull", "java/util/Calendar.getInstance", "java/util/regex/Pattern.compile",
+            "java/math/BigInteger.valueOf", "java/math/BigInteger.ZERO", "java/math/BigInteger.ONE",
+            "java/math/BigDecimal.valueOf", "java/math/BigDecimal.ZERO", "java/math/BigDecimal.ONE",
+            "java/math/RoundingMode.HALF_UP", "java/math/RoundingMode.HALF_EVEN", "java/math/RoundingMode.valueOf",
+            "java/math/MathContext.DECIMAL64", "java/math/MathContext.DECIMAL128",
+            "java/time/Instant.ofEpochMilli", "java/time/Instant.ofEpochSecond", "java/time/Duration.ofMillis",
+            "java/time/Duration.ofSeconds", "java/time/Duration.ofMinutes", "java/time/Duration.ofHours",
+            "java/time/Duration.ofDays", "java/time/ZoneOffset.UTC", "java/time/ZoneOffset.ofHours");
+
+    /** {@link Math}'s functions are pure, all but the one with a JVM-wide generator. */
+    private static boolean staticAllowed(String owner, String name) {
+        if (owner.equals("java/lang/Math") || owner.equals("java/lang/StrictMath")) {
+            return !name.equals("random");
+        }
+        return STATIC_MEMBERS.contains(owner + "." + name);
+    }
+
     private static final String EVENT_CLASS = CloudTrailEvent.class.getName().replace('.', '/');
     private static final String FUNCTIONS_CLASS = RuleFunctions.class.getName().replace('.', '/');
     private static final Pattern IMPORT = Pattern.compile("(?m)^\\s*import\\s+([\\w.$*]+)");
@@ -251,6 +292,11 @@ public final class RuleSandbox {
         if (TYPE_ONLY.containsKey(owner)) {
             return TYPE_ONLY.get(owner).contains(member.name());
         }
+        if (isJavaClass(owner, generated) && isStatic(member) && !staticAllowed(owner, member.name())) {
+            // A static method reached through a value (zone.setDefault(…), locale.setDefault(…)) is the
+            // same call in byte code as one named by its class: only pure ones are allowed, either way.
+            return false;
+        }
         if (owner.equals(EVENT_CLASS)) {
             String name = member.name();
             // rules read events; they never build or change them
@@ -258,6 +304,54 @@ public final class RuleSandbox {
                     || name.equals("equals") || name.equals("hashCode") || name.equals("toString");
         }
         return classAllowed(owner, generated);
+    }
+
+    /** A JDK class (not Esper's, not generated, not ours). */
+    private static boolean isJavaClass(String internalName, Set<String> generated) {
+        return !generated.contains(internalName) && !internalName.startsWith(ESPER)
+                && !internalName.equals(EVENT_CLASS) && !internalName.equals(FUNCTIONS_CLASS);
+    }
+
+    /**
+     * Whether a referenced member is static state or a static method: the constant pool does not say
+     * (invokestatic and invokevirtual name members the same way), so the JDK class is asked. A member
+     * that cannot be found is treated as static, which refuses it.
+     */
+    static boolean isStatic(ClassFileReferences.Member member) {
+        if (member.name().equals("<init>")) {
+            return false;
+        }
+        ClassLoader loader = RuleSandbox.class.getClassLoader();
+        try {
+            Class<?> owner = Class.forName(member.owner().replace('/', '.'), false, loader);
+            if (member.isMethod()) {
+                Class<?>[] parameters = java.lang.invoke.MethodType.fromMethodDescriptorString(member.descriptor(), loader).parameterArray();
+                for (Class<?> c = owner; c != null; c = c.getSuperclass()) {
+                    try {
+                        return java.lang.reflect.Modifier.isStatic(c.getDeclaredMethod(member.name(), parameters).getModifiers());
+                    } catch (NoSuchMethodException notDeclaredHere) {
+                        // inherited: look further up
+                    }
+                }
+                // an interface method (abstract or default) reached through a class or interface type
+                for (java.lang.reflect.Method m : owner.getMethods()) {
+                    if (m.getName().equals(member.name()) && java.util.Arrays.equals(m.getParameterTypes(), parameters)) {
+                        return java.lang.reflect.Modifier.isStatic(m.getModifiers());
+                    }
+                }
+                return true;
+            }
+            for (Class<?> c = owner; c != null; c = c.getSuperclass()) {
+                try {
+                    return java.lang.reflect.Modifier.isStatic(c.getDeclaredField(member.name()).getModifiers());
+                } catch (NoSuchFieldException notDeclaredHere) {
+                    // inherited: look further up
+                }
+            }
+            return true;
+        } catch (ClassNotFoundException | LinkageError | IllegalArgumentException | TypeNotPresentException e) {
+            return true;
+        }
     }
 
     private static boolean classAllowed(String internalName, Set<String> generated) {

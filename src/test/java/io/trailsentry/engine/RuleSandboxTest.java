@@ -84,7 +84,20 @@ class RuleSandboxTest {
                 arguments("script", "expression js:evil() [ java.lang.System.exit(0) ]\nselect evil() from CloudTrailEvent", "scripts"),
                 arguments("inlined class", "inlined_class \"\"\"\n public class X { public static int f() { System.exit(0); return 1; } }\n\"\"\"\nselect X.f() from CloudTrailEvent", "inlined"),
                 arguments("method join", "select * from CloudTrailEvent as e, method:java.lang.System.getenv() as env", "method"),
-                arguments("data flow", "create dataflow F\n  BeaconSource -> s<CloudTrailEvent> {}\n  LogSink(s) {}", "data flow"));
+                arguments("data flow", "create dataflow F\n  BeaconSource -> s<CloudTrailEvent> {}\n  LogSink(s) {}", "data flow"),
+                // Issue #17, 5: a static method reached through a value changes the whole JVM.
+                arguments("static through an instance: default time zone",
+                        "select current_timestamp.toCalendar().getTimeZone()\n  .setDefault(current_timestamp.toCalendar().getTimeZone()) from CloudTrailEvent",
+                        "java.util.TimeZone.setDefault"),
+                arguments("static through an instance: default locale",
+                        "select current_timestamp.toCalendar().getAvailableLocales().firstOf()\n"
+                                + "  .setDefault(current_timestamp.toCalendar().getAvailableLocales().firstOf()) from CloudTrailEvent",
+                        "java.util.Locale.setDefault"),
+                arguments("static through an instance: reading JVM state",
+                        "select current_timestamp.toCalendar().getTimeZone().toZoneId().systemDefault() as z from CloudTrailEvent",
+                        "java.time.ZoneId.systemDefault"),
+                arguments("static through an instance: unbounded formatting",
+                        "select userAgent.format('%2000000000s', eventName) as f from CloudTrailEvent", "java.lang.String.format"));
     }
 
     @ParameterizedTest(name = "{0}")
