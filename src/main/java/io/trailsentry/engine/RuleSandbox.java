@@ -313,7 +313,8 @@ public final class RuleSandbox {
     }
 
     /**
-     * Whether a referenced member is static state or a static method: the constant pool does not say
+     * Whether a referenced member is a static method or static state (a static field that is not a
+     * constant): the constant pool does not say
      * (invokestatic and invokevirtual name members the same way), so the JDK class is asked. A member
      * that cannot be found is treated as static, which refuses it.
      */
@@ -343,7 +344,9 @@ public final class RuleSandbox {
             }
             for (Class<?> c = owner; c != null; c = c.getSuperclass()) {
                 try {
-                    return java.lang.reflect.Modifier.isStatic(c.getDeclaredField(member.name()).getModifiers());
+                    // A constant (static final: Long.TYPE, Calendar.YEAR) is a value; other static fields are JVM state.
+                    int modifiers = c.getDeclaredField(member.name()).getModifiers();
+                    return java.lang.reflect.Modifier.isStatic(modifiers) && !java.lang.reflect.Modifier.isFinal(modifiers);
                 } catch (NoSuchFieldException notDeclaredHere) {
                     // inherited: look further up
                 }
