@@ -1,6 +1,7 @@
 package io.trailsentry.api;
 
 import io.trailsentry.server.EngineService;
+import io.trailsentry.server.RuleValidations;
 
 import io.trailsentry.engine.EsperEngine;
 import io.trailsentry.pipeline.DetectionPipeline;
@@ -16,13 +17,21 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import jakarta.ws.rs.core.HttpHeaders;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The rule lifecycle for detection engineers:
  * {@code GET /rules} (deployed rules with metadata, file, deployment time, hit counts, and the last
  * reload's result), {@code POST /rules/reload} (re-read {@code epl/} now), {@code POST /rules/validate}
- * (compile an EPL text in isolation and answer its errors, deploying nothing).
+ * (compile an EPL text in isolation and answer its errors, running and deploying nothing).
  */
 @Path("/rules")
 @Tag(name = "rules")
@@ -44,9 +53,11 @@ public class RulesResource {
     }
 
     private final EngineService engine;
+    private final RuleValidations validations;
 
-    RulesResource(EngineService engine) {
+    RulesResource(EngineService engine, RuleValidations validations) {
         this.engine = engine;
+        this.validations = validations;
     }
 
     @GET
@@ -70,16 +81,43 @@ public class RulesResource {
 
     @POST
     @Path("/validate")
-    @Operation(summary = "Compile an EPL text in isolation and check its metadata; deploys nothing (admin)",
-            description = "The rule sandbox applies: Java classes, scripts, imports and reflection are refused. ?name= sets the file name used in errors.")
+    @Operation(summary = "Compile an EPL text in isolation and check its metadata; runs and deploys nothing (admin)",
+            description = "The rule sandbox applies: Java classes, scripts, imports and reflection are refused. ?name= sets the file name used in errors. "
+                    + "One text is compiled at a time; texts over 256 KiB are refused.")
+    @APIResponse(responseCode = "200", description = "valid: the rules it defines")
+    @APIResponse(responseCode = "400", description = "empty body")
+    @APIResponse(responseCode = "413", description = "text longer than 256 KiB")
+    @APIResponse(responseCode = "422", description = "errors with file, line and column")
+    @APIResponse(responseCode = "429", description = "another validation held the compiler; retry after Retry-After")
     @Consumes({MediaType.TEXT_PLAIN, MediaType.WILDCARD})
     @Produces(MediaType.APPLICATION_JSON)
-    public Response validate(String epl, @QueryParam("name") String name) {
-        if (epl == null || epl.isBlank()) {
+    public Response validate(InputStream body, @QueryParam("name") String name) throws InterruptedException {
+        String file = name == null || name.isBlank() ? "submitted.epl" : name;
+        byte[] text = readAtMost(body, RuleValidations.MAX_TEXT_BYTES);
+        if (text == null) {
+            return ApiError.response(413, "text_too_large", "the EPL text is longer than " + RuleValidations.MAX_TEXT_BYTES
+                    + " bytes; validate one rules file at a time");
+        }
+        String epl = new String(text, StandardCharsets.UTF_8);
+        if (epl.isBlank()) {
             return Response.status(400).entity(new EsperEngine.Validation(
                     List.of(new io.trailsentry.engine.RuleError("(body)", 0, 0, "empty body: send the EPL text as text/plain")), List.of())).build();
         }
-        EsperEngine.Validation result = EsperEngine.validate(epl, name == null || name.isBlank() ? "submitted.epl" : name, engine.pipeline().stages());
-        return Response.status(result.valid() ? 200 : 422).entity(result).build();
+        Optional<EsperEngine.Validation> result = validations.validate(epl, file, engine.pipeline().stages());
+        if (result.isEmpty()) {
+            return ApiError.builder(429, "validator_busy", "another rule text is being compiled; retry in "
+                    + RuleValidations.MAX_WAIT_SECONDS + " s").header(HttpHeaders.RETRY_AFTER, RuleValidations.MAX_WAIT_SECONDS).build();
+        }
+        return Response.status(result.get().valid() ? 200 : 422).entity(result.get()).build();
+    }
+
+    /** The whole body, or null when it is longer than {@code limit}. */
+    private static byte[] readAtMost(InputStream in, int limit) {
+        try {
+            byte[] bytes = in.readNBytes(limit + 1);
+            return bytes.length > limit ? null : bytes;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the request body: " + e.getMessage(), e);
+        }
     }
 }

@@ -450,23 +450,24 @@ public final class EsperEngine implements AutoCloseable {
     }
 
     /**
-     * Compiles and deploys one EPL text in isolation (a scratch runtime, nothing shared with the
-     * running rules) and reads its rules' metadata: what {@code POST /rules/validate} answers. The
-     * {@link RuleSandbox} checks run before the scratch deployment, which is the first time any
-     * generated code runs.
+     * Compiles one EPL text in isolation and reads its rules' metadata from the statements'
+     * annotations as written: what {@code POST /rules/validate} answers. Nothing is deployed, so no
+     * generated code runs (deploying is what evaluates variable initialisers and filter constants): a
+     * submitted text costs a compile, never an execution (issue #17, 6). The {@link RuleSandbox}
+     * checks apply as for the rules folder.
      */
     public static Validation validate(String eplText, String name, StageCatalog stages) {
         EPCompiler compiler = EPCompilerProvider.getCompiler();
         Configuration configuration = newConfiguration();
-        EPCompiled compiled;
+        Module module;
         try {
-            Module module = compiler.parseModule(eplText);
+            module = compiler.parseModule(eplText);
             module.setUri(name);
             List<RuleError> refused = RuleSandbox.checkStatements(name, eplText, module, compiler, configuration);
             if (!refused.isEmpty()) {
                 return new Validation(refused, List.of());
             }
-            compiled = compiler.compile(module, new CompilerArguments(configuration));
+            EPCompiled compiled = compiler.compile(module, new CompilerArguments(configuration));
             refused = RuleSandbox.verify(name, eplText, compiled);
             if (!refused.isEmpty()) {
                 return new Validation(refused, List.of());
@@ -478,18 +479,58 @@ public final class EsperEngine implements AutoCloseable {
         } catch (java.io.IOException e) {
             return new Validation(List.of(new RuleError(name, 0, 0, e.getMessage())), List.of());
         }
-        EPRuntime scratch = EPRuntimeProvider.getRuntime("trailsentry-validate-" + UUID.randomUUID(), configuration);
-        try {
-            EPDeployment deployment = scratch.getDeploymentService().deploy(compiled, new DeploymentOptions().setDeploymentId(name));
-            List<RuleMetadata> found = new ArrayList<>();
-            List<RuleError> errors = new ArrayList<>();
-            readRuleMetadata(new CompiledRules.CompiledFile(name, sha256(eplText), compiled, eplText), deployment, stages, found, errors);
-            errors.addAll(duplicateIds(found));
-            return errors.isEmpty() ? new Validation(List.of(), found) : new Validation(errors, List.of());
-        } catch (EPDeployException e) {
-            return new Validation(List.of(new RuleError(name, 0, 0, "deploy failed: " + e.getMessage())), List.of());
-        } finally {
-            scratch.destroy();
+        List<RuleMetadata> found = new ArrayList<>();
+        List<RuleError> errors = new ArrayList<>();
+        int index = 0;
+        for (com.espertech.esper.common.client.module.ModuleItem item : module.getItems()) {
+            if (item.isCommentOnly()) {
+                continue;
+            }
+            index++;
+            WrittenAnnotations written;
+            try {
+                written = WrittenAnnotations.of(compiler.eplToModel(item.getExpression(), configuration));
+            } catch (EPCompileException | RuntimeException notMappable) {
+                continue; // it compiled, so it is not a statement the object model can express; such statements carry no rule
+            }
+            String statementName = written.name() != null ? written.name() : "statement " + index;
+            try {
+                RuleMetadataReader.read(name, statementName, written.tags(), written.description(), stages).ifPresent(found::add);
+            } catch (IllegalArgumentException e) {
+                errors.add(new RuleError(name, RuleSandbox.contentLine(item), 0, e.getMessage()));
+            }
+        }
+        errors.addAll(duplicateIds(found));
+        return errors.isEmpty() ? new Validation(List.of(), found) : new Validation(errors, List.of());
+    }
+
+    /** {@code @Name}, {@code @Description} and {@code @Tag}s as the statement's text writes them. */
+    private record WrittenAnnotations(String name, String description, List<RuleMetadataReader.TagValue> tags) {
+
+        static WrittenAnnotations of(com.espertech.esper.common.client.soda.EPStatementObjectModel model) {
+            String name = null;
+            String description = null;
+            List<RuleMetadataReader.TagValue> tags = new ArrayList<>();
+            for (com.espertech.esper.common.client.soda.AnnotationPart part : model.getAnnotations()) {
+                String kind = part.getName().substring(part.getName().lastIndexOf('.') + 1);
+                if (kind.equalsIgnoreCase("Name")) {
+                    name = attribute(part, "value");
+                } else if (kind.equalsIgnoreCase("Description")) {
+                    description = attribute(part, "value");
+                } else if (kind.equalsIgnoreCase("Tag")) {
+                    tags.add(new RuleMetadataReader.TagValue(attribute(part, "name"), attribute(part, "value")));
+                }
+            }
+            return new WrittenAnnotations(name, description, tags);
+        }
+
+        private static String attribute(com.espertech.esper.common.client.soda.AnnotationPart part, String attribute) {
+            for (com.espertech.esper.common.client.soda.AnnotationAttribute a : part.getAttributes()) {
+                if (a.getName().equals(attribute)) {
+                    return a.getValue() == null ? null : String.valueOf(a.getValue());
+                }
+            }
+            return null;
         }
     }
 

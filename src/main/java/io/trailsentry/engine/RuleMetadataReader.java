@@ -23,15 +23,32 @@ final class RuleMetadataReader {
      * @throws IllegalArgumentException naming what is missing or malformed when the statement is a rule
      */
     static Optional<RuleMetadata> read(String file, String statementName, Annotation[] annotations, StageCatalog stageCatalog) {
-        Map<String, String> tags = new LinkedHashMap<>();
+        List<TagValue> tags = new ArrayList<>();
         String description = null;
         for (Annotation annotation : annotations) {
             if (annotation instanceof Tag tag) {
-                if (tags.putIfAbsent(tag.name(), tag.value()) != null) {
-                    throw new IllegalArgumentException("statement '" + statementName + "' has tag '" + tag.name() + "' twice");
-                }
+                tags.add(new TagValue(tag.name(), tag.value()));
             } else if (annotation instanceof Description d) {
                 description = d.value();
+            }
+        }
+        return read(file, statementName, tags, description, stageCatalog);
+    }
+
+    /** One {@code @Tag(name=…, value=…)}, as written. */
+    record TagValue(String name, String value) {
+    }
+
+    /**
+     * As {@link #read(String, String, Annotation[], StageCatalog)}, from the annotations as written
+     * in the statement's text (nothing deployed, nothing run): what validation reads.
+     */
+    static Optional<RuleMetadata> read(String file, String statementName, List<TagValue> tagValues, String description,
+                                       StageCatalog stageCatalog) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        for (TagValue tag : tagValues) {
+            if (tags.putIfAbsent(tag.name(), tag.value()) != null) {
+                throw new IllegalArgumentException("statement '" + statementName + "' has tag '" + tag.name() + "' twice");
             }
         }
         if (!tags.containsKey("id")) {
