@@ -36,6 +36,11 @@ public final class CloudTrailReader {
     /** Longest first line still buffered to decide "JSON lines or document" (see {@link LineSplitter#sniff}). */
     private static final int SNIFF_WINDOW = 256 * 1024;
     private static final int GZIP_BUFFER = 64 * 1024;
+    /**
+     * How far back a stream is kept to re-read a broken record from its start: the largest record the
+     * limits let through (two nested JSON values and the fields) plus the parser's read-ahead.
+     */
+    private static final int RESYNC_WINDOW = 4 * 1024 * 1024;
     /** CloudTrail nests a few levels; a few hundred is generous and still stops stack-depth attacks. */
     private static final int MAX_NESTING_DEPTH = 256;
 
@@ -56,6 +61,9 @@ public final class CloudTrailReader {
                         .maxNestingDepth(MAX_NESTING_DEPTH)
                         .build())
                 .disable(StreamReadFeature.AUTO_CLOSE_SOURCE) // callers own their streams
+                // {"eventName":"GetCallerIdentity","eventName":"DeleteTrail"}: readers disagree on which
+                // value counts, so a record with a repeated key is refused rather than read last-wins.
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .rootValueSeparator((String) null) // the reused generator writes one value after another
                 .build();
     }
@@ -153,9 +161,19 @@ public final class CloudTrailReader {
             switch (lines.sniff(Math.min(SNIFF_WINDOW, limits.maxLineBytes()))) {
                 case EMPTY -> reader.empty();
                 case LINES -> reader.readLines(lines);
-                case DOCUMENT -> reader.readDocument(lines.arrayBacked()
-                        ? factory.createParser(lines.buffer(), lines.position(), lines.limit() - lines.position())
-                        : factory.createParser(lines.remaining()), lines.skippedLines(), lines.skippedColumns());
+                case DOCUMENT -> {
+                    if (lines.arrayBacked()) {
+                        byte[] buffer = lines.buffer();
+                        int start = lines.position();
+                        int end = lines.limit();
+                        reader.readDocument(factory.createParser(buffer, start, end - start), lines.skippedLines(), lines.skippedColumns(),
+                                offset -> offset < 0 || offset > end - start ? null
+                                        : new ByteArrayInputStream(buffer, start + (int) offset, end - start - (int) offset));
+                    } else {
+                        RecentBytes recent = new RecentBytes(lines.remaining(), RESYNC_WINDOW);
+                        reader.readDocument(factory.createParser(recent), lines.skippedLines(), lines.skippedColumns(), recent::from);
+                    }
+                }
             }
         } catch (IOException e) {
             reader.readFailed(e);

@@ -5,10 +5,12 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.function.Consumer;
 
@@ -55,15 +57,43 @@ final class SourceReader implements RecordParser.RecordsHandler {
     private long lineOffset;
     private long columnOffset;
 
+    /**
+     * The document's bytes again from an offset (for resyncing after a syntax error), or null.
+     * Offsets count from the document's first byte, as the first parser's locations do.
+     */
+    interface Replay {
+        /** The input from {@code byteOffset} on, or null when those bytes are no longer at hand. */
+        InputStream from(long byteOffset);
+    }
+
+    private Replay replay;
+    /** Absolute offset of the current parser's byte 0 (a resumed parser starts with a '[' of its own). */
+    private long baseOffset;
+    /** The innermost array of records being read, when it can be resumed after a syntax error. */
+    private JsonStreamContext recordsArray;
+    private boolean recordsArrayInWrapper;
+    /** Where the array element being parsed started (absolute offset, line, column), or -1 between elements. */
+    private long elementStart = -1;
+    private long elementLine;
+    private long elementColumn;
+
     /** One parser over the whole input; any number of root values. */
-    void readDocument(JsonParser p, long skippedLines, long skippedColumns) {
+    void readDocument(JsonParser p, long skippedLines, long skippedColumns, Replay replay) {
         lineOffset = skippedLines;
         columnOffset = skippedColumns;
         lineNumber = 0;
         recordNumber = 0;
-        readValues(p);
+        this.replay = replay;
+        baseOffset = 0;
+        Resumed resumed = readValues(p, null);
+        while (resumed != null) {
+            resumed = readValues(resumed.parser(), resumed);
+        }
     }
 
+    /** A parser over the rest of a document after a resync: {@code [} then the records that follow. */
+    private record Resumed(JsonParser parser, InputStream input, boolean inWrapper) {
+    }
     /** One parser per line, so a syntax error or binary junk loses only its line. */
     void readLines(LineSplitter splitter) {
         lines = splitter;
@@ -75,7 +105,18 @@ final class SourceReader implements RecordParser.RecordsHandler {
                     deadLetter("line " + lineNumber, "line is longer than the " + splitter.lineLimit()
                             + "-byte limit (maxLineBytes); skipped", splitter.tooLongExcerpt());
                 } else if (!splitter.lineIsBlank()) {
-                    readValues(factory.createParser(splitter.buffer(), splitter.lineStart(), splitter.lineLength()));
+                    byte[] buffer = splitter.buffer();
+                    int start = splitter.lineStart();
+                    int length = splitter.lineLength();
+                    // An S3 delivery file is one line: a broken record in it resyncs within the line.
+                    replay = offset -> offset < 0 || offset > length ? null
+                            : new java.io.ByteArrayInputStream(buffer, start + (int) offset, length - (int) offset);
+                    baseOffset = 0;
+                    columnOffset = 0;
+                    Resumed resumed = readValues(factory.createParser(buffer, start, length), null);
+                    while (resumed != null) {
+                        resumed = readValues(resumed.parser(), resumed);
+                    }
                 }
             }
         } catch (IOException e) {
@@ -94,19 +135,60 @@ final class SourceReader implements RecordParser.RecordsHandler {
                 + "); the rest of this source was skipped" + hint, "");
     }
 
-    private void readValues(JsonParser p) {
+    /**
+     * Reads root values to the end; after a syntax error inside an array of records, returns a
+     * parser over what follows the broken record (the caller goes on with it), else null.
+     */
+    private Resumed readValues(JsonParser p, Resumed resuming) {
         try {
+            if (resuming != null) {
+                p.nextToken(); // the '[' the resumed input starts with
+                recordsArray = p.getParsingContext();
+                recordsArrayInWrapper = resuming.inWrapper();
+                elements(p, !resuming.inWrapper());
+                Resumed next = afterResumedArray(p, resuming);
+                closeQuietly(p);
+                return next;
+            }
             JsonToken t;
             while ((t = p.nextToken()) != null) {
                 rootValue(p, t);
             }
         } catch (JsonProcessingException e) {
-            malformed(p, e); // before close: the excerpt comes from the parser's buffer
+            return malformed(p, e); // before close: the excerpt comes from the parser's buffer
         } catch (IOException e) {
             readFailed(e);
         } finally {
             closeQuietly(p);
         }
+        return null;
+    }
+
+    /**
+     * A resumed array has ended: in a {@code Records} wrapper, its closing brace (and any keys after
+     * the array) follow; then any further root values, read by a parser over what is left.
+     */
+    private Resumed afterResumedArray(JsonParser p, Resumed resumed) throws IOException {
+        java.io.ByteArrayOutputStream buffered = new java.io.ByteArrayOutputStream();
+        p.releaseBuffered(buffered);
+        long consumed = p.currentLocation().getByteOffset();
+        InputStream rest = Concat.of(buffered.toByteArray(), resumed.input());
+        if (resumed.inWrapper()) {
+            rest = RecordResync.closeContainer(rest, 1);
+        }
+        JsonParser next = factory.createParser(rest);
+        baseOffset = baseOffset + consumed; // approximate from here on: positions after a resumed array are rare
+        JsonToken t;
+        try {
+            while ((t = next.nextToken()) != null) {
+                rootValue(next, t);
+            }
+        } catch (JsonProcessingException e) {
+            return malformed(next, e);
+        } finally {
+            closeQuietly(next);
+        }
+        return null;
     }
 
     private static void closeQuietly(JsonParser p) {
@@ -132,13 +214,42 @@ final class SourceReader implements RecordParser.RecordsHandler {
 
     /** Elements of a root array (records or envelopes) or of a Records array (records only). */
     private void elements(JsonParser p, boolean root) throws IOException {
+        if (recordsArray == null && resumable(p.getParsingContext(), root)) {
+            recordsArray = p.getParsingContext();
+            recordsArrayInWrapper = !root;
+        }
+        boolean tracking = recordsArray == p.getParsingContext();
         JsonToken t;
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
             if (t == null) {
                 throw new JsonParseException(p, "unexpected end of input inside an array");
             }
+            if (tracking) {
+                JsonLocation at = p.currentTokenLocation();
+                elementStart = baseOffset + at.getByteOffset();
+                elementLine = at.getLineNr() + lineOffset;
+                elementColumn = at.getLineNr() == 1 ? at.getColumnNr() + columnOffset : at.getColumnNr();
+            }
             element(p, t, root);
+            if (tracking) {
+                elementStart = -1;
+            }
         }
+        if (tracking) {
+            recordsArray = null;
+        }
+    }
+
+    /**
+     * Only an array at the top of the document can be resumed after a syntax error: a root array, or
+     * the Records array of a root wrapper (an array of wrappers is rare enough to lose its rest).
+     */
+    private boolean resumable(JsonStreamContext array, boolean root) {
+        if (replay == null) {
+            return false;
+        }
+        JsonStreamContext parent = array.getParent();
+        return root ? parent != null && parent.inRoot() : parent != null && parent.getParent() != null && parent.getParent().inRoot();
     }
 
     private void element(JsonParser p, JsonToken t, boolean root) throws IOException {
@@ -169,15 +280,90 @@ final class SourceReader implements RecordParser.RecordsHandler {
         }
     }
 
-    private void malformed(JsonParser p, JsonProcessingException e) {
+    private Resumed malformed(JsonParser p, JsonProcessingException e) {
         JsonLocation at = e instanceof JsonParseException jpe ? jpe.getLocation() : p.currentLocation();
-        String what = e instanceof StreamConstraintsException ? "input over the ingest limits: " : "malformed JSON: ";
-        String rest = lineNumber > 0 ? "; the rest of this line was skipped" : "; the rest of this document was skipped";
-        String column = lineNumber > 0 && at != null ? " at col " + at.getColumnNr() : "";
+        String what = e instanceof StreamConstraintsException ? "input over the ingest limits: "
+                : duplicateKey(e) ? "duplicate key (refused: readers disagree on which value counts): " : "malformed JSON: ";
+        String column = lineNumber > 0 && at != null
+                ? " at col " + (at.getLineNr() <= 1 ? at.getColumnNr() + columnOffset : at.getColumnNr()) : "";
         recordNumber++;
+        String position = position(at);
+        String excerpt = lineNumber > 0 ? excerpt("") : followingInput(p);
         // Once records have parsed, the content clearly is JSON: the name is no longer a useful clue.
-        deadLetter(position(at), what + e.getOriginalMessage() + column + rest + (accepted == 0 ? hint : ""),
-                lineNumber > 0 ? excerpt("") : followingInput(p));
+        String hinted = accepted == 0 ? hint : "";
+        Resumed resumed = null;
+        long lost = 1;
+        String rest = lineNumber > 0 ? "; the rest of this line was skipped" : "; the rest of this document was skipped";
+        long start = elementStart >= 0 ? elementStart : baseOffset + Math.max(0, at == null ? 0 : at.getByteOffset());
+        InputStream from = replay == null ? null : replay.from(start);
+        if (from != null && recordsArray == null) {
+            // nowhere to resume: say how many records the rest held
+            try {
+                lost = Math.max(1, RecordResync.skip(from, start, Integer.MAX_VALUE / 2).recordsSeen());
+                if (lost > 1) {
+                    rest = rest + " (" + lost + " records, counted by their eventTime)";
+                }
+            } catch (IOException readFailure) {
+                // the count is a courtesy
+            }
+        } else if (from != null) {
+            try {
+                RecordResync.Result found = RecordResync.skip(from, start, 0);
+                lost = Math.max(1, found.recordsSeen());
+                switch (found.found()) {
+                    case NEXT_RECORD -> {
+                        rest = "; resumed at the next record";
+                        resumed = resume(found, recordsArrayInWrapper);
+                    }
+                    case ARRAY_END -> {
+                        rest = recordsArrayInWrapper ? "; it was the last record" : "; it was the last record of the array";
+                        resumed = resumeAfterArray(found, recordsArrayInWrapper);
+                    }
+                    case END_OF_INPUT -> rest = lost > 1 ? rest + " (" + lost + " records, counted by their eventTime)" : rest;
+                }
+            } catch (IOException readFailure) {
+                rest = "; the rest of this document could not be read again and was skipped";
+            }
+        }
+        recordsArray = null;
+        elementStart = -1;
+        if (lost > 1) {
+            recordNumber += lost - 1;
+        }
+        deadLetter(position, what + e.getOriginalMessage() + column + rest + hinted, excerpt, lost);
+        return resumed;
+    }
+
+    private static boolean duplicateKey(JsonProcessingException e) {
+        String message = e.getOriginalMessage();
+        return message != null && message.startsWith("Duplicate ");
+    }
+
+    /** A parser over {@code [} and the input from the next record on: the array goes on where it broke. */
+    private Resumed resume(RecordResync.Result found, boolean inWrapper) throws IOException {
+        InputStream input = found.rest();
+        JsonParser next = factory.createParser(Concat.of(new byte[] {'['}, input));
+        moveOffsets(found);
+        baseOffset = found.resumedAt() - 1; // the '[' of our own is byte 0 of the new parser
+        return new Resumed(next, input, inWrapper);
+    }
+
+    /** The broken record was the array's last: what follows the array is read as root values. */
+    private Resumed resumeAfterArray(RecordResync.Result found, boolean inWrapper) throws IOException {
+        InputStream rest = inWrapper ? RecordResync.closeContainer(found.rest(), 1) : found.rest();
+        JsonParser next = factory.createParser(Concat.of("[]".getBytes(java.nio.charset.StandardCharsets.US_ASCII), rest));
+        moveOffsets(found);
+        baseOffset = found.resumedAt() - 2;
+        return new Resumed(next, rest, false);
+    }
+
+    /** Positions in the resumed parser count from the resync point. */
+    private void moveOffsets(RecordResync.Result found) {
+        long startLine = elementStart >= 0 ? elementLine : 1;
+        long startColumn = elementStart >= 0 ? elementColumn : 1;
+        lineOffset = startLine - 1 + found.newlines();
+        // the resumed parser's first line starts with a '[' of our own: its column 2 is the resync point's column
+        columnOffset = (found.newlines() == 0 ? startColumn + found.scanned() : found.columnAfterLastNewline()) - 2;
     }
 
     private String position(JsonLocation at) {
@@ -211,7 +397,12 @@ final class SourceReader implements RecordParser.RecordsHandler {
     }
 
     private void deadLetter(String position, String reason, String excerpt) {
-        rejected++;
+        deadLetter(position, reason, excerpt, 1);
+    }
+
+    /** @param records how many records it stands for (the rest of a document can be many) */
+    private void deadLetter(String position, String reason, String excerpt, long records) {
+        rejected += records;
         deadLetters.accept(new DeadLetter(source, position, reason, excerpt));
     }
 
