@@ -31,9 +31,11 @@ final class SlackMessage {
         message.put("text", escape(headline) + (link != null ? " <" + link + "|open>" : ""));
         ArrayNode attachments = message.putArray("attachments");
         ObjectNode attachment = attachments.addObject();
-        attachment.put("fallback", headline);
+        // Every text Slack renders is escaped: the title and fallback carry the rule's display name,
+        // which templates fill with attacker-chosen values (a user name, an ARN).
+        attachment.put("fallback", escape(headline));
         attachment.put("color", color(alert.rating().severity().name()));
-        attachment.put("title", alert.displayName() != null ? alert.displayName() : alert.rule().ruleName());
+        attachment.put("title", escape(truncate(alert.displayName() != null ? alert.displayName() : alert.rule().ruleName())));
         if (link != null) {
             attachment.put("title_link", link);
         }
@@ -55,7 +57,7 @@ final class SlackMessage {
         if (alert.incident().incidentId() != null) {
             field(fields, "Incident", alert.incident().incidentId(), false);
         }
-        attachment.put("footer", "TrailSentry · alert " + alert.alertId());
+        attachment.put("footer", escape("TrailSentry · alert " + alert.alertId()));
         if (alert.window().detectedAt() != null) {
             attachment.put("ts", alert.window().detectedAt().getEpochSecond());
         }

@@ -250,6 +250,22 @@ class WebhookSinkTest {
         assertThat(SlackMessage.escape("<script> & arn:aws:iam::1:user/a>b")).isEqualTo("&lt;script&gt; &amp; arn:aws:iam::1:user/a&gt;b");
     }
 
+    @Test
+    void slackEscapesTheAttachmentTitleAndFallback() throws Exception {
+        // A display name is a template filled with what the attacker chose (issue #17, 8): a session name
+        // like this must not become a link or a channel-wide ping.
+        Alert a = signal();
+        String hostile = "<!channel> <https://evil.example/login|re-authenticate> & more";
+        Alert alert = new Alert(a.alertId(), a.rule(), a.rating(), a.score(), a.stages(), a.mitre(), a.actor(), a.window(), a.evidence(),
+                hostile, a.description(), a.incident());
+
+        JsonNode attachment = SlackMessage.of(alert, null).at("/attachments/0");
+
+        assertThat(attachment.get("title").asText()).isEqualTo(SlackMessage.escape(hostile)).doesNotContain("<", ">");
+        assertThat(attachment.get("fallback").asText()).doesNotContain("<", ">");
+        attachment.get("fields").forEach(f -> assertThat(f.get("value").asText()).doesNotContain("<", ">"));
+    }
+
     private Alert signal() throws Exception {
         return SampleAlerts.signals().get(0);
     }
