@@ -50,6 +50,12 @@ public class BearerTokenMechanism implements HttpAuthenticationMechanism {
         if (!access.enabled()) {
             return Uni.createFrom().item(ANONYMOUS_ADMIN);
         }
+        if (tokenInUrl(context.request().query())) {
+            // A URL is logged, kept in histories and sent on by proxies: a token there is refused, so
+            // a client that tries it learns at once instead of leaking the secret for months.
+            return Uni.createFrom().failure(new AuthenticationFailedException(
+                    "send the token in the Authorization header (Bearer), never as ?" + URL_TOKEN_PARAMETER));
+        }
         String header = context.request().getHeader(HttpHeaders.AUTHORIZATION);
         if (header == null) {
             return Uni.createFrom().optional(java.util.Optional.empty());
@@ -60,6 +66,23 @@ public class BearerTokenMechanism implements HttpAuthenticationMechanism {
         String token = header.substring(SCHEME.length() + 1).trim();
         TokenAuthenticationRequest request = new TokenAuthenticationRequest(new TokenCredential(token, SCHEME.toLowerCase()));
         return identityProviderManager.authenticate(HttpSecurityUtils.setRoutingContextAttribute(request, context));
+    }
+
+    /** The OAuth 2.0 bearer-token URI parameter (RFC 6750 §2.3), which this API does not accept. */
+    static final String URL_TOKEN_PARAMETER = "access_token";
+
+    static boolean tokenInUrl(String query) {
+        if (query == null) {
+            return false;
+        }
+        for (String pair : query.split("&")) {
+            int eq = pair.indexOf('=');
+            String name = eq < 0 ? pair : pair.substring(0, eq);
+            if (name.equalsIgnoreCase(URL_TOKEN_PARAMETER)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
