@@ -7,9 +7,11 @@ import io.trailsentry.server.EngineUnavailableException;
 import io.trailsentry.server.IngestGate;
 import io.trailsentry.server.PipelineMetrics;
 
+import io.trailsentry.ingest.DeadLetter;
+import io.trailsentry.ingest.FirstDeadLetters;
+import io.trailsentry.ingest.Gunzip;
 import io.trailsentry.ingest.ReadSummary;
 import io.trailsentry.pipeline.DetectionPipeline;
-import io.trailsentry.config.TrailSentryConfig;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -26,6 +28,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -42,9 +45,22 @@ import java.util.Optional;
 @Tag(name = "ingest")
 public class EventsResource {
 
-    /** What the caller learns about its payload. */
-    public record IngestResponse(long accepted, long rejected, String deadLetterFile, String message) {
+    /**
+     * What the caller learns about its payload: counts, and the first records set aside with where and
+     * why (the sender can fix its input without access to the server's dead-letter file).
+     */
+    public record IngestResponse(long accepted, long rejected, String message, List<Rejection> rejections) {
     }
+
+    /** A record set aside: where in the payload and why. */
+    public record Rejection(String position, String reason) {
+        static Rejection of(DeadLetter letter) {
+            return new Rejection(letter.position(), letter.reason());
+        }
+    }
+
+    /** How many rejections an answer quotes. */
+    static final int QUOTED_REJECTIONS = 5;
 
     /** Why a payload was not taken, and what the sender can do. */
     public record Refusal(String error, String message, String engineState, Double engineLagSeconds, Integer inFlight,
@@ -55,13 +71,11 @@ public class EventsResource {
     private static final long DRAIN_FACTOR = 2;
 
     private final EngineService engine;
-    private final TrailSentryConfig config;
     private final IngestGate gate;
     private final long maxBodyBytes;
 
-    EventsResource(EngineService engine, TrailSentryConfig config, IngestGate gate, IngestConfig ingest) {
+    EventsResource(EngineService engine, IngestGate gate, IngestConfig ingest) {
         this.engine = engine;
-        this.config = config;
         this.gate = gate;
         this.maxBodyBytes = ingest.maxBodySize().asLongValue();
     }
@@ -73,11 +87,13 @@ public class EventsResource {
             description = "Any shape: an S3 Records file, JSON lines, one record, an array, EventBridge envelopes; plain or gzip. "
                     + "Bad records go to the dead-letter file; the good ones beside them are processed.")
     @APIResponse(responseCode = "202", description = "accepted (some records may have been rejected: see the counts)")
-    @APIResponse(responseCode = "400", description = "empty body, or no record could be read")
-    @APIResponse(responseCode = "413", description = "body larger than trailsentry.ingest.max-body-size")
+    @APIResponse(responseCode = "400", description = "empty body, no record could be read (the first reasons are listed), or declared gzip but not gzip")
+    @APIResponse(responseCode = "413", description = "body larger than trailsentry.ingest.max-body-size, compressed or once decompressed")
+    @APIResponse(responseCode = "415", description = "a Content-Encoding other than gzip")
     @APIResponse(responseCode = "429", description = "the engine is behind; retry after the Retry-After header")
     @APIResponse(responseCode = "503", description = "the engine is not running (starting or stopping)")
-    public Response ingest(InputStream body, @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength) throws InterruptedException {
+    public Response ingest(InputStream body, @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength,
+                           @HeaderParam(HttpHeaders.CONTENT_ENCODING) String contentEncoding) throws InterruptedException {
         EngineState state = engine.state();
         if (state != EngineState.RUNNING) {
             return notRunning(state);
@@ -96,27 +112,48 @@ public class EventsResource {
                 drain(body, maxBodyBytes * DRAIN_FACTOR);
                 return tooLarge();
             }
+            Encoding encoding = Encoding.of(contentEncoding);
+            if (encoding == Encoding.UNSUPPORTED) {
+                return ApiError.response(415, "unsupported_content_encoding", "Content-Encoding '" + contentEncoding
+                        + "' is not supported: send the body plain or gzip-compressed (Content-Encoding: gzip)");
+            }
+            if (encoding == Encoding.GZIP || Gunzip.isGzip(payload)) {
+                // Decompressed here rather than by the HTTP layer, so a body that is not gzip gets a 400
+                // saying so and a bomb a 413 saying so, each with a JSON body (issue #17, 8).
+                try {
+                    payload = Gunzip.atMost(payload, maxBodyBytes);
+                } catch (IOException e) {
+                    return ApiError.response(400, "not_gzip", (encoding == Encoding.GZIP ? "the body is declared Content-Encoding: gzip but "
+                            : "the body starts like gzip but ") + "could not be decompressed (" + e.getMessage()
+                            + "): send it plain, or compress it whole with gzip");
+                }
+                if (payload == null) {
+                    return tooLarge(" once decompressed");
+                }
+            }
             if (payload.length == 0) {
                 return Response.status(Response.Status.BAD_REQUEST)
-                        .entity(new IngestResponse(0, 0, null, "empty body: send CloudTrail JSON (Records file, JSON lines, a record or an array)"))
+                        .entity(new IngestResponse(0, 0, "empty body: send CloudTrail JSON (Records file, JSON lines, a record or an array)", List.of()))
                         .build();
             }
-            return accepted(engine.ingest(payload, DetectionPipeline.HTTP));
+            FirstDeadLetters rejections = new FirstDeadLetters(d -> { }, QUOTED_REJECTIONS);
+            return accepted(engine.ingest(payload, DetectionPipeline.HTTP, rejections), rejections.first());
         } catch (EngineUnavailableException e) {
             return notRunning(e.state());
         }
     }
 
-    private Response accepted(ReadSummary summary) {
-        String deadLetterFile = config.deadLetter().file().toString();
+    private Response accepted(ReadSummary summary, List<DeadLetter> first) {
+        List<Rejection> quoted = first.stream().map(Rejection::of).toList();
         if (summary.accepted() == 0 && summary.rejected() > 0) {
             return Response.status(Response.Status.BAD_REQUEST)
-                    .entity(new IngestResponse(0, summary.rejected(), deadLetterFile,
-                            "no CloudTrail record could be read; the reasons are in the dead-letter file"))
+                    .entity(new IngestResponse(0, summary.rejected(), "no CloudTrail record could be read: "
+                            + (quoted.isEmpty() ? "see the dead letters" : quoted.get(0).position() + ": " + quoted.get(0).reason()), quoted))
                     .build();
         }
-        String message = summary.rejected() == 0 ? "ok" : summary.rejected() + " record(s) rejected; reasons in the dead-letter file";
-        return Response.accepted(new IngestResponse(summary.accepted(), summary.rejected(), deadLetterFile, message)).build();
+        String message = summary.rejected() == 0 ? "ok" : summary.rejected() + " record(s) rejected; the first "
+                + quoted.size() + " are listed with where and why";
+        return Response.accepted(new IngestResponse(summary.accepted(), summary.rejected(), message, quoted)).build();
     }
 
     private Response busy() {
@@ -148,10 +185,14 @@ public class EventsResource {
     }
 
     private Response tooLarge() {
+        return tooLarge("");
+    }
+
+    private Response tooLarge(String when) {
         engine.metrics().refused(DetectionPipeline.HTTP, "too_large");
         return Response.status(Response.Status.REQUEST_ENTITY_TOO_LARGE)
                 .entity(new Refusal("body_too_large", "the body is larger than " + maxBodyBytes
-                        + " bytes (trailsentry.ingest.max-body-size): split it, or drop the file into the inbox folder",
+                        + " bytes" + when + " (trailsentry.ingest.max-body-size): split it, or drop the file into the inbox folder",
                         engine.state().name(), null, null, null, null, maxBodyBytes))
                 .build();
     }
@@ -173,6 +214,19 @@ public class EventsResource {
             throw new UncheckedIOException("cannot read the request body: " + e.getMessage(), e);
         }
         return out.toByteArray();
+    }
+
+    /** What the body's Content-Encoding says. */
+    private enum Encoding {
+        NONE, GZIP, UNSUPPORTED;
+
+        static Encoding of(String header) {
+            if (header == null || header.isBlank() || header.trim().equalsIgnoreCase("identity")) {
+                return NONE;
+            }
+            String value = header.trim().toLowerCase(java.util.Locale.ROOT);
+            return value.equals("gzip") || value.equals("x-gzip") ? GZIP : UNSUPPORTED;
+        }
     }
 
     private static void drain(InputStream in, long atMost) {

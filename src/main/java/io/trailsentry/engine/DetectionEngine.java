@@ -24,6 +24,8 @@ public final class DetectionEngine implements AutoCloseable {
     private final UnaryOperator<CloudTrailEvent> enricher;
     private final EngineSettings settings;
     private long processed;
+    /** Deployed rules, counted at each deployment: stats are read after every step, the rule list is not cheap. */
+    private int ruleCount;
 
     public DetectionEngine(EngineSettings settings, Consumer<RuleHit> hits) throws RuleLoadException {
         this(settings, EsperEngine.compile(settings.rulesDir(), settings.ruleParameters()), UnaryOperator.identity(), hits);
@@ -50,6 +52,7 @@ public final class DetectionEngine implements AutoCloseable {
             throw e;
         }
         this.buffer = new ReorderBuffer(settings.allowedLateness(), settings.maxHold(), System::nanoTime, this::evaluate);
+        this.ruleCount = esper.rules().size();
     }
 
     public ReorderBuffer.Outcome accept(CloudTrailEvent event) {
@@ -109,7 +112,9 @@ public final class DetectionEngine implements AutoCloseable {
 
     /** Swaps in a new version of the rule set; see {@link EsperEngine#swap}. */
     public EsperEngine.SwapResult swapRules(CompiledRules next) throws RuleLoadException {
-        return esper.swap(next, settings.ruleParameters());
+        EsperEngine.SwapResult result = esper.swap(next, settings.ruleParameters());
+        ruleCount = esper.rules().size();
+        return result;
     }
 
     public List<EsperEngine.DeployedFile> deployedFiles() {
@@ -131,7 +136,7 @@ public final class DetectionEngine implements AutoCloseable {
 
     public EngineStats stats() {
         return new EngineStats(processed, buffer.duplicates(), buffer.late(), buffer.pendingCount(),
-                esper.currentTime(), buffer.watermark(), esper.rules().size());
+                esper.currentTime(), buffer.watermark(), ruleCount);
     }
 
     @Override

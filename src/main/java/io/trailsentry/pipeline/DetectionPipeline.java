@@ -65,6 +65,8 @@ public final class DetectionPipeline implements AutoCloseable {
     private volatile long clockMillis;
     private volatile int ruleCount;
     private volatile int statementCount;
+    private volatile io.trailsentry.engine.EngineStats engineStats;
+    private volatile List<EsperEngine.DeployedFile> deployedFiles = List.of();
 
     /**
      * @param compiled rules compiled beforehand, or null to compile {@code settings.rulesDir()}
@@ -121,6 +123,16 @@ public final class DetectionPipeline implements AutoCloseable {
         return count(reader.read(payload, source, e -> accept(e, counters), deadLetters), counters);
     }
 
+    /** As {@link #ingest(byte[], String)}, also telling {@code observer} this payload's dead letters (the sender's answer quotes them). */
+    public ReadSummary ingest(byte[] payload, String source, DeadLetterSink observer) {
+        SourceCounters counters = counters(source);
+        DeadLetterSink both = d -> {
+            deadLetters.accept(d);
+            observer.accept(d);
+        };
+        return count(reader.read(payload, source, e -> accept(e, counters), both), counters);
+    }
+
     /** As {@link #ingest(Path)}, handing the parsed events to {@code events} instead of the engine (see {@link PipelinedReplay}). */
     public ReadSummary ingest(Path fileOrDirectory, Consumer<CloudTrailEvent> events) {
         return count(reader.read(fileOrDirectory, events, deadLetters), counters(REPLAY));
@@ -133,12 +145,21 @@ public final class DetectionPipeline implements AutoCloseable {
 
     public synchronized void accept(CloudTrailEvent event) {
         engine.accept(event);
-        clockMillis = engine.clock();
+        publish();
     }
 
     private synchronized void accept(CloudTrailEvent event, SourceCounters counters) {
         countOutcome(engine.accept(event), counters);
+        publish();
+    }
+
+    /**
+     * After every engine step, what readers may see without the engine's lock: the clock and the
+     * counters ({@code /status}, metrics, health, refusals answer from these while a step runs).
+     */
+    private void publish() {
         clockMillis = engine.clock();
+        engineStats = engine.stats();
     }
 
     /** A batch under one lock acquisition (a replay's engine thread: counted as {@code replay}). */
@@ -147,7 +168,7 @@ public final class DetectionPipeline implements AutoCloseable {
         for (CloudTrailEvent event : events) {
             countOutcome(engine.accept(event), counters);
         }
-        clockMillis = engine.clock();
+        publish();
     }
 
     private static void countOutcome(io.trailsentry.engine.ReorderBuffer.Outcome outcome, SourceCounters counters) {
@@ -162,24 +183,25 @@ public final class DetectionPipeline implements AutoCloseable {
     /** The input has been idle for {@code elapsedMillis} of wall-clock time; see {@link DetectionEngine#idle}. */
     public synchronized void idle(long elapsedMillis) {
         engine.idle(elapsedMillis);
-        clockMillis = engine.clock();
+        publish();
     }
 
     /** Live mode: release events that have waited the max hold, when input pauses. */
     public synchronized void tick() {
         engine.tick();
-        clockMillis = engine.clock();
+        publish();
     }
 
     /** Evaluates every event held for reordering, windows left open; see {@link DetectionEngine#flush()}. */
     public synchronized void flush() {
         engine.flush();
+        publish();
     }
 
     /** End of a finite input: release held events and close all windows. */
     public synchronized void finish() {
         engine.finish();
-        clockMillis = engine.clock();
+        publish();
     }
 
     /**
@@ -230,10 +252,11 @@ public final class DetectionPipeline implements AutoCloseable {
         return colon > 0 ? source.substring(0, colon) : source;
     }
 
-    public synchronized PipelineStats stats() {
+    /** Totals as of the last engine step; never waits for the engine (a step in progress is not counted yet). */
+    public PipelineStats stats() {
         return new PipelineStats(read.get(), rejected.get(), alerts.get(), alertsByKind.get(AlertKind.ALERT.ordinal()),
                 alertsByKind.get(AlertKind.BUILDING_BLOCK.ordinal()), alertsByKind.get(AlertKind.SUPPRESSED.ordinal()),
-                sinkErrors.get(), engine.stats());
+                sinkErrors.get(), engineStats);
     }
 
     public List<RuleMetadata> rules() {
@@ -255,6 +278,8 @@ public final class DetectionPipeline implements AutoCloseable {
     private void publishRuleCounts() {
         ruleCount = engine.rules().size();
         statementCount = engine.statementCount();
+        deployedFiles = engine.deployedFiles();
+        engineStats = engine.stats();
     }
 
     /**
@@ -322,10 +347,10 @@ public final class DetectionPipeline implements AutoCloseable {
         return lastReload;
     }
 
-    /** Deployed rules with their file, deployment time and hit count. */
-    public synchronized List<DeployedRule> deployedRules() {
+    /** Deployed rules with their file, deployment time and hit count, as of the last start or reload; never waits for the engine. */
+    public List<DeployedRule> deployedRules() {
         List<DeployedRule> out = new java.util.ArrayList<>();
-        for (EsperEngine.DeployedFile file : engine.deployedFiles()) {
+        for (EsperEngine.DeployedFile file : deployedFiles) {
             for (RuleMetadata rule : file.rules()) {
                 out.add(new DeployedRule(rule, file.file().relativePath(), file.deployedAt(), engine.hitCount(rule.id())));
             }

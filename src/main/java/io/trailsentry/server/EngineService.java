@@ -42,11 +42,11 @@ public class EngineService {
     private JsonlAlertSink alertFile;
     private JsonlDeadLetterFile deadLetters;
     private AlertStore alertStore;
-    private static final java.time.Duration SHUTDOWN_DRAIN = java.time.Duration.ofSeconds(30);
 
     private volatile EngineState state = EngineState.STARTING;
     /** Ingest holds it shared; shutdown takes it exclusively, so no input is evaluated by a closed pipeline. */
     private final java.util.concurrent.locks.ReadWriteLock lifecycle = new java.util.concurrent.locks.ReentrantReadWriteLock();
+    private static final java.time.Duration SHUTDOWN_DRAIN = java.time.Duration.ofSeconds(30);
     private List<AlertSink> sinks;
     private CompiledRules rules;
     private volatile long lastInputNanos = System.nanoTime();
@@ -128,6 +128,15 @@ public class EngineService {
     /** @throws EngineUnavailableException when the engine is not running (starting, failed, stopped) */
     public ReadSummary ingest(byte[] payload, String source) {
         return whileRunning(() -> pipeline.ingest(payload, source));
+    }
+
+    /**
+     * As {@link #ingest(byte[], String)}, telling {@code observer} the payload's dead letters too.
+     *
+     * @throws EngineUnavailableException when the engine is not running (starting, failed, stopped)
+     */
+    public ReadSummary ingest(byte[] payload, String source, DeadLetterSink observer) {
+        return whileRunning(() -> pipeline.ingest(payload, source, observer));
     }
 
     /** @throws EngineUnavailableException when the engine is not running (starting, failed, stopped) */
