@@ -15,4 +15,12 @@ public interface HealthConfig {
      */
     @WithDefault("30s")
     Duration engineLockTimeout();
+
+    /**
+     * Readiness: the engine cannot take events when its lock could not be taken for this long (a
+     * wedged rule, a stuck step); the probe then says DOWN so no new input is routed here, well before
+     * liveness gives up on the process.
+     */
+    @WithDefault("5s")
+    Duration engineBusyTimeout();
 }

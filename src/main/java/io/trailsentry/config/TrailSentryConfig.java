@@ -76,6 +76,14 @@ public interface TrailSentryConfig {
          */
         @WithDefault("2s")
         Duration idleAdvanceAfter();
+
+        /**
+         * SIGTERM: the longest the server takes to stop, whatever a request is doing. Half of it waits
+         * for input already inside the engine, the rest saves baselines and closes; a step still running
+         * at the end is given up (the process exits; alerts already written are on disk).
+         */
+        @WithDefault("20s")
+        Duration shutdownTimeout();
     }
 
     interface Alerts {

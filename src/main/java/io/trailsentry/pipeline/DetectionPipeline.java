@@ -149,8 +149,28 @@ public final class DetectionPipeline implements AutoCloseable {
     }
 
     private synchronized void accept(CloudTrailEvent event, SourceCounters counters) {
+        if (inputCancelled) {
+            throw new InputCancelledException();
+        }
         countOutcome(engine.accept(event), counters);
         publish();
+    }
+
+    private volatile boolean inputCancelled;
+
+    /**
+     * Shutdown: input being read stops at its next record ({@link InputCancelledException} out of the
+     * ingest call), so a long payload does not hold the server up; what was evaluated stays evaluated.
+     */
+    public void cancelInput() {
+        inputCancelled = true;
+    }
+
+    /** Thrown out of an ingest call when {@link #cancelInput()} stopped it. */
+    public static final class InputCancelledException extends RuntimeException {
+        InputCancelledException() {
+            super("input cancelled: the pipeline is shutting down", null, false, false);
+        }
     }
 
     /**

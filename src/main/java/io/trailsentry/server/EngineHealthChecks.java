@@ -14,7 +14,8 @@ import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * {@code /q/health/ready}: the engine runs with rules deployed (rule and statement counts, the last
+ * {@code /q/health/ready}: the engine runs with rules deployed and takes events (its lock could be
+ * taken within {@code trailsentry.health.engine-busy-timeout}; rule and statement counts, the last
  * reload's result). {@code /q/health/live}: the engine is not wedged — its lock could be taken within
  * {@code trailsentry.health.engine-lock-timeout}. Kafka's checks join these when Kafka is on.
  */
@@ -23,10 +24,12 @@ public class EngineHealthChecks {
 
     private final EngineService engine;
     private final EngineLockProbe probe;
+    private final java.time.Duration busyTimeout;
 
     EngineHealthChecks(EngineService engine, HealthConfig config) {
         this.engine = engine;
         this.probe = new EngineLockProbe(config.engineLockTimeout(), System::nanoTime);
+        this.busyTimeout = config.engineBusyTimeout();
     }
 
     @Produces
@@ -36,10 +39,21 @@ public class EngineHealthChecks {
             EngineState state = engine.state();
             DetectionPipeline pipeline = engine.pipeline();
             int rules = pipeline == null ? 0 : pipeline.ruleCount();
+            // Running with rules is not enough: an engine whose lock nobody could take for a while
+            // cannot take events, and input routed here would only wait (issue #17, 9).
+            boolean takesEvents = true;
+            long waited = 0;
+            if (pipeline != null && state == EngineState.RUNNING) {
+                EngineLockProbe.Status lock = probe.check(pipeline::awaitEngine);
+                waited = lock.waited().toMillis();
+                takesEvents = lock.waited().compareTo(busyTimeout) < 0;
+            }
             HealthCheckResponseBuilder response = HealthCheckResponse.named("engine")
-                    .status(state == EngineState.RUNNING && rules > 0)
+                    .status(state == EngineState.RUNNING && rules > 0 && takesEvents)
                     .withData("state", state.name())
-                    .withData("rules", rules);
+                    .withData("rules", rules)
+                    .withData("takesEvents", takesEvents)
+                    .withData("lockWaitedMillis", waited);
             if (pipeline != null) {
                 response.withData("statements", pipeline.statementCount());
                 ReloadStatus reload = pipeline.lastReload();

@@ -46,7 +46,6 @@ public class EngineService {
     private volatile EngineState state = EngineState.STARTING;
     /** Ingest holds it shared; shutdown takes it exclusively, so no input is evaluated by a closed pipeline. */
     private final java.util.concurrent.locks.ReadWriteLock lifecycle = new java.util.concurrent.locks.ReentrantReadWriteLock();
-    private static final java.time.Duration SHUTDOWN_DRAIN = java.time.Duration.ofSeconds(30);
     private List<AlertSink> sinks;
     private CompiledRules rules;
     private volatile long lastInputNanos = System.nanoTime();
@@ -99,29 +98,43 @@ public class EngineService {
                 config.deadLetter().file().toAbsolutePath());
     }
 
+    /**
+     * SIGTERM: refuse new input, stop input being read at its next record, wait for what is inside
+     * the engine, then close — all within {@code trailsentry.engine.shutdown-timeout}, whatever a
+     * request is doing (issue #17, 9): a step that cannot finish in time is given up, not waited for.
+     */
     void stop(@Observes ShutdownEvent ignored) {
+        long deadline = BoundedShutdown.deadline(config.engine().shutdownTimeout(), System::nanoTime);
         if (holdReleaser != null) {
             holdReleaser.shutdownNow();
         }
         state = EngineState.STOPPED;
-        // Wait for requests already inside the engine (later ones see STOPPED), but not forever: a
-        // wedged engine must not hold the process up.
+        if (pipeline != null) {
+            pipeline.cancelInput();
+        }
+        // Wait for requests already inside the engine (later ones see STOPPED), for half the budget:
+        // the other half is for saving and closing.
+        long drain = Math.max(0, (deadline - System.nanoTime()) / 2);
         try {
-            if (!lifecycle.writeLock().tryLock(SHUTDOWN_DRAIN.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
-                LOG.warnf("input still inside the engine after %s; closing it anyway", SHUTDOWN_DRAIN);
+            if (!lifecycle.writeLock().tryLock(drain, java.util.concurrent.TimeUnit.NANOSECONDS)) {
+                LOG.warnf("input still inside the engine after %d ms; closing it anyway", drain / 1_000_000);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         if (pipeline != null) {
-            saveBaselines();
-            pipeline.close();
-            alertFile.close();
-            try {
-                deadLetters.close();
-            } catch (IOException e) {
-                LOG.errorf("cannot close dead-letter file %s: %s", config.deadLetter().file(), e.getMessage());
-            }
+            new BoundedShutdown(System::nanoTime)
+                    .step("saving learned baselines", this::saveBaselines)
+                    .step("closing the engine", pipeline::close)
+                    .step("closing the alert file", alertFile::close)
+                    .step("closing the dead-letter file", () -> {
+                        try {
+                            deadLetters.close();
+                        } catch (IOException e) {
+                            LOG.errorf("cannot close dead-letter file %s: %s", config.deadLetter().file(), e.getMessage());
+                        }
+                    })
+                    .runUntil(deadline);
         }
     }
 
@@ -160,6 +173,8 @@ public class EngineService {
             }
             markInput();
             return read.get();
+        } catch (DetectionPipeline.InputCancelledException stopping) {
+            throw new EngineUnavailableException(EngineState.STOPPED);
         } finally {
             lifecycle.readLock().unlock();
         }

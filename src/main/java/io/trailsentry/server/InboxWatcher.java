@@ -82,7 +82,14 @@ public class InboxWatcher {
     }
 
     private void ingest(Path inbox, Path file) {
-        ReadSummary summary = engine.ingest(file);
+        ReadSummary summary;
+        try {
+            summary = engine.ingest(file);
+        } catch (EngineUnavailableException stopping) {
+            // shutting down mid-file: the file stays in the inbox and is read whole after the restart
+            LOG.infof("inbox: %s left for after the restart (%s)", inbox.relativize(file), stopping.state());
+            return;
+        }
         LOG.infof("inbox: %s: %d events, %d rejected", inbox.relativize(file), summary.accepted(), summary.rejected());
         Path target = inbox.resolve(PROCESSED).resolve(inbox.relativize(file));
         try {

@@ -122,6 +122,19 @@ class HostileInputIT {
         }
     }
 
+    @Test
+    void readinessSaysWhenTheEngineCannotTakeEvents() {
+        synchronized (engine.pipeline()) {
+            // the engine-busy timeout is 1 s in the test profile: readiness goes DOWN while the lock is held
+            Response ready = await(() -> given().get("/q/health/ready"), r -> r.statusCode() == 503);
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(ready.jsonPath().getBoolean("checks.find { it.name == 'engine' }.data.takesEvents")).isFalse();
+            given().get("/q/health/live").then().statusCode(200);
+        }
+        Response ready = await(() -> given().get("/q/health/ready"), r -> r.statusCode() == 200);
+        assertThat(ready.statusCode()).isEqualTo(200);
+    }
+
     private static Response await(Supplier<Response> call, java.util.function.Predicate<Response> until) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         Response last = call.get();
