@@ -84,6 +84,21 @@ public interface TrailSentryConfig {
          */
         @WithDefault("20s")
         Duration shutdownTimeout();
+
+        /**
+         * An event more than this ahead of the wall clock (and, in a replay, ahead of the input's newest
+         * event unless the next event confirms the jump) is a dead letter and never moves event time.
+         */
+        @WithDefault("15m")
+        Duration maxFutureSkew();
+
+        /**
+         * Serve mode: an event more than this behind the wall clock is a dead letter (older than AWS keeps
+         * any CloudTrail record: CloudTrail Lake's longest retention is ten years). Replay old logs with
+         * {@code trailsentry replay}, which has no such bound.
+         */
+        @WithDefault("3653d")
+        Duration maxEventAge();
     }
 
     interface Alerts {

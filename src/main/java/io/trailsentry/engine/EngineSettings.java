@@ -12,11 +12,17 @@ import java.util.Map;
  * @param ruleParameters   overrides for EPL variables ({@code create variable}) by name, e.g. a threshold
  * @param maxHold          live mode: the longest an event waits for reordering in processing time; zero for
  *                         pure event time (replays)
+ * @param eventTimeBounds  which event times are plausible enough to reach the clock
  */
-public record EngineSettings(Path rulesDir, Duration allowedLateness, Map<String, Object> ruleParameters, Duration maxHold) {
+public record EngineSettings(Path rulesDir, Duration allowedLateness, Map<String, Object> ruleParameters, Duration maxHold,
+                             EventTimeBounds eventTimeBounds) {
 
     public EngineSettings {
         ruleParameters = Map.copyOf(ruleParameters);
+    }
+
+    public EngineSettings(Path rulesDir, Duration allowedLateness, Map<String, Object> ruleParameters, Duration maxHold) {
+        this(rulesDir, allowedLateness, ruleParameters, maxHold, EventTimeBounds.defaults());
     }
 
     public EngineSettings(Path rulesDir, Duration allowedLateness, Map<String, Object> ruleParameters) {
@@ -28,6 +34,10 @@ public record EngineSettings(Path rulesDir, Duration allowedLateness, Map<String
     }
 
     public EngineSettings withMaxHold(Duration hold) {
-        return new EngineSettings(rulesDir, allowedLateness, ruleParameters, hold);
+        return new EngineSettings(rulesDir, allowedLateness, ruleParameters, hold, eventTimeBounds);
+    }
+
+    public EngineSettings withEventTimeBounds(EventTimeBounds bounds) {
+        return new EngineSettings(rulesDir, allowedLateness, ruleParameters, maxHold, bounds);
     }
 }

@@ -15,6 +15,7 @@ import io.trailsentry.engine.RuleLoadException;
 import io.trailsentry.engine.RuleMetadata;
 import io.trailsentry.ingest.CloudTrailEvent;
 import io.trailsentry.ingest.CloudTrailReader;
+import io.trailsentry.ingest.DeadLetter;
 import io.trailsentry.ingest.DeadLetterSink;
 import io.trailsentry.ingest.ReadSummary;
 import io.trailsentry.context.StageCatalog;
@@ -47,6 +48,10 @@ public final class DetectionPipeline implements AutoCloseable {
     private final DeadLetterSink deadLetters;
     private final ContextEnricher context;
     private final Scorer scorer;
+    /** Implausible event times stop here, before the clock (issue #17, 3). */
+    private final EventTimeGuard guard;
+    /** Events handed in one by one ({@link #accept(CloudTrailEvent)}), created with the first. */
+    private Feed direct;
     /** The stage vocabulary of the deployed rules; replaced with them on a reload. */
     private volatile StageCatalog stages;
     private final Path rulesDir;
@@ -87,6 +92,7 @@ public final class DetectionPipeline implements AutoCloseable {
             context.useStages(stages);
         }
         this.engine = new DetectionEngine(settings, rules, context != null ? context : UnaryOperator.identity(), this::onHit);
+        this.guard = new EventTimeGuard(settings.eventTimeBounds());
         publishRuleCounts();
         logRefused(rules);
     }
@@ -109,28 +115,24 @@ public final class DetectionPipeline implements AutoCloseable {
 
     /** As {@link #ingest(Path)}, counted under {@code sourceKind} (e.g. {@code inbox}). */
     public ReadSummary ingest(Path fileOrDirectory, String sourceKind) {
-        SourceCounters counters = counters(sourceKind);
-        return count(reader.read(fileOrDirectory, e -> accept(e, counters), deadLetters), counters);
+        return feed(sourceKind, fileOrDirectory.toString(), deadLetters, events -> reader.read(fileOrDirectory, events, deadLetters));
     }
 
     public ReadSummary ingest(InputStream in, String source) {
-        SourceCounters counters = counters(source);
-        return count(reader.read(in, source, e -> accept(e, counters), deadLetters), counters);
+        return feed(source, source, deadLetters, events -> reader.read(in, source, events, deadLetters));
     }
 
     public ReadSummary ingest(byte[] payload, String source) {
-        SourceCounters counters = counters(source);
-        return count(reader.read(payload, source, e -> accept(e, counters), deadLetters), counters);
+        return feed(source, source, deadLetters, events -> reader.read(payload, source, events, deadLetters));
     }
 
     /** As {@link #ingest(byte[], String)}, also telling {@code observer} this payload's dead letters (the sender's answer quotes them). */
     public ReadSummary ingest(byte[] payload, String source, DeadLetterSink observer) {
-        SourceCounters counters = counters(source);
         DeadLetterSink both = d -> {
             deadLetters.accept(d);
             observer.accept(d);
         };
-        return count(reader.read(payload, source, e -> accept(e, counters), both), counters);
+        return feed(source, source, both, events -> reader.read(payload, source, events, both));
     }
 
     /** As {@link #ingest(Path)}, handing the parsed events to {@code events} instead of the engine (see {@link PipelinedReplay}). */
@@ -143,16 +145,74 @@ public final class DetectionPipeline implements AutoCloseable {
         return count(reader.read(payload, source, events, deadLetters), counters(source));
     }
 
+    /**
+     * One read into the engine: events pass the {@link EventTimeGuard} on their way, and those it
+     * refuses are dead letters of this read, moved from its accepted count to its rejected one.
+     */
+    private ReadSummary feed(String sourceKind, String source, DeadLetterSink sink,
+                             java.util.function.Function<Consumer<CloudTrailEvent>, ReadSummary> read) {
+        SourceCounters counters = counters(sourceKind);
+        Feed feed = new Feed(source, counters, sink, false);
+        ReadSummary summary;
+        try {
+            summary = read.apply(event -> accept(event, feed));
+        } finally {
+            synchronized (this) {
+                guard.release(); // a jump waiting for confirmation at the end of its read goes on
+                publish();
+            }
+        }
+        return count(new ReadSummary(summary.files(), summary.accepted() - feed.refused, summary.rejected() + feed.refused), counters);
+    }
+
+    /** Where one read's events go: on to the engine (counted under its source), or refused as its dead letters. */
+    private final class Feed implements EventTimeGuard.Verdicts {
+        final String source;
+        final SourceCounters counters;
+        final DeadLetterSink sink;
+        /** Counted on the pipeline at once (a replay's engine thread), not through a read summary. */
+        final boolean countNow;
+        long refused;
+
+        Feed(String source, SourceCounters counters, DeadLetterSink sink, boolean countNow) {
+            this.source = source;
+            this.counters = counters;
+            this.sink = sink;
+            this.countNow = countNow;
+        }
+
+        @Override
+        public void pass(CloudTrailEvent event) {
+            countOutcome(engine.accept(event), counters);
+        }
+
+        @Override
+        public void refuse(CloudTrailEvent event, String reason) {
+            refused++;
+            if (countNow) {
+                read.decrementAndGet();
+                rejected.incrementAndGet();
+                counters.count(new ReadSummary(0, -1, 1));
+            }
+            sink.accept(new DeadLetter(source, event.getEventID() != null ? "eventID " + event.getEventID() : "eventTime " + event.getEventTime(),
+                    reason, "eventName=" + event.getEventName() + " eventTime=" + event.getEventTime()
+                    + (event.getArn() != null ? " arn=" + event.getArn() : "")));
+        }
+    }
+
     public synchronized void accept(CloudTrailEvent event) {
-        engine.accept(event);
+        if (direct == null) {
+            direct = new Feed(FILE, counters(FILE), deadLetters, true);
+        }
+        guard.offer(event, direct);
         publish();
     }
 
-    private synchronized void accept(CloudTrailEvent event, SourceCounters counters) {
+    private synchronized void accept(CloudTrailEvent event, Feed feed) {
         if (inputCancelled) {
             throw new InputCancelledException();
         }
-        countOutcome(engine.accept(event), counters);
+        guard.offer(event, feed);
         publish();
     }
 
@@ -184,12 +244,17 @@ public final class DetectionPipeline implements AutoCloseable {
 
     /** A batch under one lock acquisition (a replay's engine thread: counted as {@code replay}). */
     public synchronized void acceptAll(List<CloudTrailEvent> events) {
-        SourceCounters counters = counters(REPLAY);
+        if (replayFeed == null) {
+            replayFeed = new Feed(REPLAY, counters(REPLAY), deadLetters, true);
+        }
         for (CloudTrailEvent event : events) {
-            countOutcome(engine.accept(event), counters);
+            guard.offer(event, replayFeed);
         }
         publish();
     }
+
+    /** The replay engine thread's feed ({@link #acceptAll}): a jump may wait for confirmation across its batches. */
+    private Feed replayFeed;
 
     private static void countOutcome(io.trailsentry.engine.ReorderBuffer.Outcome outcome, SourceCounters counters) {
         switch (outcome) {
@@ -214,12 +279,14 @@ public final class DetectionPipeline implements AutoCloseable {
 
     /** Evaluates every event held for reordering, windows left open; see {@link DetectionEngine#flush()}. */
     public synchronized void flush() {
+        guard.release();
         engine.flush();
         publish();
     }
 
     /** End of a finite input: release held events and close all windows. */
     public synchronized void finish() {
+        guard.release();
         engine.finish();
         publish();
     }

@@ -3,6 +3,7 @@ package io.trailsentry.pipeline;
 import io.trailsentry.engine.CompiledRules;
 import io.trailsentry.engine.EngineSettings;
 import io.trailsentry.engine.EsperEngine;
+import io.trailsentry.engine.EventTimeBounds;
 import io.trailsentry.config.TrailSentryConfig;
 
 import io.trailsentry.alert.AlertSink;
@@ -81,7 +82,8 @@ public final class Pipelines {
     public static DetectionPipeline livePipeline(TrailSentryConfig config, CompiledRules rules, Duration maxHold, Baselines baselines,
                                           List<AlertSink> sinks, DeadLetterSink deadLetters) throws RuleLoadException {
         ContextEnricher context = new ContextEnricher(contextSettings(config), baselines);
-        EngineSettings engine = engineSettings(config).withMaxHold(maxHold);
+        EngineSettings engine = engineSettings(config).withMaxHold(maxHold)
+                .withEventTimeBounds(EventTimeBounds.live(config.engine().maxFutureSkew(), config.engine().maxEventAge()));
         return new DetectionPipeline(engine, rules, context, scoringSettings(config), sinks, deadLetters);
     }
 
@@ -106,6 +108,7 @@ public final class Pipelines {
 
     public static EngineSettings engineSettings(TrailSentryConfig config) {
         Map<String, Object> parameters = new HashMap<>(config.rules().parameters());
-        return new EngineSettings(config.rules().dir(), config.engine().allowedLateness(), parameters);
+        return new EngineSettings(config.rules().dir(), config.engine().allowedLateness(), parameters, Duration.ZERO,
+                EventTimeBounds.replay(config.engine().maxFutureSkew()));
     }
 }
