@@ -38,7 +38,21 @@ import java.util.Optional;
 public class RulesResource {
 
     /** What {@code GET /rules} answers. */
-    public record RuleSet(List<DeployedRuleView> rules, int statements, ReloadStatus lastReload) {
+    public record RuleSet(List<DeployedRuleView> rules, int statements, ReloadStatus lastReload, List<DisabledRuleView> disabled) {
+    }
+
+    /** A rule taken out of the engine because an evaluation spent its budget; it stays off until its file changes. */
+    public record DisabledRuleView(String id, String name, String file, String statement, String error, java.time.Instant disabledAt) {
+        static List<DisabledRuleView> of(EsperEngine.DisabledFile file) {
+            List<DisabledRuleView> views = new java.util.ArrayList<>();
+            for (var rule : file.rules()) {
+                views.add(new DisabledRuleView(rule.id(), rule.name(), file.file().relativePath(), file.statement(), file.reason(), file.at()));
+            }
+            if (views.isEmpty()) {
+                views.add(new DisabledRuleView(null, null, file.file().relativePath(), file.statement(), file.reason(), file.at()));
+            }
+            return views;
+        }
     }
 
     /** One deployed rule, flat for readers of the JSON. */
@@ -62,11 +76,11 @@ public class RulesResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Deployed rules with metadata, file, hit counts and the last reload's result (viewer)")
+    @Operation(summary = "Deployed rules with metadata, file, hit counts and the last reload's result; rules disabled for spending their evaluation budget, with the error (viewer)")
     public RuleSet list() {
         DetectionPipeline pipeline = engine.pipeline();
         return new RuleSet(pipeline.deployedRules().stream().map(DeployedRuleView::of).toList(), pipeline.statementCount(),
-                pipeline.lastReload());
+                pipeline.lastReload(), pipeline.disabledRules().stream().flatMap(f -> DisabledRuleView.of(f).stream()).toList());
     }
 
     @POST

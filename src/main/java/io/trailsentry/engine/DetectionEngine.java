@@ -121,6 +121,15 @@ public final class DetectionEngine implements AutoCloseable {
         return esper.deployedFiles();
     }
 
+    /** Rules files disabled for spending their evaluation budget; see {@link EsperEngine#disabledFiles()}. */
+    public List<EsperEngine.DisabledFile> disabledFiles() {
+        return esper.disabledFiles();
+    }
+
+    public int disabledCount() {
+        return esper.disabledCount();
+    }
+
     public long hitCount(String ruleId) {
         return esper.hitCount(ruleId);
     }
@@ -146,6 +155,10 @@ public final class DetectionEngine implements AutoCloseable {
 
     private void evaluate(CloudTrailEvent event) {
         processed++;
+        int disabledBefore = esper.disabledCount();
         esper.send(enricher.apply(event));
+        if (esper.disabledCount() != disabledBefore) {
+            ruleCount = esper.rules().size();
+        }
     }
 }

@@ -65,11 +65,18 @@ public final class EsperEngine implements AutoCloseable {
     private final Consumer<RuleHit> hits;
     private final Map<String, DeployedFile> deployedFiles = new LinkedHashMap<>();
     private final Map<String, AtomicLong> hitCounts = new ConcurrentHashMap<>();
+    private final List<RuleFailureHandler.Failure> failures = new ArrayList<>();
+    /** Files whose rules were disabled for spending their budget, by path; they stay off until their text changes. */
+    private final Map<String, DisabledFile> disabledFiles = new LinkedHashMap<>();
     private boolean clockStarted;
 
     public EsperEngine(Consumer<RuleHit> hits) {
         this.hits = hits;
         this.configuration = newConfiguration();
+        // Rules that spend their budget are reported here (on the engine thread, mid-event) and
+        // disabled once the event is through: undeploying inside Esper's own evaluation is not safe.
+        configuration.getCommon().getTransientConfiguration().put(RuleFailureHandler.CALLBACK,
+                (Consumer<RuleFailureHandler.Failure>) failures::add);
         // A unique URI: Quarkus dev mode and tests start several engines in one JVM.
         this.runtime = EPRuntimeProvider.getRuntime("trailsentry-" + UUID.randomUUID(), configuration);
         this.events = runtime.getEventService();
@@ -245,7 +252,7 @@ public final class EsperEngine implements AutoCloseable {
      * @throws RuleLoadException when the new set is refused; the running rules are untouched
      */
     public SwapResult swap(CompiledRules compiled, Map<String, Object> parameters) throws RuleLoadException {
-        CompiledRules next = keepingDeployedVersionsOfRefusedFiles(compiled);
+        CompiledRules next = withoutDisabledFiles(keepingDeployedVersionsOfRefusedFiles(compiled));
         validateInScratchRuntime(next, parameters);
         Map<String, CompiledRules.CompiledFile> nextByPath = new LinkedHashMap<>();
         next.files().forEach(f -> nextByPath.put(f.relativePath(), f));
@@ -312,6 +319,30 @@ public final class EsperEngine implements AutoCloseable {
             files.add(refusedFiles.remove(f.relativePath()) ? deployedFiles.get(f.relativePath()).file() : f);
         }
         refusedFiles.forEach(path -> files.add(deployedFiles.get(path).file()));
+        return new CompiledRules(next.rulesDir(), files, next.stages(), next.refused());
+    }
+
+    /**
+     * A file disabled for spending its budget stays off while its text is the same (deploying it again
+     * would only stop again at the same event); a changed file is deployed and no longer listed.
+     */
+    private CompiledRules withoutDisabledFiles(CompiledRules next) {
+        if (disabledFiles.isEmpty()) {
+            return next;
+        }
+        Map<String, CompiledRules.CompiledFile> byPath = new LinkedHashMap<>();
+        next.files().forEach(f -> byPath.put(f.relativePath(), f));
+        // A cause stays off while its text is the same; files disabled with it follow it back on.
+        Set<String> stillOff = new LinkedHashSet<>();
+        for (DisabledFile off : disabledFiles.values()) {
+            CompiledRules.CompiledFile now = byPath.get(off.cause());
+            DisabledFile cause = disabledFiles.get(off.cause());
+            if (now != null && cause != null && cause.file().contentHash().equals(now.contentHash())) {
+                stillOff.add(off.file().relativePath());
+            }
+        }
+        disabledFiles.keySet().retainAll(stillOff);
+        List<CompiledRules.CompiledFile> files = next.files().stream().filter(f -> !stillOff.contains(f.relativePath())).toList();
         return new CompiledRules(next.rulesDir(), files, next.stages(), next.refused());
     }
 
@@ -563,6 +594,8 @@ public final class EsperEngine implements AutoCloseable {
         configuration.getRuntime().getExecution().setPrioritized(true);
         // Rules cannot reach Java beyond their values and the allowed functions (API-submitted EPL included).
         RuleSandbox.apply(configuration);
+        // A statement that throws while it evaluates: logged, or, when it spent its budget, disabled.
+        configuration.getRuntime().getExceptionHandling().addClass(RuleFailureHandler.class);
         return configuration;
     }
 
@@ -574,8 +607,119 @@ public final class EsperEngine implements AutoCloseable {
     /** Moves the clock to {@code eventTimeMillis} if that is ahead of it, then evaluates the event. */
     public void send(CloudTrailEvent event) {
         advanceTo(event.getEventTimeMillis());
-        sender.sendEvent(event);
+        for (int attempt = 0; ; attempt++) {
+            try {
+                sender.sendEvent(event);
+                break;
+            } catch (com.espertech.esper.common.client.EPException e) {
+                // A filter spent its budget while Esper matched the event against the statements'
+                // filters: no statement has seen the event yet. Disable the rule, then hand the event
+                // to the others (each attempt takes one rule away, so this ends).
+                RuleBudgetExceededException budget = budgetExceeded(e);
+                if (budget == null || attempt >= deployedFiles.size()) {
+                    throw e;
+                }
+                String statement = statementOf(e);
+                for (String deployment : deploymentsWithStatement(statement)) {
+                    failures.add(new RuleFailureHandler.Failure(deployment, statement, budget));
+                }
+                if (failures.isEmpty()) {
+                    throw e;
+                }
+                disableFailedRules();
+            }
+        }
+        if (!failures.isEmpty()) {
+            disableFailedRules();
+        }
     }
+
+    private static final Pattern FOR_STATEMENT = Pattern.compile("for statement '([^']*)'");
+
+    private static RuleBudgetExceededException budgetExceeded(Throwable t) {
+        for (Throwable cause = t; cause != null; cause = cause.getCause()) {
+            if (cause instanceof RuleBudgetExceededException budget) {
+                return budget;
+            }
+        }
+        return null;
+    }
+
+    /** Esper names the statement whose filter threw in its message ("… for statement 'name'"). */
+    private static String statementOf(Throwable t) {
+        for (Throwable cause = t; cause != null; cause = cause.getCause()) {
+            Matcher m = FOR_STATEMENT.matcher(String.valueOf(cause.getMessage()));
+            if (m.find()) {
+                return m.group(1);
+            }
+        }
+        return "";
+    }
+
+    private List<String> deploymentsWithStatement(String statementName) {
+        List<String> found = new ArrayList<>();
+        for (String id : deployedFiles.keySet()) {
+            EPDeployment deployment = runtime.getDeploymentService().getDeployment(id);
+            if (deployment != null && java.util.Arrays.stream(deployment.getStatements()).anyMatch(st -> st.getName().equals(statementName))) {
+                found.add(id);
+            }
+        }
+        return found;
+    }
+
+    /**
+     * A rules file whose rule spent its evaluation budget (issue #17, 7): undeployed with what
+     * depends on it, so the engine goes on without it; listed with the reason until the file changes.
+     *
+     * @param rules     the rules it held
+     * @param cause     the file whose rule stopped: this one, or one it depends on
+     * @param statement the statement that stopped, and why
+     */
+    public record DisabledFile(CompiledRules.CompiledFile file, List<RuleMetadata> rules, String cause, String statement, String reason,
+                               Instant at) {
+    }
+
+    /** Rules files disabled for spending their budget, in the order it happened. */
+    public List<DisabledFile> disabledFiles() {
+        return List.copyOf(disabledFiles.values());
+    }
+
+    /** How many files are disabled: cheap enough to ask after every event. */
+    public int disabledCount() {
+        return disabledFiles.size();
+    }
+
+    private void disableFailedRules() {
+        List<RuleFailureHandler.Failure> now = List.copyOf(failures);
+        failures.clear();
+        for (RuleFailureHandler.Failure failure : now) {
+            String path = failure.deploymentId();
+            if (!deployedFiles.containsKey(path)) {
+                continue; // already disabled by an earlier failure of the same event
+            }
+            Set<String> undeploy = withDependents(Set.of(path));
+            List<String> order = new ArrayList<>(deployedFiles.keySet());
+            for (int i = order.size() - 1; i >= 0; i--) {
+                String file = order.get(i);
+                if (!undeploy.contains(file)) {
+                    continue;
+                }
+                try {
+                    runtime.getDeploymentService().undeploy(file);
+                } catch (EPUndeployException e) {
+                    throw new IllegalStateException("cannot undeploy " + file + " after its rule spent its budget", e);
+                }
+                DeployedFile gone = deployedFiles.remove(file);
+                String reason = file.equals(path) ? failure.reason().getMessage()
+                        : "depends on " + path + ", disabled: " + failure.reason().getMessage();
+                disabledFiles.put(file, new DisabledFile(gone.file(), gone.rules(), path, failure.statementName(), reason, Instant.now()));
+                LOG.errorf("rule file %s disabled: statement '%s' %s; the engine goes on without it (fix the rule; it is deployed again when its file changes)",
+                        file, failure.statementName(), reason);
+            }
+        }
+    }
+
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(EsperEngine.class);
 
     /**
      * Moves event time forward, firing every timer due on the way at its own time (a window that
@@ -596,6 +740,9 @@ public final class EsperEngine implements AutoCloseable {
                 events.advanceTime(eventTimeMillis);
             } else {
                 events.advanceTimeSpan(eventTimeMillis);
+                if (!failures.isEmpty()) {
+                    disableFailedRules(); // a window closing on a timer runs rules too
+                }
             }
         }
     }

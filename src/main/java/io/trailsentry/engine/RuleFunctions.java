@@ -189,4 +189,18 @@ public final class RuleFunctions {
     public static Integer lifecycleExpirationDays(String requestParameters) {
         return LifecycleRules.shortestExpirationDays(requestParameters);
     }
+
+    /**
+     * True when the whole value matches the Java regular expression, read within a step budget
+     * ({@link RegexBudget}): what EPL's {@code regexp} does, without letting one pattern hold the engine.
+     * Null-safe (false).
+     */
+    public static boolean matchesRegex(String value, String pattern) {
+        return RegexBudget.matches(value, pattern);
+    }
+
+    /** True when the regular expression matches somewhere in the value (Sigma's {@code |re}); budgeted as {@link #matchesRegex}. */
+    public static boolean containsRegex(String value, String pattern) {
+        return RegexBudget.find(value, pattern);
+    }
 }

@@ -67,7 +67,15 @@ public final class RuleSandbox {
             Map.entry("trailUpdateReducesLogging", "trailUpdateReducesLogging"),
             Map.entry("trailUpdateRedirectsLogs", "trailUpdateRedirectsLogs"),
             Map.entry("lifecycleExpiresObjects", "lifecycleExpiresObjects"),
-            Map.entry("lifecycleExpirationDays", "lifecycleExpirationDays"));
+            Map.entry("lifecycleExpirationDays", "lifecycleExpirationDays"),
+            Map.entry("matchesRegex", "matchesRegex"),
+            Map.entry("containsRegex", "containsRegex"));
+
+    /**
+     * Functions that may stop a rule's evaluation (its budget is spent): their exception goes to the
+     * engine's handler, which disables the rule, instead of being logged and read as null.
+     */
+    static final Set<String> BUDGETED_FUNCTIONS = Set.of("matchesRegex", "containsRegex");
 
     /** Classes EPL may name (variable, table and cast types; the event; the functions). */
     private static final Map<String, Class<?>> NAMEABLE = nameable();
@@ -95,7 +103,7 @@ public final class RuleSandbox {
             "java/util/Objects", "java/util/Optional", "java/util/Queue", "java/util/Set", "java/util/SortedMap",
             "java/util/SortedSet", "java/util/TreeMap", "java/util/TreeSet", "java/util/AbstractMap$SimpleEntry",
             "java/util/Date", "java/util/Calendar", "java/util/GregorianCalendar", "java/util/TimeZone", "java/util/Locale",
-            "java/util/NoSuchElementException", "java/util/regex/Pattern", "java/util/regex/Matcher",
+            "java/util/NoSuchElementException",
             "java/text/DateFormat", "java/text/SimpleDateFormat",
             "java/io/DataInput", "java/io/DataOutput", "java/io/IOException", "java/io/UncheckedIOException", "java/io/Serializable");
 
@@ -112,7 +120,15 @@ public final class RuleSandbox {
     /** Methods of allowed classes that reach outside the values they are called on. */
     private static final Set<String> DENIED_MEMBERS = Set.of(
             "java/lang/Integer.getInteger", "java/lang/Long.getLong", "java/lang/Boolean.getBoolean", // system properties
-            "java/lang/Object.wait", "java/lang/Object.notify", "java/lang/Object.notifyAll");
+            "java/lang/Object.wait", "java/lang/Object.notify", "java/lang/Object.notifyAll",
+            // Java's backtracking regular expressions, which one pattern can hold for hours on one value:
+            // rules use matchesRegex/containsRegex, read within a budget (EPL's regexp is refused with them).
+            "java/lang/String.matches", "java/lang/String.replaceAll", "java/lang/String.replaceFirst", "java/lang/String.split",
+            // Amplifiers: a small value in, a huge one out (a repeat count, an exponent, a scale taken from an event).
+            "java/lang/String.repeat", "java/math/BigInteger.pow", "java/math/BigInteger.shiftLeft", "java/math/BigDecimal.pow",
+            "java/math/BigDecimal.setScale", "java/math/BigDecimal.movePointLeft", "java/math/BigDecimal.movePointRight",
+            "java/math/BigDecimal.scaleByPowerOfTen", "java/math/BigDecimal.toPlainString", "java/math/BigDecimal.toBigInteger",
+            "java/math/BigDecimal.toBigIntegerExact");
 
     /**
      * Static members of JDK classes generated code may use: pure functions of their arguments
@@ -138,7 +154,7 @@ public final class RuleSandbox {
             "java/util/Collections.unmodifiableCollection", "java/util/Collections.EMPTY_LIST", "java/util/Collections.EMPTY_MAP",
             "java/util/Collections.EMPTY_SET", "java/util/Arrays.asList", "java/util/Objects.equals", "java/util/Objects.hash",
             "java/util/Objects.hashCode", "java/util/Objects.isNull", "java/util/Objects.nonNull", "java/util/Objects.toString",
-            "java/util/Objects.requireNonNull", "java/util/Calendar.getInstance", "java/util/regex/Pattern.compile",
+            "java/util/Objects.requireNonNull", "java/util/Calendar.getInstance",
             "java/math/BigInteger.valueOf", "java/math/BigInteger.ZERO", "java/math/BigInteger.ONE",
             "java/math/BigDecimal.valueOf", "java/math/BigDecimal.ZERO", "java/math/BigDecimal.ONE",
             "java/math/RoundingMode.HALF_UP", "java/math/RoundingMode.HALF_EVEN", "java/math/RoundingMode.valueOf",
@@ -167,8 +183,14 @@ public final class RuleSandbox {
         configuration.getCommon().getTransientConfiguration().put(ClassForNameProvider.NAME, new NameGate());
         configuration.getCompiler().getByteCode().setAllowInlinedClass(false);
         configuration.getCompiler().getScripts().setEnabled(false);
-        SINGLE_ROW_FUNCTIONS.forEach((name, method) ->
-                configuration.getCompiler().addPlugInSingleRowFunction(name, RuleFunctions.class.getName(), method));
+        SINGLE_ROW_FUNCTIONS.forEach((name, method) -> {
+            var function = new com.espertech.esper.common.client.configuration.compiler.ConfigurationCompilerPlugInSingleRowFunction();
+            function.setName(name);
+            function.setFunctionClassName(RuleFunctions.class.getName());
+            function.setFunctionMethodName(method);
+            function.setRethrowExceptions(BUDGETED_FUNCTIONS.contains(name));
+            configuration.getCompiler().addPlugInSingleRowFunction(function);
+        });
     }
 
     /** Layer 2: statements that reach Java by design, refused before compiling, with their line. */
@@ -252,8 +274,14 @@ public final class RuleSandbox {
         // the first line calling one of them is the line to fix.
         int line = memberNames.stream().mapToInt(name -> lineOf(text, Pattern.compile("\\.\\s*" + Pattern.quote(name) + "\\s*\\(")))
                 .filter(l -> l > 0).min().orElse(0);
+        boolean regex = refused.stream().anyMatch(r -> r.startsWith("java.util.regex") || r.matches("java\\.lang\\.String\\.(matches|replaceAll|replaceFirst|split)"));
+        if (line == 0 && regex) {
+            line = lineOf(text, Pattern.compile("(?i)\\bregexp\\b")); // EPL's operator: its code calls java.util.regex, not a named method
+        }
+        String hint = regex ? " — regular expressions: use matchesRegex(value, 'pattern') (or containsRegex to search), which run within a"
+                + " budget; EPL's regexp and String.matches run Java's backtracking engine, which one pattern can hold for hours" : "";
         return List.of(new RuleError(file, line, 0, "rules may not use Java beyond their values: "
-                + String.join(", ", refused) + " — only EPL's built-in functions, event fields, string and number methods and the functions "
+                + String.join(", ", refused) + hint + " — only EPL's built-in functions, event fields, string and number methods and the functions "
                 + String.join(", ", new TreeSet<>(SINGLE_ROW_FUNCTIONS.keySet())) + " are allowed (see README, Rule isolation)"));
     }
 

@@ -72,6 +72,7 @@ public final class DetectionPipeline implements AutoCloseable {
     private volatile int statementCount;
     private volatile io.trailsentry.engine.EngineStats engineStats;
     private volatile List<EsperEngine.DeployedFile> deployedFiles = List.of();
+    private volatile List<EsperEngine.DisabledFile> disabledFiles = List.of();
 
     /**
      * @param compiled rules compiled beforehand, or null to compile {@code settings.rulesDir()}
@@ -240,6 +241,9 @@ public final class DetectionPipeline implements AutoCloseable {
     private void publish() {
         clockMillis = engine.clock();
         engineStats = engine.stats();
+        if (engine.disabledCount() != disabledFiles.size()) {
+            publishRuleCounts(); // a rule spent its budget and was disabled during this step
+        }
     }
 
     /** A batch under one lock acquisition (a replay's engine thread: counted as {@code replay}). */
@@ -366,6 +370,7 @@ public final class DetectionPipeline implements AutoCloseable {
         ruleCount = engine.rules().size();
         statementCount = engine.statementCount();
         deployedFiles = engine.deployedFiles();
+        disabledFiles = engine.disabledFiles();
         engineStats = engine.stats();
     }
 
@@ -443,6 +448,14 @@ public final class DetectionPipeline implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /**
+     * Rules disabled because an evaluation spent its budget (issue #17, 7), with the reason; they stay
+     * off until their file changes. As of the last engine step; never waits for the engine.
+     */
+    public List<EsperEngine.DisabledFile> disabledRules() {
+        return disabledFiles;
     }
 
     /** A rule as it runs: its metadata, where it came from, since when, how often it fired. */

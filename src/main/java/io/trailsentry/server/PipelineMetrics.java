@@ -37,6 +37,9 @@ public final class PipelineMetrics implements AlertSink {
                 .tag("result", "failure").description("rule reloads refused; the previous rules kept running").register(registry);
         Gauge.builder("trailsentry.epl.statements", pipeline, p -> p.statementCount())
                 .description("EPL statements deployed").register(registry);
+        Gauge.builder("trailsentry.rules.disabled", pipeline, p -> p.disabledRules().stream().mapToInt(f -> Math.max(1, f.rules().size())).sum())
+                .description("rules disabled because an evaluation spent its budget (see GET /rules); they stay off until their file changes")
+                .register(registry);
         Gauge.builder("trailsentry.engine.lag.seconds", pipeline, PipelineMetrics::lagSeconds)
                 .description("wall clock minus the engine's event-time clock").register(registry);
     }

@@ -36,7 +36,8 @@ class RuleSandboxTest {
                 "create variable int threshold = 50;\nselect * from CloudTrailEvent#length(threshold + 2) having count(*) > threshold",
                 "select stages.anyOf(s => s = 'discovery') as d, stages.countOf() as n, stages.where(s => s like 'p%').selectFrom(s => s || '!') as p from CloudTrailEvent",
                 "select case when errorCode in ('AccessDenied', 'Forbidden') then 'denied' else 'ok' end as r, coalesce(userName, principalId) as who,"
-                        + " cast(eventTimeMillis, double) / 1000 as secs, userAgent regexp '.*[Bb]oto.*' as boto, eventName like 'List%' as list,"
+                        + " cast(eventTimeMillis, double) / 1000 as secs, matchesRegex(userAgent, '.*[Bb]oto.*') as boto, eventName like 'List%' as list,"
+                        + " containsRegex(userAgent, '[Bb]oto[0-9]') as boto3,"
                         + " userAgent.toLowerCase() as ua, userAgent.contains('aws-cli') as cli, typeof(eventName) as t from CloudTrailEvent",
                 "select inCidr(sourceIPAddress, '10.0.0.0/8,2001:db8::/32') as internal, lower(userAgent) as ua, upper(eventName) as n from CloudTrailEvent",
                 "select policyAllowsPublic(requestParameter('bucketPolicy')) as pub, policyGrantsOtherAccount(requestParameter('policy'), recipientAccountId) as other,"
@@ -96,6 +97,8 @@ class RuleSandboxTest {
                 arguments("static through an instance: reading JVM state",
                         "select current_timestamp.toCalendar().getTimeZone().toZoneId().systemDefault() as z from CloudTrailEvent",
                         "java.time.ZoneId.systemDefault"),
+                arguments("Java's backtracking regular expressions", "select * from CloudTrailEvent(userAgent regexp '(.*a){12}')", "matchesRegex"),
+                arguments("an amplifier", "select eventName.repeat(2000000000) as r from CloudTrailEvent", "java.lang.String.repeat"),
                 arguments("static through an instance: unbounded formatting",
                         "select userAgent.format('%2000000000s', eventName) as f from CloudTrailEvent", "java.lang.String.format"));
     }

@@ -223,11 +223,9 @@ final class DetectionCompiler {
             throw new SigmaRefusal("|re", value.line(), value.column(), "not a valid regular expression: " + e.getDescription()
                     + " at index " + e.getIndex());
         }
-        // Sigma's re searches the value; EPL's regexp matches all of it. The lazy prefix and the
-        // trailing run (both across line breaks, whatever the flags) turn the match into a search
-        // without changing what '.', '^' or '$' mean inside the rule's pattern.
-        String search = prefix + "[\\s\\S]*?(?:" + value.text() + ")[\\s\\S]*";
-        String test = f + " regexp " + SigmaEpl.literal(search);
+        // Sigma's re searches the value: containsRegex does (a find, within the rules' regex budget;
+        // EPL's regexp is refused by the sandbox, as Java's backtracking engine has no limit).
+        String test = "containsRegex(" + f + ", " + SigmaEpl.literal(prefix + value.text()) + ")";
         return new BoolExpr.Atom(test, guard == null ? "not (" + test + ")" : "(" + guard + " is null or not (" + test + "))");
     }
 
