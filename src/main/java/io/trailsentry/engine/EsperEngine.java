@@ -73,12 +73,12 @@ public final class EsperEngine implements AutoCloseable {
     public EsperEngine(Consumer<RuleHit> hits) {
         this.hits = hits;
         this.configuration = newConfiguration();
+        // A unique URI: Quarkus dev mode and tests start several engines in one JVM.
+        String uri = "trailsentry-" + UUID.randomUUID();
         // Rules that spend their budget are reported here (on the engine thread, mid-event) and
         // disabled once the event is through: undeploying inside Esper's own evaluation is not safe.
-        configuration.getCommon().getTransientConfiguration().put(RuleFailureHandler.CALLBACK,
-                (Consumer<RuleFailureHandler.Failure>) failures::add);
-        // A unique URI: Quarkus dev mode and tests start several engines in one JVM.
-        this.runtime = EPRuntimeProvider.getRuntime("trailsentry-" + UUID.randomUUID(), configuration);
+        RuleFailureHandler.register(uri, failures::add);
+        this.runtime = EPRuntimeProvider.getRuntime(uri, configuration);
         this.events = runtime.getEventService();
         // The type is configured, not deployed, so one sender outlives every rule swap; it saves the
         // by-name type lookup sendEventBean does for each event.
@@ -763,6 +763,7 @@ public final class EsperEngine implements AutoCloseable {
 
     @Override
     public void close() {
+        RuleFailureHandler.unregister(runtime.getURI());
         runtime.destroy();
     }
 

@@ -4,7 +4,6 @@ import com.espertech.esper.common.client.hook.exception.ExceptionHandler;
 import com.espertech.esper.common.client.hook.exception.ExceptionHandlerContext;
 import com.espertech.esper.common.client.hook.exception.ExceptionHandlerFactory;
 import com.espertech.esper.common.client.hook.exception.ExceptionHandlerFactoryContext;
-import com.espertech.esper.runtime.client.EPRuntimeProvider;
 import org.jboss.logging.Logger;
 
 import java.util.function.Consumer;
@@ -13,12 +12,21 @@ import java.util.function.Consumer;
  * Esper calls this when a statement throws while it evaluates an event. A rule that spent its budget
  * ({@link RuleBudgetExceededException}) is reported to its engine, which disables it once the event
  * is through; anything else is logged, as Esper would, and the engine goes on. Esper instantiates the
- * factory by class name, so the engine's callback travels in the runtime's transient configuration
- * under {@link #CALLBACK}.
+ * factory by class name and hands it nothing but the runtime's URI (the runtime keeps no transient
+ * configuration), so each engine registers its callback under its URI for its lifetime: the one
+ * piece of static state here, owned by the engines that put and remove their entries.
  */
 public final class RuleFailureHandler implements ExceptionHandlerFactory {
 
-    static final String CALLBACK = "trailsentry.ruleFailures";
+    private static final java.util.Map<String, Consumer<Failure>> ENGINES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    static void register(String runtimeUri, Consumer<Failure> callback) {
+        ENGINES.put(runtimeUri, callback);
+    }
+
+    static void unregister(String runtimeUri) {
+        ENGINES.remove(runtimeUri);
+    }
     private static final Logger LOG = Logger.getLogger(RuleFailureHandler.class);
 
     /** A statement that stopped: in which deployment (the rules file), why. */
@@ -31,7 +39,6 @@ public final class RuleFailureHandler implements ExceptionHandlerFactory {
         return failure -> handle(runtimeUri, failure);
     }
 
-    @SuppressWarnings("unchecked")
     private static void handle(String runtimeUri, ExceptionHandlerContext failure) {
         RuleBudgetExceededException budget = budgetExceeded(failure.getThrowable());
         if (budget == null) {
@@ -39,9 +46,9 @@ public final class RuleFailureHandler implements ExceptionHandlerFactory {
                     failure.getStatementName(), failure.getDeploymentId());
             return;
         }
-        Object callback = EPRuntimeProvider.getRuntime(runtimeUri).getConfigurationTransient().get(CALLBACK);
-        if (callback instanceof Consumer<?> consumer) {
-            ((Consumer<Failure>) consumer).accept(new Failure(failure.getDeploymentId(), failure.getStatementName(), budget));
+        Consumer<Failure> callback = ENGINES.get(runtimeUri);
+        if (callback != null) {
+            callback.accept(new Failure(failure.getDeploymentId(), failure.getStatementName(), budget));
         }
     }
 

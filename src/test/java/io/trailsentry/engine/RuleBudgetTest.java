@@ -71,6 +71,25 @@ class RuleBudgetTest {
     }
 
     @Test
+    void aBudgetSpentInASelectClauseDisablesTheRuleToo(@TempDir Path rules) throws Exception {
+        // Not a filter: Esper reports it through its exception handler, mid-statement.
+        Files.writeString(rules.resolve("10_select.epl"), "@Name('in_select') @Description('d')\n"
+                + "@Tag(name='id', value='aaaaaaaa-0000-4000-8000-000000000003') @Tag(name='name', value='In select')\n" + TAGS
+                + "select *, matchesRegex(userAgent, '(.*a){12}') as m from CloudTrailEvent where eventName = 'ListUsers';\n");
+        List<RuleHit> hits = new ArrayList<>();
+        try (DetectionEngine engine = new DetectionEngine(new EngineSettings(rules, Duration.ZERO, Map.of()), EsperEngine.compile(rules), hits::add)) {
+            assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+                engine.accept(TestEvents.call("ListUsers", Instant.parse("2024-08-01T10:00:00Z"), "AIDA1", "10.0.0.1")
+                        .userAgent("a".repeat(50) + "!").eventID("e1").build());
+                engine.flush();
+            });
+
+            assertThat(engine.disabledFiles()).singleElement().satisfies(off -> assertThat(off.statement()).isEqualTo("in_select"));
+            assertThat(engine.rules()).isEmpty();
+        }
+    }
+
+    @Test
     void eplRegexpAndStringMatchesAreRefusedWithTheWayOut() {
         for (String epl : List.of("select * from CloudTrailEvent(userAgent regexp '(.*a){12}')",
                 "select userAgent.matches('(.*a){12}') as m from CloudTrailEvent",
