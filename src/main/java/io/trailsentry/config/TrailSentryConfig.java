@@ -62,10 +62,9 @@ public interface TrailSentryConfig {
         Duration allowedLateness();
 
         /**
-         * Serve mode: the longest an event waits for reordering in processing time, so alerts come
-         * within this of the triggering event's arrival. A payload arriving at once is still sorted
-         * whole; disorder across payloads further apart than this makes the older events late.
-         * Replays ignore it (pure event time, deterministic).
+         * No longer used by the server, which evaluates each payload whole and flushes it at its end
+         * (nothing waits on processing time, so the alerts do not depend on thread timing). Kept so
+         * existing configurations still start; the benchmarks vary it.
          */
         @WithDefault("20ms")
         Duration maxHold();
@@ -99,6 +98,14 @@ public interface TrailSentryConfig {
          */
         @WithDefault("3653d")
         Duration maxEventAge();
+
+        /**
+         * How long (event time, behind the newest evaluated event) eventIDs are remembered: a payload
+         * sent again within it (a retry, an inbox file read again) is dropped whole as duplicates; later,
+         * its events are late. At least the allowed lateness; bounded in count by {@code max-remembered-event-ids}.
+         */
+        @WithDefault("1h")
+        Duration dedupHorizon();
     }
 
     interface Alerts {
@@ -128,6 +135,14 @@ public interface TrailSentryConfig {
 
         @WithDefault("1s")
         Duration pollInterval();
+
+        /**
+         * At start, processed files moved in this long before the newest one are read again with nothing
+         * emitted, so windows, incidents and remembered eventIDs are whole again after a crash and a
+         * file left unfinished is evaluated as it would have been. Default: the longest rule window plus
+         * the allowed lateness, as the Kafka lookback.
+         */
+        Optional<Duration> lookback();
     }
 
     /** The write-up's contextual conditions; see README "Context". Lists are comma-separated. */

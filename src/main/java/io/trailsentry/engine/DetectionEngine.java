@@ -51,7 +51,7 @@ public final class DetectionEngine implements AutoCloseable {
             esper.close();
             throw e;
         }
-        this.buffer = new ReorderBuffer(settings.allowedLateness(), settings.maxHold(), System::nanoTime, this::evaluate);
+        this.buffer = new ReorderBuffer(settings.allowedLateness(), settings.maxHold(), settings.dedupHorizon(), System::nanoTime, this::evaluate);
         this.ruleCount = esper.rules().size();
     }
 

@@ -13,12 +13,18 @@ import java.util.Map;
  * @param maxHold          live mode: the longest an event waits for reordering in processing time; zero for
  *                         pure event time (replays)
  * @param eventTimeBounds  which event times are plausible enough to reach the clock
+ * @param dedupHorizon     how long eventIDs are remembered behind the newest released event (at least the allowed lateness)
  */
 public record EngineSettings(Path rulesDir, Duration allowedLateness, Map<String, Object> ruleParameters, Duration maxHold,
-                             EventTimeBounds eventTimeBounds) {
+                             EventTimeBounds eventTimeBounds, Duration dedupHorizon) {
 
     public EngineSettings {
         ruleParameters = Map.copyOf(ruleParameters);
+    }
+
+    public EngineSettings(Path rulesDir, Duration allowedLateness, Map<String, Object> ruleParameters, Duration maxHold,
+                          EventTimeBounds eventTimeBounds) {
+        this(rulesDir, allowedLateness, ruleParameters, maxHold, eventTimeBounds, allowedLateness);
     }
 
     public EngineSettings(Path rulesDir, Duration allowedLateness, Map<String, Object> ruleParameters, Duration maxHold) {
@@ -34,10 +40,14 @@ public record EngineSettings(Path rulesDir, Duration allowedLateness, Map<String
     }
 
     public EngineSettings withMaxHold(Duration hold) {
-        return new EngineSettings(rulesDir, allowedLateness, ruleParameters, hold, eventTimeBounds);
+        return new EngineSettings(rulesDir, allowedLateness, ruleParameters, hold, eventTimeBounds, dedupHorizon);
     }
 
     public EngineSettings withEventTimeBounds(EventTimeBounds bounds) {
-        return new EngineSettings(rulesDir, allowedLateness, ruleParameters, maxHold, bounds);
+        return new EngineSettings(rulesDir, allowedLateness, ruleParameters, maxHold, bounds, dedupHorizon);
+    }
+
+    public EngineSettings withDedupHorizon(Duration horizon) {
+        return new EngineSettings(rulesDir, allowedLateness, ruleParameters, maxHold, eventTimeBounds, horizon);
     }
 }

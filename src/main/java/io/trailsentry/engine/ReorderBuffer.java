@@ -44,6 +44,7 @@ public final class ReorderBuffer {
     };
 
     private final long allowedLatenessMillis;
+    private final long dedupHorizonMillis;
     private final Consumer<CloudTrailEvent> downstream;
     private final EventTimeQueue pending = new EventTimeQueue(EVENT_TIME_ORDER);
     // Ids only, as hashes, not the events: the dedup memory must not pin whole records.
@@ -67,10 +68,22 @@ public final class ReorderBuffer {
      * @param nanoClock processing time, injectable for tests
      */
     public ReorderBuffer(Duration allowedLateness, Duration maxHold, LongSupplier nanoClock, Consumer<CloudTrailEvent> downstream) {
+        this(allowedLateness, maxHold, allowedLateness, nanoClock, downstream);
+    }
+
+    /**
+     * @param dedupHorizon how long (event time, behind the newest released event) eventIDs are
+     *                     remembered to drop repeats; at least the allowed lateness. Longer than it, a
+     *                     payload sent again later (a retry, an inbox file read again) is dropped whole
+     *                     rather than evaluated again as late events.
+     */
+    public ReorderBuffer(Duration allowedLateness, Duration maxHold, Duration dedupHorizon, LongSupplier nanoClock,
+                         Consumer<CloudTrailEvent> downstream) {
         if (allowedLateness.isNegative() || maxHold.isNegative()) {
             throw new IllegalArgumentException("allowed lateness and max hold must not be negative: " + allowedLateness + ", " + maxHold);
         }
         this.allowedLatenessMillis = allowedLateness.toMillis();
+        this.dedupHorizonMillis = Math.max(allowedLatenessMillis, dedupHorizon.toMillis());
         this.maxHoldNanos = maxHold.toNanos();
         this.nanoClock = nanoClock;
         this.downstream = downstream;
@@ -178,10 +191,11 @@ public final class ReorderBuffer {
             releasedUpTo = Math.max(releasedUpTo, next.getEventTimeMillis());
             downstream.accept(next);
         }
-        // A repeat of an event more than the allowed lateness behind the newest released one would be
-        // late anyway; remembering ids longer (e.g. behind the watermark) only costs memory.
+        // Ids are kept for the dedup horizon behind the newest released event: at least the allowed
+        // lateness (a repeat further behind would be late anyway), longer so a payload sent again is
+        // dropped whole rather than evaluated again.
         if (releasedUpTo != Long.MIN_VALUE) {
-            forgetIdsBefore(releasedUpTo - allowedLatenessMillis);
+            forgetIdsBefore(releasedUpTo - dedupHorizonMillis);
         }
     }
 

@@ -107,7 +107,7 @@ public final class DetectionPipeline implements AutoCloseable {
     }
 
     /** Sources: the part of an ingest's source name before the first ':' ({@code kafka:topic-0@42} counts as {@code kafka}). */
-    public static final String HTTP = "http", INBOX = "inbox", KAFKA = "kafka", REPLAY = "replay", FILE = "file";
+    public static final String HTTP = "http", INBOX = "inbox", KAFKA = "kafka", REPLAY = "replay", FILE = "file", RECOVERY = "recovery";
 
     /** A file, or a directory tree of CloudTrail files in any supported shape. */
     public ReadSummary ingest(Path fileOrDirectory) {
@@ -135,6 +135,47 @@ public final class DetectionPipeline implements AutoCloseable {
         };
         return feed(source, source, both, events -> reader.read(payload, source, events, both));
     }
+
+    /**
+     * A payload of the server (an HTTP body, an inbox file) evaluated whole: read, then flushed, so
+     * no event of it waits for a later payload and nothing depends on thread timing (issue #17, 4).
+     * The same payloads in the same order give the same alerts.
+     */
+    public ReadSummary ingestPayload(byte[] payload, String source, DeadLetterSink observer) {
+        try {
+            return ingest(payload, source, observer);
+        } finally {
+            flush();
+        }
+    }
+
+    /** As {@link #ingestPayload(byte[], String, DeadLetterSink)}, for a file or a directory tree (the inbox). */
+    public ReadSummary ingestPayload(Path fileOrDirectory, String sourceKind) {
+        try {
+            return ingest(fileOrDirectory, sourceKind);
+        } finally {
+            flush();
+        }
+    }
+
+    /**
+     * Evaluates a file again with nothing emitted, neither alerts nor dead letters (they were when it
+     * was first read), then flushes: rebuilds windows, incidents and remembered eventIDs after a
+     * restart, as the Kafka lookback does for a partition.
+     */
+    public ReadSummary rebuild(Path file) {
+        muted = true;
+        try {
+            DeadLetterSink none = d -> { };
+            return feed(RECOVERY, file.toString(), none, events -> reader.read(file, events, none));
+        } finally {
+            flush();
+            muted = false;
+        }
+    }
+
+    /** While true (a rebuild), alerts go to no sink. */
+    private volatile boolean muted;
 
     /** As {@link #ingest(Path)}, handing the parsed events to {@code events} instead of the engine (see {@link PipelinedReplay}). */
     public ReadSummary ingest(Path fileOrDirectory, Consumer<CloudTrailEvent> events) {
@@ -497,6 +538,9 @@ public final class DetectionPipeline implements AutoCloseable {
     }
 
     private void emit(Alert alert) {
+        if (muted) {
+            return; // a rebuild: this alert was emitted when its input was first read
+        }
         alerts.incrementAndGet();
         alertsByKind.incrementAndGet(AlertKind.of(alert).ordinal());
         for (AlertSink sink : sinks) {

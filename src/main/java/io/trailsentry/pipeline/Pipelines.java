@@ -73,6 +73,16 @@ public final class Pipelines {
     }
 
     /**
+     * The server's pipeline (HTTP and inbox): live, with no processing-time hold; its caller evaluates
+     * each payload whole ({@link DetectionPipeline#ingestPayload}), so the alerts depend on the
+     * payloads and their order, never on thread timing (issue #17, 4).
+     */
+    public static DetectionPipeline serverPipeline(TrailSentryConfig config, CompiledRules rules, Baselines baselines,
+                                                   List<AlertSink> sinks, DeadLetterSink deadLetters) throws RuleLoadException {
+        return livePipeline(config, rules, Duration.ZERO, baselines, sinks, deadLetters);
+    }
+
+    /**
      * A live pipeline learning into {@code baselines}, which several live pipelines may share (the
      * server's own and one per Kafka partition).
      *
@@ -83,7 +93,8 @@ public final class Pipelines {
                                           List<AlertSink> sinks, DeadLetterSink deadLetters) throws RuleLoadException {
         ContextEnricher context = new ContextEnricher(contextSettings(config), baselines);
         EngineSettings engine = engineSettings(config).withMaxHold(maxHold)
-                .withEventTimeBounds(EventTimeBounds.live(config.engine().maxFutureSkew(), config.engine().maxEventAge()));
+                .withEventTimeBounds(EventTimeBounds.live(config.engine().maxFutureSkew(), config.engine().maxEventAge()))
+                .withDedupHorizon(config.engine().dedupHorizon());
         return new DetectionPipeline(engine, rules, context, scoringSettings(config), sinks, deadLetters);
     }
 

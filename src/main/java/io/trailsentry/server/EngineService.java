@@ -50,7 +50,6 @@ public class EngineService {
     private CompiledRules rules;
     private volatile long lastInputNanos = System.nanoTime();
     private volatile long lastIdleAdvanceNanos = System.nanoTime();
-    private java.util.concurrent.ScheduledExecutorService holdReleaser;
 
     private final PipelineMetrics metrics;
     private final Instance<AlertSink> pluggedSinks;
@@ -81,12 +80,9 @@ public class EngineService {
             this.sinks = List.copyOf(sinks);
             rules = Pipelines.compileRules(config);
             ContextSettings context = Pipelines.contextSettings(config);
-            pipeline = Pipelines.livePipeline(config, rules, config.engine().maxHold(),
-                    Baselines.load(context.baselineFile(), context.maxActors()), sinks, deadLetters);
+            pipeline = Pipelines.serverPipeline(config, rules, Baselines.load(context.baselineFile(), context.maxActors()), sinks, deadLetters);
             metrics.bind(pipeline);
-            if (!config.engine().maxHold().isZero()) {
-                startHoldReleaser();
-            }
+            new InboxRecovery(config.inbox().dir().resolve(InboxWatcher.PROCESSED), inboxLookback()).rebuild(pipeline);
         } catch (RuleLoadException | RuntimeException e) {
             state = EngineState.FAILED;
             LOG.errorf("rules in %s did not load; fix them and restart:%n%s", config.rules().dir().toAbsolutePath(), e.getMessage());
@@ -105,9 +101,6 @@ public class EngineService {
      */
     void stop(@Observes ShutdownEvent ignored) {
         long deadline = BoundedShutdown.deadline(config.engine().shutdownTimeout(), System::nanoTime);
-        if (holdReleaser != null) {
-            holdReleaser.shutdownNow();
-        }
         state = EngineState.STOPPED;
         if (pipeline != null) {
             pipeline.cancelInput();
@@ -140,7 +133,7 @@ public class EngineService {
 
     /** @throws EngineUnavailableException when the engine is not running (starting, failed, stopped) */
     public ReadSummary ingest(byte[] payload, String source) {
-        return whileRunning(() -> pipeline.ingest(payload, source));
+        return whileRunning(() -> pipeline.ingestPayload(payload, source, d -> { }));
     }
 
     /**
@@ -149,7 +142,7 @@ public class EngineService {
      * @throws EngineUnavailableException when the engine is not running (starting, failed, stopped)
      */
     public ReadSummary ingest(byte[] payload, String source, DeadLetterSink observer) {
-        return whileRunning(() -> pipeline.ingest(payload, source, observer));
+        return whileRunning(() -> pipeline.ingestPayload(payload, source, observer));
     }
 
     /** @throws EngineUnavailableException when the engine is not running (starting, failed, stopped) */
@@ -159,7 +152,7 @@ public class EngineService {
 
     /** A file dropped into the inbox. @throws EngineUnavailableException when the engine is not running */
     public ReadSummary ingest(Path file) {
-        return whileRunning(() -> pipeline.ingest(file, DetectionPipeline.INBOX));
+        return whileRunning(() -> pipeline.ingestPayload(file, DetectionPipeline.INBOX));
     }
 
     private ReadSummary whileRunning(java.util.function.Supplier<ReadSummary> read) {
@@ -254,25 +247,9 @@ public class EngineService {
         lastIdleAdvanceNanos = now;
     }
 
-    /**
-     * Releases events that waited the max hold when input pauses between payloads. A thread of its
-     * own rather than {@code @Scheduled}: the Quarkus scheduler runs nothing more often than once a
-     * second, which would let a lone event wait up to a second for its alert instead of the 20 ms hold.
-     */
-    private void startHoldReleaser() {
-        long periodNanos = Math.max(1_000_000L, config.engine().maxHold().toNanos());
-        holdReleaser = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "trailsentry-hold-release");
-            thread.setDaemon(true);
-            return thread;
-        });
-        holdReleaser.scheduleWithFixedDelay(() -> {
-            try {
-                pipeline.tick();
-            } catch (RuntimeException e) {
-                LOG.errorf(e, "releasing held events failed; the next payload or tick retries");
-            }
-        }, periodNanos, periodNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    /** How far back processed inbox files are read again at start: the Kafka lookback's default, longest rule window plus lateness. */
+    private java.time.Duration inboxLookback() {
+        return config.inbox().lookback().orElse(config.kafka().longestRuleWindow().plus(config.engine().allowedLateness()));
     }
 
     /** Learned baselines survive restarts: saved every few minutes and at shutdown. */

@@ -98,6 +98,7 @@ public class InboxWatcher {
                 target = target.resolveSibling(target.getFileName() + "." + System.currentTimeMillis());
             }
             Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+            stampFinished(target);
         } catch (IOException e) {
             LOG.errorf("inbox: ingested %s but cannot move it to %s (%s); it would be read again, so it is deleted",
                     file, target, e.getMessage());
@@ -106,6 +107,15 @@ public class InboxWatcher {
             } catch (IOException ignored) {
                 LOG.errorf("inbox: cannot delete %s either; it will be ingested again (eventID dedup limits the damage)", file);
             }
+        }
+    }
+
+    /** When it was finished: a restart reads the recent ones again, in this order ({@link InboxRecovery}). */
+    private static void stampFinished(Path processed) {
+        try {
+            Files.setLastModifiedTime(processed, FileTime.from(Instant.now()));
+        } catch (IOException e) {
+            LOG.warnf("inbox: cannot stamp %s with the time it was processed (%s); a restart may not read it again", processed, e.getMessage());
         }
     }
 }
