@@ -106,6 +106,13 @@ public interface TrailSentryConfig {
          */
         @WithDefault("1h")
         Duration dedupHorizon();
+
+        /**
+         * State budget: eventIDs remembered at most, whatever the dedup horizon (16 bytes each: 4 million
+         * is about 64 MB). Past it the older half is forgotten early and repeats of it are evaluated as late.
+         */
+        @WithDefault("4000000")
+        int maxRememberedEventIds();
     }
 
     interface Alerts {
@@ -189,13 +196,20 @@ public interface TrailSentryConfig {
         @WithDefault("data/baselines.json")
         Path baselineFile();
 
-        /** Learned actors kept at most; the least recently seen are forgotten first. */
-        @WithDefault("200000")
+        /**
+         * State budget: actors whose baselines are learned, at most (about 0.8 KB each). The least
+         * recently seen go first; actors with an open incident above Low go last.
+         */
+        @WithDefault("100000")
         int maxActors();
 
         /** How long a user or key created by an actor stays linked to it. */
         @WithDefault("24h")
         Duration lineageHorizon();
+
+        /** State budget: created users and keys linked to their creator, at most (about 0.2 KB each). */
+        @WithDefault("100000")
+        int maxLineageLinks();
 
         /**
          * AWS's published ranges ({@code https://ip-ranges.amazonaws.com/ip-ranges.json}), re-read within a
@@ -225,6 +239,13 @@ public interface TrailSentryConfig {
 
         /** Discovery-only incidents become Medium with at least this many suspicious contexts. */
         Optional<Integer> suspiciousContextsForMedium();
+
+        /**
+         * State budget: open incidents at most (a few KB each, up to about 100 KB with full evidence).
+         * Past it the least severe, least recently active incident is closed first: incidents above Low go last.
+         */
+        @WithDefault("20000")
+        int maxOpenIncidents();
     }
 
     /**

@@ -45,17 +45,58 @@ public final class Baselines {
         }
     }
 
+    /** How many of the least recently seen actors eviction looks past for one that is not protected. */
+    private static final int PROTECTED_SKIP = 64;
+
     private final int maxActors;
     private final LinkedHashMap<String, ActorBaseline> actors;
+    /** Actors whose baseline is evicted last (those with an open incident above Low); none by default. */
+    private volatile java.util.function.Predicate<String> protectedActors = actor -> false;
+    private long evicted;
 
     public Baselines(int maxActors) {
         this.maxActors = maxActors;
-        this.actors = new LinkedHashMap<>(1024, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, ActorBaseline> eldest) {
-                return size() > Baselines.this.maxActors;
+        this.actors = new LinkedHashMap<>(1024, 0.75f, true);
+    }
+
+    /**
+     * Eviction keeps these actors' baselines while it finds another to drop among the least recently
+     * seen: the suspicious actors are the ones whose normal matters most (issue #17, 2).
+     */
+    public void protect(java.util.function.Predicate<String> actors) {
+        this.protectedActors = actors;
+    }
+
+    /** Drops least recently seen actors down to the cap, skipping protected ones when it can. */
+    private void evictOverCap() {
+        while (actors.size() > maxActors) {
+            String victim = null;
+            String eldest = null;
+            int looked = 0;
+            for (String actor : actors.keySet()) {
+                if (eldest == null) {
+                    eldest = actor;
+                }
+                if (!protectedActors.test(actor)) {
+                    victim = actor;
+                    break;
+                }
+                if (++looked >= PROTECTED_SKIP) {
+                    break;
+                }
             }
-        };
+            actors.remove(victim != null ? victim : eldest);
+            evicted++;
+        }
+    }
+
+    /** Actors forgotten because the cap was reached. */
+    public synchronized long evicted() {
+        return evicted;
+    }
+
+    public int maxActors() {
+        return maxActors;
     }
 
     /** What the baseline knew about an event before learning from it. */
@@ -81,6 +122,7 @@ public final class Baselines {
         if (b == null) {
             b = new ActorBaseline();
             actors.put(actor, b);
+            evictOverCap();
         }
         observe(b, ip, now, hourOfDay, epochDay, privilegedWrite);
         return verdict;
@@ -139,6 +181,11 @@ public final class Baselines {
         }
     }
 
+    /** Whether the actor's baseline is held. */
+    public synchronized boolean knows(String actor) {
+        return actors.containsKey(actor);
+    }
+
     public synchronized int actorCount() {
         return actors.size();
     }
@@ -170,6 +217,8 @@ public final class Baselines {
             b.ips = ips;
             baselines.actors.put(entry.getKey(), b);
         }
+        baselines.evictOverCap();
+        baselines.evicted = 0; // a file saved under a larger cap is not an eviction of this run
         return baselines;
     }
 }

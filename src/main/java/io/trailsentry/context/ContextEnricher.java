@@ -71,7 +71,8 @@ public final class ContextEnricher implements UnaryOperator<CloudTrailEvent> {
         this.businessEndMinute = settings.businessEnd().getHour() * 60 + settings.businessEnd().getMinute();
         this.learningDelay = settings.learningDelay().toMillis();
         this.ipMemory = settings.ipMemory().toMillis();
-        this.lineage = new IdentityLineage(settings.lineageHorizon().toMillis());
+        this.lineage = new IdentityLineage(settings.lineageHorizon().toMillis(), settings.maxLineageLinks());
+        this.maxCachedActors = Math.min(MAX_CACHED_ACTORS, Math.max(1, settings.maxActors()));
         this.awsRanges = AwsIpRangesFile.open(settings.awsIpRangesFile());
     }
 
@@ -135,6 +136,19 @@ public final class ContextEnricher implements UnaryOperator<CloudTrailEvent> {
         return baselines;
     }
 
+    /** Identity links remembered now, their cap, and how many were forgotten early because of it. */
+    public int lineageLinks() {
+        return lineage.size();
+    }
+
+    public int maxLineageLinks() {
+        return lineage.maxLinks();
+    }
+
+    public long lineageEvicted() {
+        return lineage.evicted();
+    }
+
     /** Saves the learned baselines to the configured file, if any. */
     public void save() throws IOException {
         if (settings.baselineFile() != null) {
@@ -191,8 +205,8 @@ public final class ContextEnricher implements UnaryOperator<CloudTrailEvent> {
             return known.actor();
         }
         Actor actor = Actor.of(e);
-        if (actors.size() >= MAX_CACHED_ACTORS) {
-            actors.clear(); // bounded; a miss only costs the concatenation again
+        if (actors.size() >= maxCachedActors) {
+            actors.clear(); // bounded by the actor budget; a miss only costs the concatenation again
         }
         actors.put(arn, new KnownActor(e.getUserIdentityType(), e.getSessionIssuerArn(), e.getUserName(), e.getInvokedBy(),
                 e.getAccountId(), actor));
@@ -200,6 +214,7 @@ public final class ContextEnricher implements UnaryOperator<CloudTrailEvent> {
     }
 
     private static final int MAX_CACHED_ACTORS = 200_000;
+    private final int maxCachedActors;
     private final java.util.Map<String, KnownActor> actors = new java.util.concurrent.ConcurrentHashMap<>();
 
     private record KnownActor(String type, String issuerArn, String userName, String invokedBy, String accountId, Actor actor) {

@@ -30,6 +30,7 @@ import java.util.Set;
  * @param lineageHorizon        how long a created user or key stays linked to its creator (the incident horizon)
  * @param awsIpRangesFile       AWS's {@code ip-ranges.json} (re-read when it changes), or null for the bundled
  *                              offline subset ({@link AwsIpRanges#OFFLINE_RESOURCE})
+ * @param maxLineageLinks       created users and keys remembered at most (least recently used dropped first)
  */
 public record ContextSettings(
         List<String> knownCidrs,
@@ -47,7 +48,28 @@ public record ContextSettings(
         Path baselineFile,
         int maxActors,
         Duration lineageHorizon,
-        Path awsIpRangesFile) {
+        Path awsIpRangesFile,
+        int maxLineageLinks) {
+
+    public static final int DEFAULT_MAX_LINEAGE_LINKS = 100_000;
+
+    /** Without a lineage cap of its own: {@link #DEFAULT_MAX_LINEAGE_LINKS}. */
+    public ContextSettings(List<String> knownCidrs, Duration ipMemory, Duration learningDelay, LocalTime businessStart,
+                           LocalTime businessEnd, Set<DayOfWeek> businessDays, ZoneId timezone, Set<LocalDate> holidays,
+                           int usualHourMinDays, List<String> adminPrincipals, List<String> allowlistedPrincipals,
+                           List<String> allowlistedUserAgents, Path baselineFile, int maxActors, Duration lineageHorizon,
+                           Path awsIpRangesFile) {
+        this(knownCidrs, ipMemory, learningDelay, businessStart, businessEnd, businessDays, timezone, holidays, usualHourMinDays,
+                adminPrincipals, allowlistedPrincipals, allowlistedUserAgents, baselineFile, maxActors, lineageHorizon,
+                awsIpRangesFile, DEFAULT_MAX_LINEAGE_LINKS);
+    }
+
+    /** The same settings with other caps (the state budget). */
+    public ContextSettings withCaps(int maxActors, int maxLineageLinks) {
+        return new ContextSettings(knownCidrs, ipMemory, learningDelay, businessStart, businessEnd, businessDays, timezone, holidays,
+                usualHourMinDays, adminPrincipals, allowlistedPrincipals, allowlistedUserAgents, baselineFile, maxActors,
+                lineageHorizon, awsIpRangesFile, maxLineageLinks);
+    }
 
     public ContextSettings {
         knownCidrs = List.copyOf(knownCidrs);

@@ -13,21 +13,39 @@ import java.util.Map;
  */
 final class IdentityLineage {
 
-    private static final int MAX_LINKS = 100_000;
-
     private record Link(String creator, long at) {
     }
 
     private final long horizonMillis;
+    private final int maxLinks;
+    private long evicted;
     private final Map<String, Link> links = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Link> eldest) {
-            return size() > MAX_LINKS;
+            boolean over = size() > maxLinks;
+            if (over) {
+                evicted++;
+            }
+            return over;
         }
     };
 
-    IdentityLineage(long horizonMillis) {
+    IdentityLineage(long horizonMillis, int maxLinks) {
         this.horizonMillis = horizonMillis;
+        this.maxLinks = maxLinks;
+    }
+
+    int size() {
+        return links.size();
+    }
+
+    int maxLinks() {
+        return maxLinks;
+    }
+
+    /** Links forgotten before their horizon because the cap was reached. */
+    long evicted() {
+        return evicted;
     }
 
     /** The creator of this event's identity, if one is known within the horizon. */

@@ -51,7 +51,8 @@ public final class DetectionEngine implements AutoCloseable {
             esper.close();
             throw e;
         }
-        this.buffer = new ReorderBuffer(settings.allowedLateness(), settings.maxHold(), settings.dedupHorizon(), System::nanoTime, this::evaluate);
+        this.buffer = new ReorderBuffer(settings.allowedLateness(), settings.maxHold(), settings.dedupHorizon(), settings.maxEventIds(),
+                System::nanoTime, this::evaluate);
         this.ruleCount = esper.rules().size();
     }
 
@@ -136,6 +137,19 @@ public final class DetectionEngine implements AutoCloseable {
 
     public int statementCount() {
         return esper.statementCount();
+    }
+
+    /** The reorder buffer, for its remembered eventIDs (the state budget). */
+    public int rememberedIds() {
+        return buffer.rememberedIds();
+    }
+
+    public int maxRememberedIds() {
+        return buffer.maxRememberedIds();
+    }
+
+    public long idsForgottenEarly() {
+        return buffer.idsForgottenEarly();
     }
 
     /** The event-time clock, epoch millis; 0 before the first event. */

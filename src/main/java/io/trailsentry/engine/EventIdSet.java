@@ -24,10 +24,21 @@ import java.util.Arrays;
  */
 final class EventIdSet {
 
+    /** Ids kept at most (both generations): past it the older generation goes early (part of the state budget). */
+    private final int maxIds;
+    private long forgottenEarly;
     private LongTable current = new LongTable();
     private LongTable previous = new LongTable();
     private long currentNewest = Long.MIN_VALUE;
     private long previousNewest = Long.MIN_VALUE;
+
+    EventIdSet() {
+        this(Integer.MAX_VALUE);
+    }
+
+    EventIdSet(int maxIds) {
+        this.maxIds = maxIds;
+    }
 
     /** Adds the id of an event of that time; false when it was already present (a repeat). */
     boolean add(long hash, long eventTimeMillis) {
@@ -36,6 +47,12 @@ final class EventIdSet {
         }
         if (eventTimeMillis > currentNewest) {
             currentNewest = eventTimeMillis;
+        }
+        if (current.size() > maxIds / 2) {
+            // Over budget: the older generation goes before its time (its events' repeats will then be
+            // evaluated again, as late events), so memory stays bounded whatever the rate.
+            forgottenEarly += previous.size();
+            rotate();
         }
         return true;
     }
@@ -46,17 +63,30 @@ final class EventIdSet {
      */
     void forgetBefore(long horizon) {
         if (previousNewest < horizon && (previous.size() > 0 || current.size() > 0)) {
-            LongTable emptied = previous;
-            emptied.clear();
-            previous = current;
-            previousNewest = currentNewest;
-            current = emptied;
-            currentNewest = Long.MIN_VALUE;
+            rotate();
         }
+    }
+
+    private void rotate() {
+        LongTable emptied = previous;
+        emptied.clear();
+        previous = current;
+        previousNewest = currentNewest;
+        current = emptied;
+        currentNewest = Long.MIN_VALUE;
     }
 
     int size() {
         return current.size() + previous.size();
+    }
+
+    int maxIds() {
+        return maxIds;
+    }
+
+    /** Ids forgotten before the dedup horizon because of the cap. */
+    long forgottenEarly() {
+        return forgottenEarly;
     }
 
     /** A set of non-zero longs by linear probing, kept at most half full. */

@@ -48,7 +48,7 @@ public final class ReorderBuffer {
     private final Consumer<CloudTrailEvent> downstream;
     private final EventTimeQueue pending = new EventTimeQueue(EVENT_TIME_ORDER);
     // Ids only, as hashes, not the events: the dedup memory must not pin whole records.
-    private final EventIdSet seenIds = new EventIdSet();
+    private final EventIdSet seenIds;
     private long maxSeen = Long.MIN_VALUE;
     private long releasedUpTo = Long.MIN_VALUE;
     private long duplicates;
@@ -79,6 +79,13 @@ public final class ReorderBuffer {
      */
     public ReorderBuffer(Duration allowedLateness, Duration maxHold, Duration dedupHorizon, LongSupplier nanoClock,
                          Consumer<CloudTrailEvent> downstream) {
+        this(allowedLateness, maxHold, dedupHorizon, Integer.MAX_VALUE, nanoClock, downstream);
+    }
+
+    /** @param maxEventIds eventIDs remembered at most, whatever the horizon (part of the state budget) */
+    public ReorderBuffer(Duration allowedLateness, Duration maxHold, Duration dedupHorizon, int maxEventIds, LongSupplier nanoClock,
+                         Consumer<CloudTrailEvent> downstream) {
+        this.seenIds = new EventIdSet(maxEventIds);
         if (allowedLateness.isNegative() || maxHold.isNegative()) {
             throw new IllegalArgumentException("allowed lateness and max hold must not be negative: " + allowedLateness + ", " + maxHold);
         }
@@ -176,6 +183,19 @@ public final class ReorderBuffer {
 
     public long late() {
         return late;
+    }
+
+    /** EventIDs remembered now, their cap, and how many were forgotten before the dedup horizon because of it. */
+    public int rememberedIds() {
+        return seenIds.size();
+    }
+
+    public int maxRememberedIds() {
+        return seenIds.maxIds();
+    }
+
+    public long idsForgottenEarly() {
+        return seenIds.forgottenEarly();
     }
 
     private void releaseUpTo(long watermark) {

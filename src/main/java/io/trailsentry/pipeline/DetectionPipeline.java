@@ -282,8 +282,42 @@ public final class DetectionPipeline implements AutoCloseable {
     private void publish() {
         clockMillis = engine.clock();
         engineStats = engine.stats();
+        if ((++steps & 1023) == 0) {
+            publishStateUsage();
+        }
         if (engine.disabledCount() != disabledFiles.size()) {
             publishRuleCounts(); // a rule spent its budget and was disabled during this step
+        }
+    }
+
+    private long steps;
+    private volatile List<StateUsage> stateUsage = List.of();
+
+    private void publishStateUsage() {
+        List<StateUsage> usage = new java.util.ArrayList<>(4);
+        if (context != null) {
+            io.trailsentry.context.Baselines baselines = context.baselines();
+            usage.add(new StateUsage("actors", baselines.actorCount(), baselines.maxActors(), baselines.evicted()));
+            usage.add(new StateUsage("lineage", context.lineageLinks(), context.maxLineageLinks(), context.lineageEvicted()));
+        }
+        usage.add(new StateUsage("incidents", scorer.openIncidents(), scorer.maxOpenIncidents(), scorer.evictedIncidents()));
+        usage.add(new StateUsage("event_ids", engine.rememberedIds(), engine.maxRememberedIds(), engine.idsForgottenEarly()));
+        stateUsage = List.copyOf(usage);
+    }
+
+    /**
+     * The state budget, part by part, as of a recent engine step (refreshed every 1,024 events and at
+     * each flush); never waits for the engine. Per-actor rule state is the rules' own and expires with
+     * their windows (README, Bounds).
+     */
+    public List<StateUsage> stateUsage() {
+        return stateUsage;
+    }
+
+    /** The learned baselines keep the actors with an open incident above Low longest (they may be shared with other pipelines). */
+    public void protectSuspiciousActors() {
+        if (context != null) {
+            context.baselines().protect(scorer::hasIncidentAboveLow);
         }
     }
 
@@ -327,6 +361,7 @@ public final class DetectionPipeline implements AutoCloseable {
         guard.release();
         engine.flush();
         publish();
+        publishStateUsage();
     }
 
     /** End of a finite input: release held events and close all windows. */
@@ -334,6 +369,7 @@ public final class DetectionPipeline implements AutoCloseable {
         guard.release();
         engine.finish();
         publish();
+        publishStateUsage();
     }
 
     /**

@@ -42,7 +42,7 @@ public final class Pipelines {
                 ContextSettings.parseDays(c.businessDays()), c.timezone(), Set.copyOf(c.holidays().orElse(List.of())),
                 c.usualHourMinDays(), c.adminPrincipals().orElse(List.of()), c.allowlistedPrincipals().orElse(List.of()),
                 c.allowlistedUserAgents().orElse(List.of()), c.baselineFile(),
-                c.maxActors(), c.lineageHorizon(), c.awsIpRangesFile().orElse(null));
+                c.maxActors(), c.lineageHorizon(), c.awsIpRangesFile().orElse(null), c.maxLineageLinks());
     }
 
     public static ScoringSettings scoringSettings(TrailSentryConfig config) {
@@ -53,7 +53,8 @@ public final class Pipelines {
         Map<String, Integer> contextPoints = new HashMap<>(d.contextPoints());
         contextPoints.putAll(c.contextPoints());
         return new ScoringSettings(c.horizon(), signalPoints, contextPoints,
-                c.lineagePoints().orElse(d.lineagePoints()), c.suspiciousContextsForMedium().orElse(d.suspiciousContextsForMedium()));
+                c.lineagePoints().orElse(d.lineagePoints()), c.suspiciousContextsForMedium().orElse(d.suspiciousContextsForMedium()),
+                c.maxOpenIncidents());
     }
 
     /**
@@ -79,7 +80,9 @@ public final class Pipelines {
      */
     public static DetectionPipeline serverPipeline(TrailSentryConfig config, CompiledRules rules, Baselines baselines,
                                                    List<AlertSink> sinks, DeadLetterSink deadLetters) throws RuleLoadException {
-        return livePipeline(config, rules, Duration.ZERO, baselines, sinks, deadLetters);
+        DetectionPipeline pipeline = livePipeline(config, rules, Duration.ZERO, baselines, sinks, deadLetters);
+        pipeline.protectSuspiciousActors();
+        return pipeline;
     }
 
     /**
@@ -120,6 +123,7 @@ public final class Pipelines {
     public static EngineSettings engineSettings(TrailSentryConfig config) {
         Map<String, Object> parameters = new HashMap<>(config.rules().parameters());
         return new EngineSettings(config.rules().dir(), config.engine().allowedLateness(), parameters, Duration.ZERO,
-                EventTimeBounds.replay(config.engine().maxFutureSkew()));
+                EventTimeBounds.replay(config.engine().maxFutureSkew()), config.engine().allowedLateness(),
+                config.engine().maxRememberedEventIds());
     }
 }

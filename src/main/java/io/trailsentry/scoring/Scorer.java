@@ -47,8 +47,20 @@ public final class Scorer {
 
     private final ScoringSettings settings;
     private StageCatalog stages;
+    /** Open incidents by root actor. */
     private final Map<String, State> open = new HashMap<>();
+    /**
+     * The same incidents by severity, each least recently active first: when the budget is full, the
+     * first of the lowest severity is closed, so the most suspicious actors' incidents go last.
+     */
+    private final Map<Severity, java.util.LinkedHashMap<String, State>> bySeverity = new java.util.EnumMap<>(Severity.class);
     private int sincePurge;
+    private long evicted;
+    /**
+     * Actors with an open incident above Low, readable from any thread: the learned baselines keep
+     * theirs longest (they are shared with pipelines on other threads).
+     */
+    private final Set<String> suspicious = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public Scorer(ScoringSettings settings, StageCatalog stages) {
         this.settings = settings;
@@ -71,14 +83,26 @@ public final class Scorer {
         String root = actorEvent.getCreatedBy() != null ? actorEvent.getCreatedBy() : actorEvent.getActorKey();
         State state = open.get(root);
         if (state == null || now - state.lastSeen > settings.horizon().toMillis()) {
+            if (state != null) {
+                forget(state);
+            }
             state = new State(root, actorEvent, hit);
             open.put(root, state);
+            bucket(state.severity).put(root, state);
+            while (open.size() > settings.maxOpenIncidents()) {
+                evictLeastSuspicious(state);
+            }
         }
         Severity before = state.severity;
         int stagesBefore = state.stages.size();
         state.add(signal, actorEvent);
         Incident incident = state.snapshot(settings, stages);
+        bucket(state.severity).remove(root);
         state.severity = incident.severity().severity();
+        bucket(state.severity).put(root, state); // last: the most recently active of its severity
+        if (state.severity.compareTo(Severity.Low) > 0) {
+            suspicious.add(root);
+        }
         // Opened, reached a new stage, or went up the ladder: worth an incident alert. Only more of
         // the same (another hit of a rule already counted) is not.
         boolean escalated = stagesBefore == 0 || state.stages.size() > stagesBefore
@@ -90,6 +114,52 @@ public final class Scorer {
         return open.size();
     }
 
+    /** Incidents closed before their horizon because the budget was full. */
+    public long evictedIncidents() {
+        return evicted;
+    }
+
+    public int maxOpenIncidents() {
+        return settings.maxOpenIncidents();
+    }
+
+    private java.util.LinkedHashMap<String, State> bucket(Severity severity) {
+        return bySeverity.computeIfAbsent(severity, s -> new java.util.LinkedHashMap<>());
+    }
+
+    private void forget(State state) {
+        open.remove(state.actorKey);
+        bucket(state.severity).remove(state.actorKey);
+        suspicious.remove(state.actorKey);
+    }
+
+    /** Whether the actor has an open incident above Low; safe from any thread. */
+    public boolean hasIncidentAboveLow(String actorKey) {
+        return actorKey != null && suspicious.contains(actorKey);
+    }
+
+    /**
+     * Closes the least severe incident, of those the least recently active (never {@code keep}, the one
+     * just opened). A spray of new principals then closes Informational and Low incidents, and
+     * incidents above Low only when nothing less severe is left.
+     */
+    private void evictLeastSuspicious(State keep) {
+        for (Severity severity : Severity.values()) {
+            java.util.LinkedHashMap<String, State> candidates = bySeverity.get(severity);
+            if (candidates == null) {
+                continue;
+            }
+            for (State victim : candidates.values()) {
+                if (victim != keep) {
+                    forget(victim);
+                    evicted++;
+                    return;
+                }
+            }
+        }
+        throw new IllegalStateException("no incident to close although " + open.size() + " are open");
+    }
+
     private void purgeExpired(long now) {
         if (++sincePurge < PURGE_EVERY) {
             return;
@@ -97,8 +167,11 @@ public final class Scorer {
         sincePurge = 0;
         long horizon = settings.horizon().toMillis();
         for (Iterator<State> it = open.values().iterator(); it.hasNext(); ) {
-            if (now - it.next().lastSeen > horizon) {
+            State state = it.next();
+            if (now - state.lastSeen > horizon) {
                 it.remove();
+                bucket(state.severity).remove(state.actorKey);
+                suspicious.remove(state.actorKey);
             }
         }
     }

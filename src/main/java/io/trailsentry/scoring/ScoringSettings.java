@@ -15,17 +15,35 @@ import java.util.Map;
  * @param lineagePoints   points when an identity the actor created acts (identity lineage)
  * @param suspiciousContextsForMedium discovery-only incidents become Medium with at least this many of
  *                        unknown_ip, off_hours, non_admin
+ * @param maxOpenIncidents open incidents kept at most (part of the state budget); past it the least
+ *                        severe, least recently active one is closed first, so incidents above Low go last
  */
 public record ScoringSettings(
         Duration horizon,
         Map<Severity, Integer> signalPoints,
         Map<String, Integer> contextPoints,
         int lineagePoints,
-        int suspiciousContextsForMedium) {
+        int suspiciousContextsForMedium,
+        int maxOpenIncidents) {
+
+    /** A default that fits the default heap with room: a typical open incident holds a few kilobytes. */
+    public static final int DEFAULT_MAX_OPEN_INCIDENTS = 20_000;
 
     public ScoringSettings {
         signalPoints = Map.copyOf(signalPoints);
         contextPoints = Map.copyOf(contextPoints);
+        if (maxOpenIncidents < 1) {
+            throw new IllegalArgumentException("max open incidents must be at least 1, was " + maxOpenIncidents);
+        }
+    }
+
+    public ScoringSettings(Duration horizon, Map<Severity, Integer> signalPoints, Map<String, Integer> contextPoints,
+                           int lineagePoints, int suspiciousContextsForMedium) {
+        this(horizon, signalPoints, contextPoints, lineagePoints, suspiciousContextsForMedium, DEFAULT_MAX_OPEN_INCIDENTS);
+    }
+
+    public ScoringSettings withMaxOpenIncidents(int max) {
+        return new ScoringSettings(horizon, signalPoints, contextPoints, lineagePoints, suspiciousContextsForMedium, max);
     }
 
     public static ScoringSettings defaults() {

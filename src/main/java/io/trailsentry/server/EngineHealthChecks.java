@@ -65,6 +65,28 @@ public class EngineHealthChecks {
         };
     }
 
+    /**
+     * The state budget, part by part: entries, cap and evictions (an eviction means the cap was reached:
+     * an attack spraying principals, or a cap too small for the estate). Always UP: a full budget
+     * evicts, it does not stop the engine.
+     */
+    @Produces
+    @Readiness
+    HealthCheck state() {
+        return () -> {
+            HealthCheckResponseBuilder response = HealthCheckResponse.named("state").up();
+            DetectionPipeline pipeline = engine.pipeline();
+            long evictions = 0;
+            if (pipeline != null) {
+                for (io.trailsentry.pipeline.StateUsage usage : pipeline.stateUsage()) {
+                    response.withData(usage.state(), usage.entries() + " of " + usage.capacity() + ", " + usage.evictions() + " evicted");
+                    evictions += usage.evictions();
+                }
+            }
+            return response.withData("evicting", evictions > 0).build();
+        };
+    }
+
     @Produces
     @Liveness
     HealthCheck live() {

@@ -42,6 +42,26 @@ public final class PipelineMetrics implements AlertSink {
                 .register(registry);
         Gauge.builder("trailsentry.engine.lag.seconds", pipeline, PipelineMetrics::lagSeconds)
                 .description("wall clock minus the engine's event-time clock").register(registry);
+        for (String state : STATES) {
+            Gauge.builder("trailsentry.state.entries", pipeline, p -> usage(p, state).entries()).tag("state", state)
+                    .description("entries held by this part of the state budget").register(registry);
+            Gauge.builder("trailsentry.state.capacity", pipeline, p -> usage(p, state).capacity()).tag("state", state)
+                    .description("the cap of this part of the state budget").register(registry);
+            FunctionCounter.builder("trailsentry.state.evictions", pipeline, p -> usage(p, state).evictions()).tag("state", state)
+                    .description("entries dropped because the cap was reached (not by their own expiry)").register(registry);
+        }
+    }
+
+    /** The parts of the state budget (README, Bounds). */
+    static final java.util.List<String> STATES = java.util.List.of("actors", "incidents", "lineage", "event_ids");
+
+    static io.trailsentry.pipeline.StateUsage usage(DetectionPipeline pipeline, String state) {
+        for (io.trailsentry.pipeline.StateUsage usage : pipeline.stateUsage()) {
+            if (usage.state().equals(state)) {
+                return usage;
+            }
+        }
+        return new io.trailsentry.pipeline.StateUsage(state, 0, 0, 0);
     }
 
     /** Wall clock minus the engine's event time, seconds; 0 before the first event. */

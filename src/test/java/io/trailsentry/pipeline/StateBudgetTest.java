@@ -1,0 +1,79 @@
+package io.trailsentry.pipeline;
+
+import io.trailsentry.alert.Alert;
+import io.trailsentry.config.StandaloneConfig;
+import io.trailsentry.config.TrailSentryConfig;
+import io.trailsentry.context.Baselines;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * One state budget bounds what the server keeps per actor (issue #17, 2: 2.9 million assumed-role
+ * session names filled a 6 GB heap). Scaled down: caps of a few hundred and 20,000 sprayed principals,
+ * each opening an incident, show every part held at its cap, evictions counted, the real attacker's
+ * High incident and baseline kept through the spray, and its burst afterwards still detected.
+ * {@code HeapSpraySoakTest} (not in the default run) sprays a million through a 256 MB heap.
+ */
+class StateBudgetTest {
+
+    static final String REAL = "arn:aws:iam::111122223333:user/mallory";
+
+    @Test
+    void aSprayOfPrincipalsIsHeldAtTheCapsAndTheRealActorStillDetected(@TempDir Path dir) throws Exception {
+        Path properties = dir.resolve("budget.properties");
+        Files.writeString(properties, """
+                trailsentry.context.max-actors=500
+                trailsentry.context.max-lineage-links=100
+                trailsentry.scoring.max-open-incidents=200
+                trailsentry.engine.max-remembered-event-ids=20000
+                """);
+        TrailSentryConfig config = StandaloneConfig.load(properties);
+        List<Alert> alerts = new ArrayList<>();
+        Baselines baselines = new Baselines(config.context().maxActors());
+        try (DetectionPipeline server = Pipelines.serverPipeline(config, PipelineFixture.rules(), baselines, List.of(alerts::add), d -> { })) {
+            Instant t = Instant.parse("2026-11-02T09:00:00Z");
+            server.ingestPayload(bytes(List.of(SprayInput.record("real-create", t, "CreateUser", "iam.amazonaws.com", REAL, "203.0.113.9"))), "http", d -> { });
+            String realIncident = incidentOf(alerts, REAL);
+            assertThat(realIncident).as("the real actor's incident").isNotNull();
+
+            SprayInput.spray(20_000, t.plusSeconds(60), payload -> server.ingestPayload(payload, "http", d -> { }));
+            server.ingestPayload(bytes(SprayInput.burst(REAL, t.plusSeconds(3600), 60)), "http", d -> { });
+
+            for (StateUsage usage : server.stateUsage()) {
+                assertThat(usage.entries()).as(usage.state()).isLessThanOrEqualTo(usage.capacity());
+            }
+            assertThat(usage(server, "actors").evictions()).isPositive();
+            assertThat(usage(server, "incidents").evictions()).isPositive();
+            assertThat(usage(server, "event_ids").evictions()).isPositive();
+            assertThat(baselines.knows(REAL)).as("the real actor's baseline outlived the spray").isTrue();
+            List<Alert> real = alerts.stream().filter(a -> REAL.equals(a.actor().actorKey())).toList();
+            assertThat(real).extracting(a -> a.rule().ruleName()).as("the burst after the spray is detected")
+                    .contains("IAM enumeration burst (sliding 10-minute window)");
+            assertThat(real).filteredOn(a -> a.rule().ruleId().equals(Alert.INCIDENT_RULE_ID))
+                    .extracting(a -> a.incident().incidentId() + " " + a.stages()).as("in the incident opened before the spray")
+                    .contains(realIncident + " [discovery, persistence]");
+        }
+    }
+
+    private static StateUsage usage(DetectionPipeline pipeline, String state) {
+        return pipeline.stateUsage().stream().filter(u -> u.state().equals(state)).findFirst().orElseThrow();
+    }
+
+    private static String incidentOf(List<Alert> alerts, String actorKey) {
+        return alerts.stream().filter(a -> actorKey.equals(a.actor().actorKey()) && a.incident().incidentId() != null)
+                .map(a -> a.incident().incidentId()).findFirst().orElse(null);
+    }
+
+    private static byte[] bytes(List<String> lines) {
+        return (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+}
