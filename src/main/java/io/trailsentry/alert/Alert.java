@@ -69,10 +69,11 @@ public record Alert(
     /**
      * The rule behind the alert.
      *
-     * @param buildingBlock the rule only feeds correlation: its signals are scored into incidents and
-     *                      stored, never sent to a person on their own
+     * @param buildingBlock  the rule only feeds correlation: its signals are scored into incidents and
+     *                       stored, never sent to a person on their own
+     * @param falsePositives benign causes the rule's author lists, for triage (empty for incidents)
      */
-    public record RuleRef(String ruleId, String ruleName, String ruleVersion, boolean buildingBlock) {
+    public record RuleRef(String ruleId, String ruleName, String ruleVersion, boolean buildingBlock, List<String> falsePositives) {
     }
 
     /**

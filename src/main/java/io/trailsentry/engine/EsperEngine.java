@@ -220,7 +220,7 @@ public final class EsperEngine implements AutoCloseable {
         } catch (ParseException e) {
             errors.add(new RuleError(relative, 0, 0, e.getMessage()));
         } catch (EPCompileException e) {
-            errors.addAll(RuleSandbox.explain(describe(relative, e, moduleOrNull(compiler, text)), configuration));
+            errors.addAll(RuleSandbox.explain(describe(relative, e, moduleOrNull(compiler, text), text), configuration));
         }
         return null;
     }
@@ -474,7 +474,7 @@ public final class EsperEngine implements AutoCloseable {
         } catch (ParseException e) {
             return new Validation(List.of(new RuleError(name, 0, 0, e.getMessage())), List.of());
         } catch (EPCompileException e) {
-            return new Validation(RuleSandbox.explain(describe(name, e, moduleOrNull(compiler, eplText)), configuration), List.of());
+            return new Validation(RuleSandbox.explain(describe(name, e, moduleOrNull(compiler, eplText), eplText), configuration), List.of());
         } catch (java.io.IOException e) {
             return new Validation(List.of(new RuleError(name, 0, 0, e.getMessage())), List.of());
         }
@@ -649,10 +649,10 @@ public final class EsperEngine implements AutoCloseable {
 
     /**
      * Esper reports a statement's line in the module plus a line/column inside the statement: add them up.
-     * A validation error has only the statement's line, which is where its leading comment starts:
-     * point at the statement's text instead.
+     * A validation error (an unknown property, a type mismatch) has only the statement's line: point at
+     * the failing token instead, the first name the message quotes that the statement's text contains.
      */
-    private static List<RuleError> describe(String file, EPCompileException e, Module module) {
+    private static List<RuleError> describe(String file, EPCompileException e, Module module, String text) {
         List<RuleError> errors = new ArrayList<>();
         for (EPCompileExceptionItem item : e.getItems()) {
             int line = Math.max(item.getLineNumber(), 0);
@@ -666,6 +666,11 @@ public final class EsperEngine implements AutoCloseable {
                 for (var statement : module.getItems()) {
                     if (statement.getLineNumber() == line) {
                         line = RuleSandbox.contentLine(statement);
+                        int[] token = TokenLocator.locate(text, line, statement.getExpression(), item.getMessage());
+                        if (token != null) {
+                            line = token[0];
+                            column = token[1];
+                        }
                         break;
                     }
                 }

@@ -45,6 +45,11 @@ public final class SigmaCompiler {
         return (name.endsWith(".yml") || name.endsWith(".yaml")) && !name.endsWith(".tests.yaml") && !name.endsWith(".tests.yml");
     }
 
+    /** Whether a rule file (relative path, as rules and compiled files name it) is a Sigma file. */
+    public static boolean isSigmaFile(String relativePath) {
+        return relativePath != null && isCandidate(Path.of(relativePath));
+    }
+
     /**
      * The Sigma files under a folder: candidates whose text has a top-level {@code detection:} or
      * {@code correlation:} key (stages.yaml, rule tests and other data files have neither), sorted by path.
