@@ -109,7 +109,7 @@ public final class RulesCommand implements Callable<Integer> {
             for (RuleMetadata rule : runner.rules()) {
                 if (SigmaCompiler.isSigmaFile(rule.file())) {
                     parent.out.printf("sigma %-47s level %-13s tags %s  (%s)%n", rule.statementName(), rule.severity(),
-                            rule.tag("tags") == null ? "-" : rule.tag("tags"), rule.file());
+                            rule.tag("sigmaTags") == null ? "-" : rule.tag("sigmaTags"), rule.file());
                 }
                 parent.out.printf("ok   %-48s %-13s %-14s %-22s %-10s %s  (%s)%n", rule.statementName(), rule.severity(),
                         rule.buildingBlock() ? "building-block" : "alert", String.join(",", rule.stages()),
