@@ -1,9 +1,11 @@
 package io.trailsentry.engine;
 
 import io.trailsentry.context.CidrSet;
+import io.trailsentry.context.IdentityRequests;
 import io.trailsentry.context.IngressRules;
 import io.trailsentry.context.LifecycleRules;
 import io.trailsentry.context.LoggingChanges;
+import io.trailsentry.context.NotebookLifecycleScripts;
 import io.trailsentry.context.PolicyDocuments;
 import io.trailsentry.context.ResourceSharing;
 import io.trailsentry.context.S3Acls;
@@ -55,6 +57,14 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <tr><td>{@code lifecycleExpiresObjects(rp)}</td><td>{@code LifecycleConfiguration.Rule[].Status/Expiration}</td>
  *       <td>an enabled rule expires current objects (by days or date)</td></tr>
  *   <tr><td>{@code lifecycleExpirationDays(rp)}</td><td>as above</td><td>(Integer) the fewest expiration days; null when none</td></tr>
+ *   <tr><td>{@code policyAllowsAny(policy)}</td><td>{@code Statement[].Effect}</td><td>the policy has an Allow statement
+ *       (a Deny-only document grants nothing)</td></tr>
+ *   <tr><td>{@code namesOtherAccount(value, recipientAccountId)}</td><td>one account reference (Lambda's {@code principal})
+ *       or a JSON list of them (Lambda's {@code layers}): account ids and ARNs</td>
+ *       <td>one names an account other than the given one ({@code *}, service principals and AWS-owned ARNs are not accounts)</td></tr>
+ *   <tr><td>{@code lifecycleScriptSuspicious(rp)}</td><td>SageMaker {@code onCreate[].content}, {@code onStart[].content} (base64)</td>
+ *       <td>a script opens a reverse shell, reads instance metadata, downloads and runs code, mines or plants cron/SSH keys</td></tr>
+ *   <tr><td>{@code lifecycleScriptFindings(rp)}</td><td>as above</td><td>(text) the categories found, {@code reverse shell, instance metadata}; null when none</td></tr>
  * </table>
  *
  * <p>Each analysis parses its argument when called; keep the cheap fields ({@code eventName},
@@ -188,5 +198,25 @@ public final class RuleFunctions {
     /** See {@link LifecycleRules#shortestExpirationDays}. */
     public static Integer lifecycleExpirationDays(String requestParameters) {
         return LifecycleRules.shortestExpirationDays(requestParameters);
+    }
+
+    /** See {@link IdentityRequests#policyAllowsAny}. */
+    public static boolean policyAllowsAny(String policy) {
+        return IdentityRequests.policyAllowsAny(policy);
+    }
+
+    /** See {@link IdentityRequests#namesOtherAccount}. */
+    public static boolean namesOtherAccount(String value, String ownAccountId) {
+        return IdentityRequests.namesOtherAccount(value, ownAccountId);
+    }
+
+    /** See {@link NotebookLifecycleScripts#suspicious}. */
+    public static boolean lifecycleScriptSuspicious(String requestParameters) {
+        return NotebookLifecycleScripts.suspicious(requestParameters);
+    }
+
+    /** See {@link NotebookLifecycleScripts#findings}. */
+    public static String lifecycleScriptFindings(String requestParameters) {
+        return NotebookLifecycleScripts.findings(requestParameters);
     }
 }

@@ -67,7 +67,11 @@ public final class RuleSandbox {
             Map.entry("trailUpdateReducesLogging", "trailUpdateReducesLogging"),
             Map.entry("trailUpdateRedirectsLogs", "trailUpdateRedirectsLogs"),
             Map.entry("lifecycleExpiresObjects", "lifecycleExpiresObjects"),
-            Map.entry("lifecycleExpirationDays", "lifecycleExpirationDays"));
+            Map.entry("lifecycleExpirationDays", "lifecycleExpirationDays"),
+            Map.entry("policyAllowsAny", "policyAllowsAny"),
+            Map.entry("namesOtherAccount", "namesOtherAccount"),
+            Map.entry("lifecycleScriptSuspicious", "lifecycleScriptSuspicious"),
+            Map.entry("lifecycleScriptFindings", "lifecycleScriptFindings"));
 
     /** Classes EPL may name (variable, table and cast types; the event; the functions). */
     private static final Map<String, Class<?>> NAMEABLE = nameable();

@@ -141,8 +141,8 @@ class ServerIT {
                 .body("buildingBlock", org.hamcrest.Matchers.everyItem(equalTo(false)));
         TestApi.asViewer().queryParam("principal", "lone-creator").queryParam("include", "building-blocks").get("/alerts")
                 .then().statusCode(200)
-                .body("find { it.ruleId == '5e2f3a4b-6c7d-4e8f-9a0b-1c2d3e4f5a6b' }.buildingBlock", equalTo(true))
-                .body("find { it.ruleId == '5e2f3a4b-6c7d-4e8f-9a0b-1c2d3e4f5a6b' }.incidentId", org.hamcrest.Matchers.notNullValue());
+                .body("find { it.ruleId == '7c8b7ed3-1988-493f-a222-84dbe22039b1' }.buildingBlock", equalTo(true))
+                .body("find { it.ruleId == '7c8b7ed3-1988-493f-a222-84dbe22039b1' }.incidentId", org.hamcrest.Matchers.notNullValue());
         TestApi.asViewer().queryParam("include", "everything").get("/alerts").then().statusCode(400);
     }
 

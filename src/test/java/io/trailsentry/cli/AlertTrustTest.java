@@ -153,7 +153,7 @@ class AlertTrustTest {
         assertThat(replay(alerts, findings, input)).as(err.toString()).isZero();
 
         List<JsonNode> written = read(alerts);
-        JsonNode createUser = written.stream().filter(a -> a.get("ruleId").asText().equals("5e2f3a4b-6c7d-4e8f-9a0b-1c2d3e4f5a6b"))
+        JsonNode createUser = written.stream().filter(a -> a.get("ruleId").asText().equals("7c8b7ed3-1988-493f-a222-84dbe22039b1"))
                 .findFirst().orElseThrow();
         assertThat(createUser.get("buildingBlock").asBoolean()).isTrue();
         assertThat(written).filteredOn(a -> a.get("ruleId").asText().equals("trailsentry-incident")).isNotEmpty()
