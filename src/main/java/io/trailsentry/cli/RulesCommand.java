@@ -99,12 +99,19 @@ public final class RulesCommand implements Callable<Integer> {
         @Option(names = "--show-epl", description = "also print the EPL each Sigma file compiles to")
         boolean showEpl;
 
+        @Option(names = "--markdown", description = "print the rules as the Markdown table docs/rules.md carries, nothing else")
+        boolean markdown;
+
         @Override
         public Integer call() {
             Path rulesDir = folder.resolve();
             RuleTestRunner runner = parent.load(rulesDir);
             if (runner == null) {
                 return ExitCode.RULES_REFUSED;
+            }
+            if (markdown) {
+                RuleTable.markdown(runner.rules()).forEach(parent.out::println);
+                return ExitCode.OK;
             }
             for (RuleMetadata rule : runner.rules()) {
                 if (SigmaCompiler.isSigmaFile(rule.file())) {
