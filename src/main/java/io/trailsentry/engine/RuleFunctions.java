@@ -2,13 +2,20 @@ package io.trailsentry.engine;
 
 import io.trailsentry.context.CidrSet;
 import io.trailsentry.context.IdentityRequests;
+import io.trailsentry.context.DataReadTargets;
+import io.trailsentry.context.EcsTaskDefinitions;
+import io.trailsentry.context.InstanceLaunches;
 import io.trailsentry.context.IngressRules;
 import io.trailsentry.context.LifecycleRules;
 import io.trailsentry.context.LoggingChanges;
 import io.trailsentry.context.NotebookLifecycleScripts;
 import io.trailsentry.context.PolicyDocuments;
+import io.trailsentry.context.RansomNotes;
+import io.trailsentry.context.ResourceGrantees;
 import io.trailsentry.context.ResourceSharing;
 import io.trailsentry.context.S3Acls;
+import io.trailsentry.context.S3Encryption;
+import io.trailsentry.context.S3Replication;
 
 import java.util.Arrays;
 import java.util.Map;
@@ -65,6 +72,28 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <tr><td>{@code lifecycleScriptSuspicious(rp)}</td><td>SageMaker {@code onCreate[].content}, {@code onStart[].content} (base64)</td>
  *       <td>a script opens a reverse shell, reads instance metadata, downloads and runs code, mines or plants cron/SSH keys</td></tr>
  *   <tr><td>{@code lifecycleScriptFindings(rp)}</td><td>as above</td><td>(text) the categories found, {@code reverse shell, instance metadata}; null when none</td></tr>
+ *   <tr><td>{@code dataReadTarget(eventName, rp)}</td><td>S3 {@code bucketName}/{@code key}, {@code x-amz-copy-source};
+ *       {@code secretId}, {@code secretIdList}; SSM {@code name}, {@code names}, {@code path}; DynamoDB {@code tableName}</td>
+ *       <td>(text) what a data call read: {@code s3://bucket/key}, {@code secret:id}, {@code parameter:name}, {@code dynamodb:table}; else the event name</td></tr>
+ *   <tr><td>{@code sharedWith(rp)}, {@code unsharedFrom(rp)}</td><td>as {@code sharesWithOthers}, adds / removes</td>
+ *       <td>(text) the grantees added / removed: account ids, {@code all}, organisation ARNs; null when none</td></tr>
+ *   <tr><td>{@code sharesOutsideAccount(rp, recipientAccountId)}</td><td>as above</td><td>a grantee other than the own account is added</td></tr>
+ *   <tr><td>{@code removesSharing(rp)}</td><td>{@code *.remove.items[]}, {@code operationType remove}, RDS {@code valuesToRemove}</td>
+ *       <td>a grantee is removed from a snapshot, AMI or DB snapshot</td></tr>
+ *   <tr><td>{@code replicatesToOtherAccount(rp, recipientAccountId)}</td><td>{@code ReplicationConfiguration.Rule[].Destination.Account}, {@code Status}</td>
+ *       <td>an enabled replication rule names another account as destination</td></tr>
+ *   <tr><td>{@code replicationAccounts(rp)}, {@code replicationBuckets(rp)}</td><td>as above, {@code Destination.Bucket}</td><td>(text) destination accounts / buckets</td></tr>
+ *   <tr><td>{@code launchesAcceleratedInstances(rp)}</td><td>{@code instanceType}</td><td>a GPU, ML-accelerator or FPGA family (p*, g*, inf*, trn*, dl*, f*, vt*)</td></tr>
+ *   <tr><td>{@code launchedInstanceCount(rp)}</td><td>{@code instancesSet.items[].maxCount/minCount}</td><td>(Integer) instances asked for; null when not said</td></tr>
+ *   <tr><td>{@code taskDefinitionLooksLikeMiner(rp)}</td><td>{@code cpu}, {@code containerDefinitions[].image/cpu}</td>
+ *       <td>a public-registry image with 8 or 16 vCPU, or a known miner image</td></tr>
+ *   <tr><td>{@code taskDefinitionImages(rp)}</td><td>{@code containerDefinitions[].image}</td><td>(text) the images</td></tr>
+ *   <tr><td>{@code encryptsWithCustomerKey(rp)}</td><td>{@code x-amz-server-side-encryption-customer-algorithm}</td><td>an S3 write with SSE-C</td></tr>
+ *   <tr><td>{@code encryptsWithOtherAccountKmsKey(rp, recipientAccountId)}</td><td>{@code x-amz-server-side-encryption-aws-kms-key-id},
+ *       {@code ServerSideEncryptionConfiguration.Rule[].ApplyServerSideEncryptionByDefault.KMSMasterKeyID}</td>
+ *       <td>an S3 write or bucket default encryption names a KMS key ARN of another account</td></tr>
+ *   <tr><td>{@code kmsKeysNamed(rp)}</td><td>as above</td><td>(text) the KMS keys named</td></tr>
+ *   <tr><td>{@code looksLikeRansomNote(key)}</td><td>an S3 object key</td><td>a text/web file named like a ransom note</td></tr>
  * </table>
  *
  * <p>Each analysis parses its argument when called; keep the cheap fields ({@code eventName},
@@ -218,5 +247,85 @@ public final class RuleFunctions {
     /** See {@link NotebookLifecycleScripts#findings}. */
     public static String lifecycleScriptFindings(String requestParameters) {
         return NotebookLifecycleScripts.findings(requestParameters);
+    }
+
+    /** See {@link DataReadTargets#target}. */
+    public static String dataReadTarget(String eventName, String requestParameters) {
+        return DataReadTargets.target(eventName, requestParameters);
+    }
+
+    /** See {@link ResourceGrantees#sharedWith}. */
+    public static String sharedWith(String requestParameters) {
+        return ResourceGrantees.sharedWith(requestParameters);
+    }
+
+    /** See {@link ResourceGrantees#sharesOutsideAccount}. */
+    public static boolean sharesOutsideAccount(String requestParameters, String ownAccountId) {
+        return ResourceGrantees.sharesOutsideAccount(requestParameters, ownAccountId);
+    }
+
+    /** See {@link ResourceGrantees#removesSharing}. */
+    public static boolean removesSharing(String requestParameters) {
+        return ResourceGrantees.removesSharing(requestParameters);
+    }
+
+    /** See {@link ResourceGrantees#unsharedFrom}. */
+    public static String unsharedFrom(String requestParameters) {
+        return ResourceGrantees.unsharedFrom(requestParameters);
+    }
+
+    /** See {@link S3Replication#replicatesToOtherAccount}. */
+    public static boolean replicatesToOtherAccount(String requestParameters, String ownAccountId) {
+        return S3Replication.replicatesToOtherAccount(requestParameters, ownAccountId);
+    }
+
+    /** See {@link S3Replication#destinationAccounts}. */
+    public static String replicationAccounts(String requestParameters) {
+        return S3Replication.destinationAccounts(requestParameters);
+    }
+
+    /** See {@link S3Replication#destinationBuckets}. */
+    public static String replicationBuckets(String requestParameters) {
+        return S3Replication.destinationBuckets(requestParameters);
+    }
+
+    /** See {@link InstanceLaunches#acceleratedType}. */
+    public static boolean launchesAcceleratedInstances(String requestParameters) {
+        return InstanceLaunches.acceleratedType(requestParameters);
+    }
+
+    /** See {@link InstanceLaunches#count}. */
+    public static Integer launchedInstanceCount(String requestParameters) {
+        return InstanceLaunches.count(requestParameters);
+    }
+
+    /** See {@link EcsTaskDefinitions#looksLikeMiner}. */
+    public static boolean taskDefinitionLooksLikeMiner(String requestParameters) {
+        return EcsTaskDefinitions.looksLikeMiner(requestParameters);
+    }
+
+    /** See {@link EcsTaskDefinitions#images}. */
+    public static String taskDefinitionImages(String requestParameters) {
+        return EcsTaskDefinitions.images(requestParameters);
+    }
+
+    /** See {@link S3Encryption#customerKey}. */
+    public static boolean encryptsWithCustomerKey(String requestParameters) {
+        return S3Encryption.customerKey(requestParameters);
+    }
+
+    /** See {@link S3Encryption#kmsKeyOfOtherAccount}. */
+    public static boolean encryptsWithOtherAccountKmsKey(String requestParameters, String ownAccountId) {
+        return S3Encryption.kmsKeyOfOtherAccount(requestParameters, ownAccountId);
+    }
+
+    /** See {@link S3Encryption#kmsKeysNamed}. */
+    public static String kmsKeysNamed(String requestParameters) {
+        return S3Encryption.kmsKeysNamed(requestParameters);
+    }
+
+    /** See {@link RansomNotes#looksLikeNote}. */
+    public static boolean looksLikeRansomNote(String key) {
+        return RansomNotes.looksLikeNote(key);
     }
 }

@@ -71,7 +71,23 @@ public final class RuleSandbox {
             Map.entry("policyAllowsAny", "policyAllowsAny"),
             Map.entry("namesOtherAccount", "namesOtherAccount"),
             Map.entry("lifecycleScriptSuspicious", "lifecycleScriptSuspicious"),
-            Map.entry("lifecycleScriptFindings", "lifecycleScriptFindings"));
+            Map.entry("lifecycleScriptFindings", "lifecycleScriptFindings"),
+            Map.entry("dataReadTarget", "dataReadTarget"),
+            Map.entry("sharedWith", "sharedWith"),
+            Map.entry("sharesOutsideAccount", "sharesOutsideAccount"),
+            Map.entry("removesSharing", "removesSharing"),
+            Map.entry("unsharedFrom", "unsharedFrom"),
+            Map.entry("replicatesToOtherAccount", "replicatesToOtherAccount"),
+            Map.entry("replicationAccounts", "replicationAccounts"),
+            Map.entry("replicationBuckets", "replicationBuckets"),
+            Map.entry("launchesAcceleratedInstances", "launchesAcceleratedInstances"),
+            Map.entry("launchedInstanceCount", "launchedInstanceCount"),
+            Map.entry("taskDefinitionLooksLikeMiner", "taskDefinitionLooksLikeMiner"),
+            Map.entry("taskDefinitionImages", "taskDefinitionImages"),
+            Map.entry("encryptsWithCustomerKey", "encryptsWithCustomerKey"),
+            Map.entry("encryptsWithOtherAccountKmsKey", "encryptsWithOtherAccountKmsKey"),
+            Map.entry("kmsKeysNamed", "kmsKeysNamed"),
+            Map.entry("looksLikeRansomNote", "looksLikeRansomNote"));
 
     /** Classes EPL may name (variable, table and cast types; the event; the functions). */
     private static final Map<String, Class<?>> NAMEABLE = nameable();
