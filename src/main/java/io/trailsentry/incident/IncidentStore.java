@@ -45,16 +45,21 @@ public class IncidentStore implements AlertSink {
         this.registry = registry;
     }
 
-    /** Opens the database and creates its tables at start-up, so a wrong URL stops the server with the reason. */
+    /**
+     * Opens the database and brings its schema up to date at start-up, so a wrong URL or a failing
+     * migration stops the server with the reason.
+     */
     @PostConstruct
     void open() {
         AgroalDataSource pool = IncidentDatabase.pool(config.jdbcUrl(), config.username(), config.password(), config.maxConnections());
+        JdbcIncidentRepository jdbc;
         try {
-            repository = new JdbcIncidentRepository(pool, pool, Clock.systemUTC());
+            jdbc = new JdbcIncidentRepository(pool, pool, Clock.systemUTC());
         } catch (RuntimeException e) {
             pool.close();
             throw e;
         }
+        repository = jdbc;
         writer = new IncidentWriter(repository, config.queueCapacity(), Duration.ofMillis(200), this::publish);
         Gauge.builder("trailsentry.incidents.pending", writer, IncidentWriter::pending)
                 .description("alerts waiting to be written to the incident store").register(registry);
@@ -66,7 +71,10 @@ public class IncidentStore implements AlertSink {
                 .description("alerts not stored because the store closed or the database stayed down at shutdown").register(registry);
         FunctionCounter.builder("trailsentry.incidents.write.retries", writer, IncidentWriter::retries)
                 .description("incident store writes retried after a database failure").register(registry);
-        LOG.infof("incident store: %s", IncidentDatabase.redact(config.jdbcUrl()));
+        IncidentSchema.Outcome schema = jdbc.schema();
+        LOG.infof("incident store: %s, schema version %s (%s)", IncidentDatabase.redact(config.jdbcUrl()), schema.version(),
+                schema.adopted() ? "adopted a database made before migrations, then applied " + schema.applied() + " migration(s)"
+                        : schema.applied() + " migration(s) applied");
     }
 
     @PreDestroy
