@@ -1,6 +1,7 @@
 package io.trailsentry.incident;
 
 import io.trailsentry.config.IncidentStoreConfig;
+import io.trailsentry.config.TrailSentryConfig;
 
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -35,13 +36,15 @@ public class IncidentStore implements AlertSink {
     private static final Logger LOG = Logger.getLogger(IncidentStore.class);
 
     private final IncidentStoreConfig config;
+    private final TrailSentryConfig trailSentry;
     private final MeterRegistry registry;
     private final List<Consumer<IncidentChange>> listeners = new CopyOnWriteArrayList<>();
     private IncidentRepository repository;
     private IncidentWriter writer;
 
-    IncidentStore(IncidentStoreConfig config, MeterRegistry registry) {
+    IncidentStore(IncidentStoreConfig config, TrailSentryConfig trailSentry, MeterRegistry registry) {
         this.config = config;
+        this.trailSentry = trailSentry;
         this.registry = registry;
     }
 
@@ -60,15 +63,21 @@ public class IncidentStore implements AlertSink {
             throw e;
         }
         repository = jdbc;
-        writer = new IncidentWriter(repository, config.queueCapacity(), Duration.ofMillis(200), this::publish);
+        writer = new IncidentWriter(repository, config.queueCapacity(), trailSentry.alerts().file(), Duration.ofMillis(200),
+                this::publish);
         Gauge.builder("trailsentry.incidents.pending", writer, IncidentWriter::pending)
                 .description("alerts waiting to be written to the incident store").register(registry);
         FunctionCounter.builder("trailsentry.incidents.alerts.recorded", writer, IncidentWriter::recorded)
                 .description("alerts written to the incident store").register(registry);
         FunctionCounter.builder("trailsentry.incidents.alerts.set.aside", writer, IncidentWriter::setAside)
                 .description("alerts the incident database refused (logged with their id; still in the alert file)").register(registry);
-        FunctionCounter.builder("trailsentry.incidents.alerts.not.stored", writer, IncidentWriter::notStored)
-                .description("alerts not stored because the store closed or the database stayed down at shutdown").register(registry);
+        for (IncidentWriter.NotStored reason : IncidentWriter.NotStored.values()) {
+            FunctionCounter.builder("trailsentry.incidents.alerts.not.stored", writer, w -> w.notStored(reason))
+                    .tag("reason", reason.tag())
+                    .description("alerts of incidents not stored (each is in the alert file): queue_full when the database "
+                            + "was queue-capacity alerts behind (the engine does not wait), closed when they came during "
+                            + "shutdown, drain_timeout when the database was still down as shutdown gave up").register(registry);
+        }
         FunctionCounter.builder("trailsentry.incidents.write.retries", writer, IncidentWriter::retries)
                 .description("incident store writes retried after a database failure").register(registry);
         IncidentSchema.Outcome schema = jdbc.schema();
