@@ -54,6 +54,14 @@ public interface TrailSentryConfig {
         /** How often the rules folder is checked for changes. */
         @WithDefault("1s")
         Duration watchInterval();
+
+        /**
+         * Where compiled rules are kept between starts, reloads and commands (keyed by each file's text,
+         * the files before it and the engine's version), so only what changed is compiled again.
+         * Set it to an empty value to compile every time.
+         */
+        @WithDefault("data/rule-cache")
+        Optional<Path> cacheDir();
     }
 
     interface Engine {

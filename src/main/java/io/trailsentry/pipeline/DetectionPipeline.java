@@ -50,6 +50,7 @@ public final class DetectionPipeline implements AutoCloseable {
     /** The stage vocabulary of the deployed rules; replaced with them on a reload. */
     private volatile StageCatalog stages;
     private final Path rulesDir;
+    private final EngineSettings engineSettings;
     private final java.util.Map<String, Object> ruleParameters;
     private volatile ReloadStatus lastReload;
     private volatile long reloadSuccesses;
@@ -77,8 +78,9 @@ public final class DetectionPipeline implements AutoCloseable {
         this.deadLetters = deadLetters;
         this.context = context;
         this.rulesDir = settings.rulesDir();
+        this.engineSettings = settings;
         this.ruleParameters = settings.ruleParameters();
-        CompiledRules rules = compiled != null ? compiled : EsperEngine.compile(settings.rulesDir(), settings.ruleParameters());
+        CompiledRules rules = compiled != null ? compiled : settings.compileRules();
         this.stages = rules.stages();
         this.scorer = new Scorer(scoring, stages);
         if (context != null) {
@@ -265,7 +267,7 @@ public final class DetectionPipeline implements AutoCloseable {
     public ReloadStatus reloadRules() {
         CompiledRules next;
         try {
-            next = EsperEngine.compile(rulesDir, ruleParameters);
+            next = engineSettings.compileRules();
         } catch (RuleLoadException e) {
             return failed(e.errors());
         } catch (RuntimeException e) {
