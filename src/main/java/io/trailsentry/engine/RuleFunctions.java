@@ -1,6 +1,7 @@
 package io.trailsentry.engine;
 
 import io.trailsentry.context.CidrSet;
+import io.trailsentry.context.ControlSwitches;
 import io.trailsentry.context.IngressRules;
 import io.trailsentry.context.LifecycleRules;
 import io.trailsentry.context.LoggingChanges;
@@ -55,6 +56,14 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <tr><td>{@code lifecycleExpiresObjects(rp)}</td><td>{@code LifecycleConfiguration.Rule[].Status/Expiration}</td>
  *       <td>an enabled rule expires current objects (by days or date)</td></tr>
  *   <tr><td>{@code lifecycleExpirationDays(rp)}</td><td>as above</td><td>(Integer) the fewest expiration days; null when none</td></tr>
+ *   <tr><td>{@code eksLoggingDisabledTypes(rp)}</td><td>{@code logging.clusterLogging[].enabled/types}</td>
+ *       <td>(text) the control-plane log types an entry with {@code enabled=false} switches off ({@code api,audit}); null when none</td></tr>
+ *   <tr><td>{@code invocationLoggingReduced(rp)}</td><td>{@code loggingConfig.s3Config.bucketName},
+ *       {@code cloudWatchConfig.logGroupName}, {@code textDataDeliveryEnabled}</td><td>Bedrock invocation logging names no destination or logs no text</td></tr>
+ *   <tr><td>{@code publicAccessBlockWeakened(rp)}</td><td>{@code PublicAccessBlockConfiguration.*}</td>
+ *       <td>one of the four Block Public Access flags is not true (absent = off)</td></tr>
+ *   <tr><td>{@code findingUpdateSuppresses(rp)}</td><td>{@code Workflow.Status}, {@code Severity.Label}, {@code RecordState}</td>
+ *       <td>Security Hub findings set SUPPRESSED / RESOLVED / INFORMATIONAL or ARCHIVED</td></tr>
  * </table>
  *
  * <p>Each analysis parses its argument when called; keep the cheap fields ({@code eventName},
@@ -167,5 +176,25 @@ public final class RuleFunctions {
     /** See {@link LifecycleRules#shortestExpirationDays}. */
     public static Integer lifecycleExpirationDays(String requestParameters) {
         return LifecycleRules.shortestExpirationDays(requestParameters);
+    }
+
+    /** See {@link ControlSwitches#eksLoggingDisabledTypes}. */
+    public static String eksLoggingDisabledTypes(String requestParameters) {
+        return ControlSwitches.eksLoggingDisabledTypes(requestParameters);
+    }
+
+    /** See {@link ControlSwitches#invocationLoggingReduced}. */
+    public static boolean invocationLoggingReduced(String requestParameters) {
+        return ControlSwitches.invocationLoggingReduced(requestParameters);
+    }
+
+    /** See {@link ControlSwitches#publicAccessBlockWeakened}. */
+    public static boolean publicAccessBlockWeakened(String requestParameters) {
+        return ControlSwitches.publicAccessBlockWeakened(requestParameters);
+    }
+
+    /** See {@link ControlSwitches#findingUpdateSuppresses}. */
+    public static boolean findingUpdateSuppresses(String requestParameters) {
+        return ControlSwitches.findingUpdateSuppresses(requestParameters);
     }
 }

@@ -66,7 +66,11 @@ public final class RuleSandbox {
             Map.entry("trailUpdateReducesLogging", "trailUpdateReducesLogging"),
             Map.entry("trailUpdateRedirectsLogs", "trailUpdateRedirectsLogs"),
             Map.entry("lifecycleExpiresObjects", "lifecycleExpiresObjects"),
-            Map.entry("lifecycleExpirationDays", "lifecycleExpirationDays"));
+            Map.entry("lifecycleExpirationDays", "lifecycleExpirationDays"),
+            Map.entry("eksLoggingDisabledTypes", "eksLoggingDisabledTypes"),
+            Map.entry("invocationLoggingReduced", "invocationLoggingReduced"),
+            Map.entry("publicAccessBlockWeakened", "publicAccessBlockWeakened"),
+            Map.entry("findingUpdateSuppresses", "findingUpdateSuppresses"));
 
     /** Classes EPL may name (variable, table and cast types; the event; the functions). */
     private static final Map<String, Class<?>> NAMEABLE = nameable();
