@@ -5,6 +5,7 @@ import io.trailsentry.context.IdentityRequests;
 import io.trailsentry.context.DataReadTargets;
 import io.trailsentry.context.EcsTaskDefinitions;
 import io.trailsentry.context.InstanceLaunches;
+import io.trailsentry.context.ControlSwitches;
 import io.trailsentry.context.IngressRules;
 import io.trailsentry.context.LifecycleRules;
 import io.trailsentry.context.LoggingChanges;
@@ -94,6 +95,14 @@ import java.util.concurrent.ConcurrentHashMap;
  *       <td>an S3 write or bucket default encryption names a KMS key ARN of another account</td></tr>
  *   <tr><td>{@code kmsKeysNamed(rp)}</td><td>as above</td><td>(text) the KMS keys named</td></tr>
  *   <tr><td>{@code looksLikeRansomNote(key)}</td><td>an S3 object key</td><td>a text/web file named like a ransom note</td></tr>
+ *   <tr><td>{@code eksLoggingDisabledTypes(rp)}</td><td>{@code logging.clusterLogging[].enabled/types}</td>
+ *       <td>(text) the control-plane log types an entry with {@code enabled=false} switches off ({@code api,audit}); null when none</td></tr>
+ *   <tr><td>{@code invocationLoggingReduced(rp)}</td><td>{@code loggingConfig.s3Config.bucketName},
+ *       {@code cloudWatchConfig.logGroupName}, {@code textDataDeliveryEnabled}</td><td>Bedrock invocation logging names no destination or logs no text</td></tr>
+ *   <tr><td>{@code publicAccessBlockWeakened(rp)}</td><td>{@code PublicAccessBlockConfiguration.*}</td>
+ *       <td>one of the four Block Public Access flags is not true (absent = off)</td></tr>
+ *   <tr><td>{@code findingUpdateSuppresses(rp)}</td><td>{@code Workflow.Status}, {@code Severity.Label}, {@code RecordState}</td>
+ *       <td>Security Hub findings set SUPPRESSED / RESOLVED / INFORMATIONAL or ARCHIVED</td></tr>
  * </table>
  *
  * <p>Each analysis parses its argument when called; keep the cheap fields ({@code eventName},
@@ -327,5 +336,25 @@ public final class RuleFunctions {
     /** See {@link RansomNotes#looksLikeNote}. */
     public static boolean looksLikeRansomNote(String key) {
         return RansomNotes.looksLikeNote(key);
+    }
+
+    /** See {@link ControlSwitches#eksLoggingDisabledTypes}. */
+    public static String eksLoggingDisabledTypes(String requestParameters) {
+        return ControlSwitches.eksLoggingDisabledTypes(requestParameters);
+    }
+
+    /** See {@link ControlSwitches#invocationLoggingReduced}. */
+    public static boolean invocationLoggingReduced(String requestParameters) {
+        return ControlSwitches.invocationLoggingReduced(requestParameters);
+    }
+
+    /** See {@link ControlSwitches#publicAccessBlockWeakened}. */
+    public static boolean publicAccessBlockWeakened(String requestParameters) {
+        return ControlSwitches.publicAccessBlockWeakened(requestParameters);
+    }
+
+    /** See {@link ControlSwitches#findingUpdateSuppresses}. */
+    public static boolean findingUpdateSuppresses(String requestParameters) {
+        return ControlSwitches.findingUpdateSuppresses(requestParameters);
     }
 }

@@ -87,7 +87,11 @@ public final class RuleSandbox {
             Map.entry("encryptsWithCustomerKey", "encryptsWithCustomerKey"),
             Map.entry("encryptsWithOtherAccountKmsKey", "encryptsWithOtherAccountKmsKey"),
             Map.entry("kmsKeysNamed", "kmsKeysNamed"),
-            Map.entry("looksLikeRansomNote", "looksLikeRansomNote"));
+            Map.entry("looksLikeRansomNote", "looksLikeRansomNote"),
+            Map.entry("eksLoggingDisabledTypes", "eksLoggingDisabledTypes"),
+            Map.entry("invocationLoggingReduced", "invocationLoggingReduced"),
+            Map.entry("publicAccessBlockWeakened", "publicAccessBlockWeakened"),
+            Map.entry("findingUpdateSuppresses", "findingUpdateSuppresses"));
 
     /** Classes EPL may name (variable, table and cast types; the event; the functions). */
     private static final Map<String, Class<?>> NAMEABLE = nameable();
