@@ -159,7 +159,7 @@ public final class RuleSandbox {
         List<RuleError> errors = new ArrayList<>();
         for (String imported : module.getImports()) {
             errors.add(new RuleError(file, lineOf(text, IMPORT, imported), 0,
-                    "'import " + imported + "' is not allowed: rules cannot use Java classes (see README, Rule isolation)"));
+                    "'import " + imported + "' is not allowed: rules cannot use Java classes (see docs/operations.md, Rule isolation)"));
         }
         for (ModuleItem item : module.getItems()) {
             if (item.isCommentOnly()) {
@@ -173,7 +173,7 @@ public final class RuleSandbox {
             }
             String why = refusal(model);
             if (why != null) {
-                errors.add(new RuleError(file, contentLine(item), 0, why + " (see README, Rule isolation)"));
+                errors.add(new RuleError(file, contentLine(item), 0, why + " (see docs/operations.md, Rule isolation)"));
             }
         }
         return errors;
@@ -237,7 +237,7 @@ public final class RuleSandbox {
                 .filter(l -> l > 0).min().orElse(0);
         return List.of(new RuleError(file, line, 0, "rules may not use Java beyond their values: "
                 + String.join(", ", refused) + " — only EPL's built-in functions, event fields, string and number methods and the functions "
-                + String.join(", ", new TreeSet<>(SINGLE_ROW_FUNCTIONS.keySet())) + " are allowed (see README, Rule isolation)"));
+                + String.join(", ", new TreeSet<>(SINGLE_ROW_FUNCTIONS.keySet())) + " are allowed (see docs/operations.md, Rule isolation)"));
     }
 
     /**
@@ -253,7 +253,7 @@ public final class RuleSandbox {
         if (refused.isEmpty()) {
             return errors;
         }
-        String why = " — Java classes are not available to rules (refused: " + String.join(", ", refused) + "); see README, Rule isolation";
+        String why = " — Java classes are not available to rules (refused: " + String.join(", ", refused) + "); see docs/operations.md, Rule isolation";
         return errors.stream().map(e -> new RuleError(e.file(), e.line(), e.column(), e.message() + why)).toList();
     }
 
