@@ -23,6 +23,9 @@ import java.util.regex.Pattern;
  *   <li>{@link #infrastructureAsCode}: Terraform, Pulumi and Ansible, whose plans read and write
  *       many resources by design.</li>
  * </ul>
+ * Several rules call these on most events (any call may carry an offensive agent), so each answer
+ * first scans the agent for its markers without copying it, and only a hit pays for lower-casing or
+ * a regular expression.
  */
 public final class ClientAgents {
 
@@ -38,13 +41,16 @@ public final class ClientAgents {
 
     /** {@code TruffleHog}, {@code Kali Linux}, {@code Parrot OS} or {@code Pentoo} when the agent shows one; null otherwise. */
     public static String offensiveTool(String userAgent) {
-        String agent = lower(userAgent);
-        if (agent == null) {
+        if (userAgent == null) {
             return null;
         }
-        if (agent.contains("trufflehog")) {
+        if (containsIgnoreCase(userAgent, "trufflehog")) {
             return "TruffleHog";
         }
+        if (!containsIgnoreCase(userAgent, "kali") && !containsIgnoreCase(userAgent, "parrot") && !containsIgnoreCase(userAgent, "pentoo")) {
+            return null;
+        }
+        String agent = userAgent.toLowerCase(Locale.ROOT);
         var matcher = PENTEST_DISTRIBUTION.matcher(agent);
         if (!matcher.find()) {
             return null;
@@ -59,14 +65,13 @@ public final class ClientAgents {
 
     /** {@code S3 Browser} or {@code Cyberduck} when the agent is one of those desktop clients; null otherwise. */
     public static String s3GuiClient(String userAgent) {
-        String agent = lower(userAgent);
-        if (agent == null) {
+        if (userAgent == null) {
             return null;
         }
-        if (agent.contains("s3 browser")) {
+        if (containsIgnoreCase(userAgent, "s3 browser")) {
             return "S3 Browser";
         }
-        return agent.contains("cyberduck") ? "Cyberduck" : null;
+        return containsIgnoreCase(userAgent, "cyberduck") ? "Cyberduck" : null;
     }
 
     /**
@@ -76,21 +81,30 @@ public final class ClientAgents {
      * and {@code AWS Internal}, which console pages log for many reads.
      */
     public static boolean console(String userAgent) {
-        String agent = lower(userAgent);
-        if (agent == null) {
+        if (userAgent == null) {
             return false;
         }
-        return agent.startsWith("mozilla/") || agent.equals("aws internal") || CONSOLE.matcher(agent).find();
+        if (userAgent.regionMatches(true, 0, "mozilla/", 0, 8) || userAgent.equalsIgnoreCase("AWS Internal")) {
+            return true;
+        }
+        return containsIgnoreCase(userAgent, "console") && CONSOLE.matcher(userAgent.toLowerCase(Locale.ROOT)).find();
     }
 
     /** Terraform (or another HashiCorp tool), Pulumi or Ansible. */
     public static boolean infrastructureAsCode(String userAgent) {
-        String agent = lower(userAgent);
-        return agent != null && (agent.contains("terraform") || agent.contains("hashicorp")
-                || agent.contains("pulumi") || agent.contains("ansible"));
+        return userAgent != null && (containsIgnoreCase(userAgent, "terraform") || containsIgnoreCase(userAgent, "hashicorp")
+                || containsIgnoreCase(userAgent, "pulumi") || containsIgnoreCase(userAgent, "ansible"));
     }
 
-    private static String lower(String userAgent) {
-        return userAgent == null || userAgent.isBlank() ? null : userAgent.toLowerCase(Locale.ROOT);
+    /** {@code needle} (lower case) anywhere in {@code text}, ignoring case, without copying the text. */
+    static boolean containsIgnoreCase(String text, String needle) {
+        int last = text.length() - needle.length();
+        char first = needle.charAt(0);
+        for (int i = 0; i <= last; i++) {
+            if (Character.toLowerCase(text.charAt(i)) == first && text.regionMatches(true, i, needle, 0, needle.length())) {
+                return true;
+            }
+        }
+        return false;
     }
 }

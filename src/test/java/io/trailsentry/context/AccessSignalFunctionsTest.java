@@ -134,6 +134,11 @@ class AccessSignalFunctionsTest {
                 Arguments.of("leading zeros as in the Stratus logs", "018.236.253.047", "18.236.0.0/16"),
                 Arguments.of("IPv6 is left out", "2001:db8::1", null),
                 Arguments.of("private", "10.1.2.3", null),
+                Arguments.of("private 172.16/12", "172.20.1.1", null),
+                Arguments.of("carrier-grade NAT", "100.64.1.1", null),
+                Arguments.of("public next to carrier-grade NAT", "100.128.1.1", "100.128.0.0/16"),
+                Arguments.of("five octets", "1.2.3.4.5", null),
+                Arguments.of("octet over 255", "256.1.1.1", null),
                 Arguments.of("AWS Internal", "AWS Internal", null),
                 Arguments.of("service name", "ssm.amazonaws.com", null),
                 Arguments.of("null", null, null));
