@@ -91,7 +91,15 @@ public final class RuleSandbox {
             Map.entry("eksLoggingDisabledTypes", "eksLoggingDisabledTypes"),
             Map.entry("invocationLoggingReduced", "invocationLoggingReduced"),
             Map.entry("publicAccessBlockWeakened", "publicAccessBlockWeakened"),
-            Map.entry("findingUpdateSuppresses", "findingUpdateSuppresses"));
+            Map.entry("findingUpdateSuppresses", "findingUpdateSuppresses"),
+            Map.entry("offensiveToolAgent", "offensiveToolAgent"),
+            Map.entry("s3GuiClientAgent", "s3GuiClientAgent"),
+            Map.entry("consoleAgent", "consoleAgent"),
+            Map.entry("iacAgent", "iacAgent"),
+            Map.entry("credentialFileKind", "credentialFileKind"),
+            Map.entry("listSize", "listSize"),
+            Map.entry("arnAccount", "arnAccount"),
+            Map.entry("ipv4Network16", "ipv4Network16"));
 
     /** Classes EPL may name (variable, table and cast types; the event; the functions). */
     private static final Map<String, Class<?>> NAMEABLE = nameable();
