@@ -1,10 +1,13 @@
 package io.trailsentry.cli;
 
 import io.trailsentry.config.StandaloneConfig;
+import io.trailsentry.engine.CompiledRuleCache;
 import io.trailsentry.engine.CompiledRules;
 import io.trailsentry.engine.EsperEngine;
 import io.trailsentry.engine.RuleLoadException;
 import io.trailsentry.engine.RuleMetadata;
+import io.trailsentry.engine.sigma.SigmaCompiler;
+import io.trailsentry.engine.sigma.SigmaImport;
 import io.trailsentry.ruletest.RuleTestResult;
 import io.trailsentry.ruletest.RuleTestRunner;
 import picocli.CommandLine.Command;
@@ -23,7 +26,7 @@ import java.util.concurrent.Callable;
  * also runs the sample-event tests beside them (default: every {@code *.tests.yaml} in the rules folder).
  */
 @Command(name = "rules", mixinStandardHelpOptions = true, description = "Validate and test detection rules without a server.",
-        subcommands = {RulesCommand.Validate.class, RulesCommand.Test.class})
+        subcommands = {RulesCommand.Validate.class, RulesCommand.Test.class, RulesCommand.ImportSigma.class})
 public final class RulesCommand implements Callable<Integer> {
 
     @Spec
@@ -31,6 +34,8 @@ public final class RulesCommand implements Callable<Integer> {
 
     private final PrintStream out;
     private final PrintStream err;
+    /** The set {@link #load} compiled last (for the generated EPL of Sigma files). */
+    private CompiledRules compiled;
 
     public RulesCommand() {
         this(System.out, System.err);
@@ -61,12 +66,21 @@ public final class RulesCommand implements Callable<Integer> {
         Path resolve() {
             return dir != null ? dir : StandaloneConfig.load(null).rules().dir();
         }
+
+        /** The configured compiled-rule cache (a command compiles only what changed since the last). */
+        static CompiledRuleCache cache() {
+            return CompiledRuleCache.in(StandaloneConfig.load(null).rules().cacheDir().orElse(null));
+        }
     }
 
     /** Compiles a rules folder, or says why not; null means refused (the reason is printed). */
     RuleTestRunner load(Path rulesDir) {
         try {
-            CompiledRules compiled = EsperEngine.compile(rulesDir);
+            CompiledRules compiled = EsperEngine.compile(rulesDir, java.util.Map.of(), RulesFolder.cache());
+            for (io.trailsentry.engine.RuleError refused : compiled.refused()) {
+                err.println("refused (the other rules load): " + refused.describe());
+            }
+            this.compiled = compiled;
             return new RuleTestRunner(rulesDir, compiled);
         } catch (RuleLoadException e) {
             err.println("rules in " + rulesDir + " do not load:\n" + e.getMessage());
@@ -88,6 +102,12 @@ public final class RulesCommand implements Callable<Integer> {
         @picocli.CommandLine.Mixin
         RulesFolder folder;
 
+        @Option(names = "--show-epl", description = "also print the EPL each Sigma file compiles to")
+        boolean showEpl;
+
+        @Option(names = "--markdown", description = "print the rules as the Markdown table docs/rules.md carries, nothing else")
+        boolean markdown;
+
         @Override
         public Integer call() {
             Path rulesDir = folder.resolve();
@@ -95,13 +115,62 @@ public final class RulesCommand implements Callable<Integer> {
             if (runner == null) {
                 return ExitCode.RULES_REFUSED;
             }
+            if (markdown) {
+                RuleTable.markdown(runner.rules()).forEach(parent.out::println);
+                return ExitCode.OK;
+            }
             for (RuleMetadata rule : runner.rules()) {
+                if (SigmaCompiler.isSigmaFile(rule.file())) {
+                    parent.out.printf("sigma %-47s level %-13s tags %s  (%s)%n", rule.statementName(), rule.severity(),
+                            rule.tag("sigmaTags") == null ? "-" : rule.tag("sigmaTags"), rule.file());
+                }
                 parent.out.printf("ok   %-48s %-13s %-14s %-22s %-10s %s  (%s)%n", rule.statementName(), rule.severity(),
                         rule.buildingBlock() ? "building-block" : "alert", String.join(",", rule.stages()),
                         rule.mitre().techniqueId() != null ? rule.mitre().techniqueId() : rule.mitre().tacticId(), rule.mitre().tactic(), rule.file());
             }
-            parent.out.println(runner.rules().size() + " rule(s) valid in " + rulesDir);
+            parent.out.println(runner.rules().size() + " rule(s) valid in " + rulesDir
+                    + (parent.compiled.refused().isEmpty() ? "" : ", " + parent.compiled.refused().size() + " Sigma rule(s) refused"));
+            if (showEpl) {
+                for (CompiledRules.CompiledFile file : parent.compiled.files()) {
+                    if (SigmaCompiler.isSigmaFile(file.relativePath())) {
+                        parent.out.println("\n// ---- " + file.relativePath() + " compiles to:\n" + file.source());
+                    }
+                }
+            }
             return ExitCode.OK;
+        }
+    }
+
+    @Command(name = "import-sigma", mixinStandardHelpOptions = true,
+            description = {"Compile a folder of Sigma rules (e.g. a checkout of SigmaHQ's rules/cloud/aws) and report, per rule,",
+                    "compiled or refused with the reason, and a total. Nothing is deployed or copied."},
+            exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:reported (refused rules are findings in the report, not an error)",
+                    "1:not one rule compiled", "2:usage error", "4:the folder cannot be read"})
+    static final class ImportSigma implements Callable<Integer> {
+
+        @picocli.CommandLine.ParentCommand
+        RulesCommand parent;
+
+        @Parameters(paramLabel = "DIR", description = "folder of Sigma .yml rules (searched recursively)")
+        Path dir;
+
+        @Option(names = "--show-epl", description = "also print the EPL each compiled file becomes")
+        boolean showEpl;
+
+        @Override
+        public Integer call() {
+            SigmaImport.Report report;
+            try {
+                report = SigmaImport.report(dir);
+            } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+                parent.err.println(e.getMessage());
+                return ExitCode.INPUT_UNREADABLE;
+            }
+            report.lines().forEach(parent.out::println);
+            if (showEpl) {
+                report.modules().forEach(m -> parent.out.println("\n// ---- " + m.relativePath() + " compiles to:\n" + m.epl()));
+            }
+            return report.compiled() > 0 ? ExitCode.OK : ExitCode.FINDINGS;
         }
     }
 

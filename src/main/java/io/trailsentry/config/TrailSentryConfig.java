@@ -54,6 +54,14 @@ public interface TrailSentryConfig {
         /** How often the rules folder is checked for changes. */
         @WithDefault("1s")
         Duration watchInterval();
+
+        /**
+         * Where compiled rules are kept between starts, reloads and commands (keyed by each file's text,
+         * the files before it and the engine's version), so only what changed is compiled again.
+         * Set it to an empty value to compile every time.
+         */
+        @WithDefault("data/rule-cache")
+        Optional<Path> cacheDir();
     }
 
     interface Engine {
@@ -152,7 +160,7 @@ public interface TrailSentryConfig {
         Optional<Duration> lookback();
     }
 
-    /** The write-up's contextual conditions; see README "Context". Lists are comma-separated. */
+    /** The write-up's contextual conditions; see docs/rules.md "Context". Lists are comma-separated. */
     interface Context {
         /** Corporate, VPN and NAT networks (IPv4/IPv6 CIDRs): calls from them are never "unknown IP". */
         Optional<List<String>> knownCidrs();
@@ -220,7 +228,7 @@ public interface TrailSentryConfig {
     }
 
     /**
-     * The scorer's weights. Each map overrides the defaults key by key (see README "Scoring"), e.g.
+     * The scorer's weights. Each map overrides the defaults key by key (see docs/rules.md "Scorer"), e.g.
      * {@code trailsentry.scoring.context-points.off_hours=15}. Stage points are data, in {@code stages.yaml}.
      */
     interface Scoring {
@@ -249,7 +257,7 @@ public interface TrailSentryConfig {
     }
 
     /**
-     * Kafka in and out (README "Production → Kafka"). The broker, topics and client settings are the
+     * Kafka in and out (docs/operations.md "Kafka: delivery guarantee"). The broker, topics and client settings are the
      * SmallRye Kafka connector's own: {@code kafka.bootstrap.servers}, {@code mp.messaging.*}.
      */
     interface Kafka {

@@ -292,6 +292,11 @@ public final class StageCatalog {
         return Optional.ofNullable(key == null ? null : byKey.get(key));
     }
 
+    /** The first stage (in ladder order) whose ATT&amp;CK tactic is {@code tacticId}, e.g. TA0007 → discovery. */
+    public Optional<String> stageForTactic(String tacticId) {
+        return stages.stream().filter(s -> s.mitre().startsWith(tacticId + ":")).map(Stage::key).findFirst();
+    }
+
     public boolean contains(String key) {
         return key != null && byKey.containsKey(key);
     }

@@ -24,6 +24,11 @@ public record CompiledRules(Path rulesDir, List<CompiledFile> files, StageCatalo
         refused = List.copyOf(refused);
     }
 
+    /** The same set cut down to the files named, in the set's order (a rule and what it depends on). */
+    public CompiledRules only(java.util.Set<String> relativePaths) {
+        return new CompiledRules(rulesDir, files.stream().filter(f -> relativePaths.contains(f.relativePath())).toList(), stages, refused);
+    }
+
 
     /**
      * One compiled {@code .epl} file (or Sigma file); {@code relativePath} is also its deployment id,

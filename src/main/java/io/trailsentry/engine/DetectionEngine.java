@@ -4,6 +4,8 @@ import io.trailsentry.ingest.CloudTrailEvent;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
@@ -28,7 +30,7 @@ public final class DetectionEngine implements AutoCloseable {
     private int ruleCount;
 
     public DetectionEngine(EngineSettings settings, Consumer<RuleHit> hits) throws RuleLoadException {
-        this(settings, EsperEngine.compile(settings.rulesDir(), settings.ruleParameters()), UnaryOperator.identity(), hits);
+        this(settings, settings.compileRules(), UnaryOperator.identity(), hits);
     }
 
     /** With rules compiled beforehand, e.g. once for many rule-test cases, and no context stage. */
@@ -42,11 +44,20 @@ public final class DetectionEngine implements AutoCloseable {
      */
     public DetectionEngine(EngineSettings settings, CompiledRules rules, UnaryOperator<CloudTrailEvent> enricher,
                            Consumer<RuleHit> hits) throws RuleLoadException {
+        this(settings, rules, enricher, hits, false);
+    }
+
+    private DetectionEngine(EngineSettings settings, CompiledRules rules, UnaryOperator<CloudTrailEvent> enricher,
+                            Consumer<RuleHit> hits, boolean checked) throws RuleLoadException {
         this.enricher = enricher;
         this.settings = settings;
         this.esper = new EsperEngine(hits);
         try {
-            esper.deploy(rules, settings.ruleParameters());
+            if (checked) {
+                esper.deployChecked(rules, settings.ruleParameters());
+            } else {
+                esper.deploy(rules, settings.ruleParameters());
+            }
         } catch (RuleLoadException | RuntimeException e) {
             esper.close();
             throw e;
@@ -54,6 +65,24 @@ public final class DetectionEngine implements AutoCloseable {
         this.buffer = new ReorderBuffer(settings.allowedLateness(), settings.maxHold(), settings.dedupHorizon(), settings.maxEventIds(),
                 System::nanoTime, this::evaluate);
         this.ruleCount = esper.rules().size();
+    }
+
+    /**
+     * An engine over part of a rule set whose whole was deployed and checked before (see
+     * {@link EsperEngine#deployChecked}): what rule tests start for every case.
+     */
+    public static DetectionEngine ofCheckedRules(EngineSettings settings, CompiledRules rules, UnaryOperator<CloudTrailEvent> enricher,
+                                                 Consumer<RuleHit> hits) {
+        try {
+            return new DetectionEngine(settings, rules, enricher, hits, true);
+        } catch (RuleLoadException e) {
+            throw new IllegalStateException("checked rules were refused", e);
+        }
+    }
+
+    /** For each deployed rule file, the files it needs deployed with it; see {@link EsperEngine#fileDependencies}. */
+    public Map<String, Set<String>> fileDependencies() {
+        return esper.fileDependencies();
     }
 
     public ReorderBuffer.Outcome accept(CloudTrailEvent event) {

@@ -114,6 +114,14 @@ public final class EsperEngine implements AutoCloseable {
      * @throws RuleLoadException also when a parameter names no variable declared in the folder
      */
     public static CompiledRules compile(Path rulesDir, Map<String, Object> parameters) throws RuleLoadException {
+        return compile(rulesDir, parameters, CompiledRuleCache.NONE);
+    }
+
+    /**
+     * As {@link #compile(Path, Map)}, taking what it can from {@code cache} instead of compiling it
+     * again (a start, a reload or a command after the first compile most of nothing).
+     */
+    public static CompiledRules compile(Path rulesDir, Map<String, Object> parameters, CompiledRuleCache cache) throws RuleLoadException {
         List<Path> files = listRuleFiles(rulesDir);
         java.util.Set<String> unused = new java.util.HashSet<>(parameters.keySet());
         EPCompiler compiler = EPCompilerProvider.getCompiler();
@@ -122,6 +130,7 @@ public final class EsperEngine implements AutoCloseable {
         List<CompiledRules.CompiledFile> compiled = new ArrayList<>();
         Configuration configuration = newConfiguration();
         CompilerArguments args = new CompilerArguments(configuration);
+        CacheChain chain = new CacheChain(cache);
         for (Path file : files) {
             String relative = rulesDir.relativize(file).toString().replace('\\', '/');
             String text;
@@ -138,7 +147,7 @@ public final class EsperEngine implements AutoCloseable {
                     text = replaced;
                 }
             }
-            CompiledRules.CompiledFile result = compileModule(relative, text, compiler, configuration, args, errors);
+            CompiledRules.CompiledFile result = compileModule(relative, text, compiler, configuration, args, errors, chain);
             if (result != null) {
                 args.getPath().add(result.compiled());
                 compiled.add(result);
@@ -150,7 +159,7 @@ public final class EsperEngine implements AutoCloseable {
         if (!errors.isEmpty()) {
             throw new RuleLoadException(errors);
         }
-        SigmaCompilation sigma = compileSigma(rulesDir, compiler, configuration, args, compiled);
+        SigmaCompilation sigma = compileSigma(rulesDir, compiler, configuration, args, compiled, chain);
         return new CompiledRules(rulesDir, compiled, stages, sigma.refusals());
     }
 
@@ -189,11 +198,11 @@ public final class EsperEngine implements AutoCloseable {
      * Esper rejects) refuses the rules of its file, not the set.
      */
     private static SigmaCompilation compileSigma(Path rulesDir, EPCompiler compiler, Configuration configuration,
-                                                 CompilerArguments args, List<CompiledRules.CompiledFile> into) {
+                                                 CompilerArguments args, List<CompiledRules.CompiledFile> into, CacheChain chain) {
         SigmaCompilation sigma = SigmaCompiler.compileFolder(rulesDir);
         for (SigmaCompilation.SigmaModule module : sigma.modules()) {
             List<RuleError> moduleErrors = new ArrayList<>();
-            CompiledRules.CompiledFile result = compileModule(module.relativePath(), module.epl(), compiler, configuration, args, moduleErrors);
+            CompiledRules.CompiledFile result = compileModule(module.relativePath(), module.epl(), compiler, configuration, args, moduleErrors, chain);
             if (result != null) {
                 into.add(result);
             } else {
@@ -203,9 +212,32 @@ public final class EsperEngine implements AutoCloseable {
         return sigma;
     }
 
+    /**
+     * The cache keys of a compile, each module's key covering the ones before it (a module is compiled
+     * against them), and whether everything so far came from the cache.
+     */
+    private static final class CacheChain {
+        final CompiledRuleCache cache;
+        String previous = "";
+
+        CacheChain(CompiledRuleCache cache) {
+            this.cache = cache;
+        }
+    }
+
     /** Parses, sandbox-checks and compiles one module; on failure adds why to {@code errors} and returns null. */
     private static CompiledRules.CompiledFile compileModule(String relative, String text, EPCompiler compiler, Configuration configuration,
-                                                            CompilerArguments args, List<RuleError> errors) {
+                                                            CompilerArguments args, List<RuleError> errors, CacheChain chain) {
+        String key = CompiledRuleCache.key(chain.previous, relative, text);
+        chain.previous = key;
+        EPCompiled cached = chain.cache.get(key);
+        if (cached != null) {
+            // Compiled and checked before; its byte code is checked again, the statements were when it was made.
+            List<RuleError> refused = RuleSandbox.verify(relative, text, cached);
+            if (refused.isEmpty()) {
+                return new CompiledRules.CompiledFile(relative, sha256(text), cached, text);
+            }
+        }
         try {
             Module module = compiler.parseModule(text);
             module.setUri(relative);
@@ -221,13 +253,14 @@ public final class EsperEngine implements AutoCloseable {
                 errors.addAll(refused);
                 return null;
             }
+            chain.cache.put(key, result);
             return new CompiledRules.CompiledFile(relative, sha256(text), result, text);
         } catch (IOException e) {
             errors.add(new RuleError(relative, 0, 0, "cannot read: " + e.getMessage()));
         } catch (ParseException e) {
             errors.add(new RuleError(relative, 0, 0, e.getMessage()));
         } catch (EPCompileException e) {
-            errors.addAll(RuleSandbox.explain(describe(relative, e, moduleOrNull(compiler, text)), configuration));
+            errors.addAll(RuleSandbox.explain(describe(relative, e, moduleOrNull(compiler, text), text), configuration));
         }
         return null;
     }
@@ -239,6 +272,50 @@ public final class EsperEngine implements AutoCloseable {
      */
     public void deploy(CompiledRules rules, Map<String, Object> parameters) throws RuleLoadException {
         swap(rules, parameters);
+    }
+
+    /**
+     * Deploys rules whose whole set was already deployed and checked once (a rule test deploys the
+     * few files its rule needs for every case): skips the scratch runtime that {@link #deploy} uses to
+     * refuse a bad set, which is most of a deployment's cost.
+     *
+     * @throws IllegalStateException when a file does not deploy (the set was not checked after all)
+     */
+    public void deployChecked(CompiledRules rules, Map<String, Object> parameters) {
+        List<RuleError> errors = new ArrayList<>();
+        for (CompiledRules.CompiledFile file : rules.files()) {
+            DeployedFile deployed = deployOne(file, rules.stages(), parameters, errors);
+            if (deployed == null) {
+                throw new IllegalStateException("rules that were checked did not deploy: " + errors);
+            }
+            deployedFiles.put(file.relativePath(), deployed);
+        }
+    }
+
+    /**
+     * For each deployed file, the files it needs deployed before it (the named windows, tables and
+     * variables it uses, and theirs), so a subset of the rules can run on its own.
+     */
+    public Map<String, Set<String>> fileDependencies() {
+        Map<String, Set<String>> closure = new LinkedHashMap<>();
+        for (String file : deployedFiles.keySet()) {
+            Set<String> needed = new LinkedHashSet<>();
+            java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(List.of(file));
+            while (!todo.isEmpty()) {
+                String id = todo.poll();
+                var consumed = runtime.getDeploymentService().getDeploymentDependenciesConsumed(id);
+                if (consumed == null) {
+                    continue;
+                }
+                for (var item : consumed.getDependencies()) {
+                    if (needed.add(item.getDeploymentId())) {
+                        todo.add(item.getDeploymentId());
+                    }
+                }
+            }
+            closure.put(file, needed);
+        }
+        return closure;
     }
 
     /**
@@ -506,7 +583,7 @@ public final class EsperEngine implements AutoCloseable {
         } catch (ParseException e) {
             return new Validation(List.of(new RuleError(name, 0, 0, e.getMessage())), List.of());
         } catch (EPCompileException e) {
-            return new Validation(RuleSandbox.explain(describe(name, e, moduleOrNull(compiler, eplText)), configuration), List.of());
+            return new Validation(RuleSandbox.explain(describe(name, e, moduleOrNull(compiler, eplText), eplText), configuration), List.of());
         } catch (java.io.IOException e) {
             return new Validation(List.of(new RuleError(name, 0, 0, e.getMessage())), List.of());
         }
@@ -838,10 +915,10 @@ public final class EsperEngine implements AutoCloseable {
 
     /**
      * Esper reports a statement's line in the module plus a line/column inside the statement: add them up.
-     * A validation error has only the statement's line, which is where its leading comment starts:
-     * point at the statement's text instead.
+     * A validation error (an unknown property, a type mismatch) has only the statement's line: point at
+     * the failing token instead, the first name the message quotes that the statement's text contains.
      */
-    private static List<RuleError> describe(String file, EPCompileException e, Module module) {
+    private static List<RuleError> describe(String file, EPCompileException e, Module module, String text) {
         List<RuleError> errors = new ArrayList<>();
         for (EPCompileExceptionItem item : e.getItems()) {
             int line = Math.max(item.getLineNumber(), 0);
@@ -855,6 +932,11 @@ public final class EsperEngine implements AutoCloseable {
                 for (var statement : module.getItems()) {
                     if (statement.getLineNumber() == line) {
                         line = RuleSandbox.contentLine(statement);
+                        int[] token = TokenLocator.locate(text, line, statement.getExpression(), item.getMessage());
+                        if (token != null) {
+                            line = token[0];
+                            column = token[1];
+                        }
                         break;
                     }
                 }

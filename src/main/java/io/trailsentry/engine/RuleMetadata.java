@@ -64,4 +64,14 @@ public record RuleMetadata(
     public String tag(String key) {
         return tags.get(key);
     }
+
+    /**
+     * Known benign causes the rule's author lists ({@code @Tag(name='falsepositives', value='a | b')};
+     * a Sigma rule's {@code falsepositives}), for the analyst reading an alert.
+     */
+    public List<String> falsePositives() {
+        String text = tags.get("falsepositives");
+        return text == null || text.isBlank() ? List.of()
+                : java.util.Arrays.stream(text.split("\\|")).map(String::trim).filter(t -> !t.isEmpty()).toList();
+    }
 }

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
@@ -68,6 +69,38 @@ public final class RuleSandbox {
             Map.entry("trailUpdateRedirectsLogs", "trailUpdateRedirectsLogs"),
             Map.entry("lifecycleExpiresObjects", "lifecycleExpiresObjects"),
             Map.entry("lifecycleExpirationDays", "lifecycleExpirationDays"),
+            Map.entry("policyAllowsAny", "policyAllowsAny"),
+            Map.entry("namesOtherAccount", "namesOtherAccount"),
+            Map.entry("lifecycleScriptSuspicious", "lifecycleScriptSuspicious"),
+            Map.entry("lifecycleScriptFindings", "lifecycleScriptFindings"),
+            Map.entry("dataReadTarget", "dataReadTarget"),
+            Map.entry("sharedWith", "sharedWith"),
+            Map.entry("sharesOutsideAccount", "sharesOutsideAccount"),
+            Map.entry("removesSharing", "removesSharing"),
+            Map.entry("unsharedFrom", "unsharedFrom"),
+            Map.entry("replicatesToOtherAccount", "replicatesToOtherAccount"),
+            Map.entry("replicationAccounts", "replicationAccounts"),
+            Map.entry("replicationBuckets", "replicationBuckets"),
+            Map.entry("launchesAcceleratedInstances", "launchesAcceleratedInstances"),
+            Map.entry("launchedInstanceCount", "launchedInstanceCount"),
+            Map.entry("taskDefinitionLooksLikeMiner", "taskDefinitionLooksLikeMiner"),
+            Map.entry("taskDefinitionImages", "taskDefinitionImages"),
+            Map.entry("encryptsWithCustomerKey", "encryptsWithCustomerKey"),
+            Map.entry("encryptsWithOtherAccountKmsKey", "encryptsWithOtherAccountKmsKey"),
+            Map.entry("kmsKeysNamed", "kmsKeysNamed"),
+            Map.entry("looksLikeRansomNote", "looksLikeRansomNote"),
+            Map.entry("eksLoggingDisabledTypes", "eksLoggingDisabledTypes"),
+            Map.entry("invocationLoggingReduced", "invocationLoggingReduced"),
+            Map.entry("publicAccessBlockWeakened", "publicAccessBlockWeakened"),
+            Map.entry("findingUpdateSuppresses", "findingUpdateSuppresses"),
+            Map.entry("offensiveToolAgent", "offensiveToolAgent"),
+            Map.entry("s3GuiClientAgent", "s3GuiClientAgent"),
+            Map.entry("consoleAgent", "consoleAgent"),
+            Map.entry("iacAgent", "iacAgent"),
+            Map.entry("credentialFileKind", "credentialFileKind"),
+            Map.entry("listSize", "listSize"),
+            Map.entry("arnAccount", "arnAccount"),
+            Map.entry("ipv4Network16", "ipv4Network16"),
             Map.entry("matchesRegex", "matchesRegex"),
             Map.entry("containsRegex", "containsRegex"));
 
@@ -178,6 +211,26 @@ public final class RuleSandbox {
     private RuleSandbox() {
     }
 
+    /**
+     * The sandbox's version: raise it whenever what {@link #apply} configures or what
+     * {@link #checkStatements} refuses changes, so compiled modules cached by an earlier build are
+     * compiled again rather than reused ({@link #verify} is re-run on cached byte code; the other
+     * layers are not).
+     */
+    private static final int VERSION = 2;
+
+    /**
+     * What of the sandbox the byte code of a compiled module depends on, for {@link CompiledRuleCache}'s
+     * key: its version and each function as it is registered (name, method, and whether its exceptions
+     * are rethrown: a budgeted function's call compiles differently).
+     */
+    static String cacheFingerprint() {
+        StringBuilder fingerprint = new StringBuilder("sandbox-").append(VERSION);
+        new TreeMap<>(SINGLE_ROW_FUNCTIONS).forEach((name, method) -> fingerprint.append(',').append(name).append('=').append(method)
+                .append(BUDGETED_FUNCTIONS.contains(name) ? "!rethrow" : ""));
+        return fingerprint.toString();
+    }
+
     /** Applies layer 1 to a configuration used for compiling (and running) rules. */
     static void apply(Configuration configuration) {
         configuration.getCommon().getTransientConfiguration().put(ClassForNameProvider.NAME, new NameGate());
@@ -198,7 +251,7 @@ public final class RuleSandbox {
         List<RuleError> errors = new ArrayList<>();
         for (String imported : module.getImports()) {
             errors.add(new RuleError(file, lineOf(text, IMPORT, imported), 0,
-                    "'import " + imported + "' is not allowed: rules cannot use Java classes (see README, Rule isolation)"));
+                    "'import " + imported + "' is not allowed: rules cannot use Java classes (see docs/operations.md, Rule isolation)"));
         }
         for (ModuleItem item : module.getItems()) {
             if (item.isCommentOnly()) {
@@ -212,7 +265,7 @@ public final class RuleSandbox {
             }
             String why = refusal(model);
             if (why != null) {
-                errors.add(new RuleError(file, contentLine(item), 0, why + " (see README, Rule isolation)"));
+                errors.add(new RuleError(file, contentLine(item), 0, why + " (see docs/operations.md, Rule isolation)"));
             }
         }
         return errors;
@@ -282,7 +335,7 @@ public final class RuleSandbox {
                 + " budget; EPL's regexp and String.matches run Java's backtracking engine, which one pattern can hold for hours" : "";
         return List.of(new RuleError(file, line, 0, "rules may not use Java beyond their values: "
                 + String.join(", ", refused) + hint + " — only EPL's built-in functions, event fields, string and number methods and the functions "
-                + String.join(", ", new TreeSet<>(SINGLE_ROW_FUNCTIONS.keySet())) + " are allowed (see README, Rule isolation)"));
+                + String.join(", ", new TreeSet<>(SINGLE_ROW_FUNCTIONS.keySet())) + " are allowed (see docs/operations.md, Rule isolation)"));
     }
 
     /**
@@ -298,7 +351,7 @@ public final class RuleSandbox {
         if (refused.isEmpty()) {
             return errors;
         }
-        String why = " — Java classes are not available to rules (refused: " + String.join(", ", refused) + "); see README, Rule isolation";
+        String why = " — Java classes are not available to rules (refused: " + String.join(", ", refused) + "); see docs/operations.md, Rule isolation";
         return errors.stream().map(e -> new RuleError(e.file(), e.line(), e.column(), e.message() + why)).toList();
     }
 

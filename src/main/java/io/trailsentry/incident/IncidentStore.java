@@ -1,6 +1,7 @@
 package io.trailsentry.incident;
 
 import io.trailsentry.config.IncidentStoreConfig;
+import io.trailsentry.config.TrailSentryConfig;
 
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -35,38 +36,54 @@ public class IncidentStore implements AlertSink {
     private static final Logger LOG = Logger.getLogger(IncidentStore.class);
 
     private final IncidentStoreConfig config;
+    private final TrailSentryConfig trailSentry;
     private final MeterRegistry registry;
     private final List<Consumer<IncidentChange>> listeners = new CopyOnWriteArrayList<>();
     private IncidentRepository repository;
     private IncidentWriter writer;
 
-    IncidentStore(IncidentStoreConfig config, MeterRegistry registry) {
+    IncidentStore(IncidentStoreConfig config, TrailSentryConfig trailSentry, MeterRegistry registry) {
         this.config = config;
+        this.trailSentry = trailSentry;
         this.registry = registry;
     }
 
-    /** Opens the database and creates its tables at start-up, so a wrong URL stops the server with the reason. */
+    /**
+     * Opens the database and brings its schema up to date at start-up, so a wrong URL or a failing
+     * migration stops the server with the reason.
+     */
     @PostConstruct
     void open() {
         AgroalDataSource pool = IncidentDatabase.pool(config.jdbcUrl(), config.username(), config.password(), config.maxConnections());
+        JdbcIncidentRepository jdbc;
         try {
-            repository = new JdbcIncidentRepository(pool, pool, Clock.systemUTC());
+            jdbc = new JdbcIncidentRepository(pool, pool, Clock.systemUTC());
         } catch (RuntimeException e) {
             pool.close();
             throw e;
         }
-        writer = new IncidentWriter(repository, config.queueCapacity(), Duration.ofMillis(200), this::publish);
+        repository = jdbc;
+        writer = new IncidentWriter(repository, config.queueCapacity(), trailSentry.alerts().file(), Duration.ofMillis(200),
+                this::publish);
         Gauge.builder("trailsentry.incidents.pending", writer, IncidentWriter::pending)
                 .description("alerts waiting to be written to the incident store").register(registry);
         FunctionCounter.builder("trailsentry.incidents.alerts.recorded", writer, IncidentWriter::recorded)
                 .description("alerts written to the incident store").register(registry);
         FunctionCounter.builder("trailsentry.incidents.alerts.set.aside", writer, IncidentWriter::setAside)
                 .description("alerts the incident database refused (logged with their id; still in the alert file)").register(registry);
-        FunctionCounter.builder("trailsentry.incidents.alerts.not.stored", writer, IncidentWriter::notStored)
-                .description("alerts not stored because the store closed or the database stayed down at shutdown").register(registry);
+        for (IncidentWriter.NotStored reason : IncidentWriter.NotStored.values()) {
+            FunctionCounter.builder("trailsentry.incidents.alerts.not.stored", writer, w -> w.notStored(reason))
+                    .tag("reason", reason.tag())
+                    .description("alerts of incidents not stored (each is in the alert file): queue_full when the database "
+                            + "was queue-capacity alerts behind (the engine does not wait), closed when they came during "
+                            + "shutdown, drain_timeout when the database was still down as shutdown gave up").register(registry);
+        }
         FunctionCounter.builder("trailsentry.incidents.write.retries", writer, IncidentWriter::retries)
                 .description("incident store writes retried after a database failure").register(registry);
-        LOG.infof("incident store: %s", IncidentDatabase.redact(config.jdbcUrl()));
+        IncidentSchema.Outcome schema = jdbc.schema();
+        LOG.infof("incident store: %s, schema version %s (%s)", IncidentDatabase.redact(config.jdbcUrl()), schema.version(),
+                schema.adopted() ? "adopted a database made before migrations, then applied " + schema.applied() + " migration(s)"
+                        : schema.applied() + " migration(s) applied");
     }
 
     @PreDestroy

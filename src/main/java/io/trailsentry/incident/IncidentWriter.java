@@ -3,28 +3,55 @@ package io.trailsentry.incident;
 import io.trailsentry.alert.Alert;
 import org.jboss.logging.Logger;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Consumer;
 
 /**
  * Takes alerts off the engine thread and writes them to the repository on one thread of its own, in
- * batches, in arrival order. Nothing is dropped quietly:
+ * batches, in arrival order. The engine never waits for the database, and nothing is lost quietly:
  * <ul>
- *   <li>a full queue makes the engine wait (the database sets the pace) rather than lose an alert;</li>
+ *   <li>up to {@code capacity} alerts queue while the database is slow; beyond that an alert is not
+ *       stored, counted ({@link NotStored#QUEUE_FULL}) and the episode logged once when it starts and
+ *       once when the writer has caught up, with the alert ids to re-load from the alert file;</li>
  *   <li>a database that is down or restarting is retried with backoff until it answers;</li>
  *   <li>an alert the database refuses for good (bad data) is logged with its id, counted, and set
  *       aside, without holding up the ones behind it;</li>
- *   <li>alerts still queued when shutdown gives up are logged and counted as not stored.</li>
+ *   <li>alerts still queued when shutdown gives up, or arriving after it began, are logged and counted
+ *       as not stored.</li>
  * </ul>
- * Every alert is also in the JSONL alert file, so what the store could not take can be replayed.
+ * Every alert is also in the JSONL alert file, so what the store could not take can be re-loaded.
  */
 public final class IncidentWriter implements AutoCloseable {
+
+    /** Why an alert of an incident was not stored: the {@code reason} tag of {@code trailsentry_incidents_alerts_not_stored_total}. */
+    public enum NotStored {
+        /** The queue was full: the database was behind and the engine does not wait for it. */
+        QUEUE_FULL("queue_full"),
+        /** The alert came after shutdown began. */
+        CLOSED("closed"),
+        /** Shutdown's drain timeout passed with the database still unavailable. */
+        DRAIN_TIMEOUT("drain_timeout");
+
+        private final String tag;
+
+        NotStored(String tag) {
+            this.tag = tag;
+        }
+
+        public String tag() {
+            return tag;
+        }
+    }
 
     private static final Logger LOG = Logger.getLogger(IncidentWriter.class);
     static final int BATCH = 256;
@@ -33,59 +60,132 @@ public final class IncidentWriter implements AutoCloseable {
     private final IncidentRepository repository;
     private final Consumer<List<IncidentChange>> onChanges;
     private final BlockingQueue<Alert> queue;
+    private final int capacity;
+    private final String alertFile;
     private final Duration firstBackoff;
     private final Thread thread;
     private final AtomicLong recorded = new AtomicLong();
     private final AtomicLong setAside = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
-    private final AtomicLong notStored = new AtomicLong();
-    /** Alerts queued, and alerts taken off the queue and finished with (written, set aside or lost). */
+    private final AtomicLongArray notStored = new AtomicLongArray(NotStored.values().length);
+    private final Overflow overflow = new Overflow();
+    /** Alerts queued, and alerts taken off the queue and finished with (written, set aside or lost); {@link #progress} tells. */
     private final AtomicLong queued = new AtomicLong();
     private final AtomicLong finished = new AtomicLong();
+    private final Object progress = new Object();
+    private final AtomicBoolean closedLogged = new AtomicBoolean();
     private volatile boolean closing;
     private volatile long giveUpAtNanos = Long.MAX_VALUE;
-    private volatile boolean waitingForRoom;
 
     /**
-     * @param onChanges    told what changed after each successful batch (on the writer thread)
+     * @param capacity     alerts that may wait for the database; more are counted and not stored
+     * @param alertFile    where every alert also is, named in the logs as the place to re-load from
      * @param firstBackoff wait before the first retry of a failed write; doubles up to 30 s
+     * @param onChanges    told what changed after each successful batch (on the writer thread)
      */
-    public IncidentWriter(IncidentRepository repository, int capacity, Duration firstBackoff, Consumer<List<IncidentChange>> onChanges) {
+    public IncidentWriter(IncidentRepository repository, int capacity, Path alertFile, Duration firstBackoff,
+                          Consumer<List<IncidentChange>> onChanges) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("trailsentry.incidents.queue-capacity must be at least 1, was " + capacity);
+        }
         this.repository = repository;
         this.onChanges = onChanges;
         this.queue = new ArrayBlockingQueue<>(capacity);
+        this.capacity = capacity;
+        this.alertFile = alertFile == null ? "the alert file" : "the alert file " + alertFile;
         this.firstBackoff = firstBackoff;
         this.thread = new Thread(this::run, "incident-store-writer");
         thread.setDaemon(true);
         thread.start();
     }
 
-    /** Queues an alert of an incident; alerts without one are not the store's. Called on the engine thread. */
+    /**
+     * Queues an alert of an incident, or counts it as not stored when the queue is full; never waits.
+     * Alerts without an incident are not the store's. Called on the engine thread.
+     */
     public void submit(Alert alert) {
         if (alert.incident().incidentId() == null) {
             return;
         }
         if (closing) {
-            notStored.incrementAndGet();
-            LOG.errorf("incident store is closed: alert %s of incident %s not stored (it is in the alert file)",
-                    alert.alertId(), alert.incident().incidentId());
+            notStored.incrementAndGet(NotStored.CLOSED.ordinal());
+            if (closedLogged.compareAndSet(false, true)) {
+                LOG.errorf("incident store is closing: alert %s of incident %s and any after it are not stored "
+                        + "(counted as reason=closed; they are in %s)", alert.alertId(), alert.incident().incidentId(), alertFile);
+            }
             return;
         }
         if (queue.offer(alert)) {
             queued.incrementAndGet();
             return;
         }
-        if (!waitingForRoom) {
-            waitingForRoom = true;
-            LOG.warnf("incident store is %d alerts behind; the engine waits for the database", queue.size());
+        notStored.incrementAndGet(NotStored.QUEUE_FULL.ordinal());
+        if (overflow.add(alert)) {
+            LOG.warnf("incident store is %d alerts behind (trailsentry.incidents.queue-capacity): from alert %s of incident %s on, "
+                    + "alerts that do not fit are not stored and counted in trailsentry_incidents_alerts_not_stored_total"
+                    + "{reason=\"queue_full\"}; detection goes on. They are in %s; a summary follows when the store catches up",
+                    capacity, alert.alertId(), alert.incident().incidentId(), alertFile);
         }
-        try {
-            queue.put(alert);
-            queued.incrementAndGet();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            notStored.incrementAndGet();
-            LOG.errorf("interrupted while waiting for the incident store: alert %s not stored (it is in the alert file)", alert.alertId());
+    }
+
+    /** The writer emptied its queue: an overflow episode, if one was on, ends with what to re-load. */
+    private void caughtUp() {
+        Overflow.Episode episode = overflow.end();
+        if (episode != null) {
+            LOG.warnf("incident store caught up: %d alert(s) were not stored while its queue was full, alerts %s to %s "
+                    + "(detected %s to %s); re-load that stretch of %s (alerts already stored are skipped)", episode.count(),
+                    episode.firstAlertId(), episode.lastAlertId(), episode.firstDetectedAt(), episode.lastDetectedAt(), alertFile);
+        }
+    }
+
+    /**
+     * The current overflow episode: from the first alert the full queue turned away until the writer
+     * has emptied the queue. Touched only when the queue is full and when the writer catches up.
+     */
+    private static final class Overflow {
+        record Episode(long count, String firstAlertId, Instant firstDetectedAt, String lastAlertId, Instant lastDetectedAt) {
+        }
+
+        private volatile boolean active;
+        private long count;
+        private long episodes;
+        private String firstAlertId;
+        private Instant firstDetectedAt;
+        private String lastAlertId;
+        private Instant lastDetectedAt;
+
+        /** @return true when this alert starts an episode */
+        synchronized boolean add(Alert alert) {
+            boolean starts = !active;
+            if (starts) {
+                active = true;
+                episodes++;
+                count = 0;
+                firstAlertId = alert.alertId();
+                firstDetectedAt = alert.window().detectedAt();
+            }
+            count++;
+            lastAlertId = alert.alertId();
+            lastDetectedAt = alert.window().detectedAt();
+            return starts;
+        }
+
+        /** @return the episode that ended, or null when none was on */
+        Episode end() {
+            if (!active) {
+                return null; // the writer's usual case, without taking the lock
+            }
+            synchronized (this) {
+                if (!active) {
+                    return null;
+                }
+                active = false;
+                return new Episode(count, firstAlertId, firstDetectedAt, lastAlertId, lastDetectedAt);
+            }
+        }
+
+        synchronized long episodes() {
+            return episodes;
         }
     }
 
@@ -100,7 +200,7 @@ public final class IncidentWriter implements AutoCloseable {
                 closing = true;
             }
             if (first == null) {
-                waitingForRoom = false;
+                caughtUp();
                 if (closing) {
                     return;
                 }
@@ -111,16 +211,29 @@ public final class IncidentWriter implements AutoCloseable {
             queue.drainTo(batch, BATCH - 1);
             if (!write(batch)) {
                 // Gave up at shutdown with the database still down.
-                List<Alert> rest = new ArrayList<>();
-                queue.drainTo(rest);
-                long lost = batch.size() + rest.size();
-                notStored.addAndGet(lost);
-                finished.addAndGet(lost);
-                LOG.errorf("incident store: %d alert(s) not stored, the database did not answer before shutdown "
-                        + "(they are in the alert file)", lost);
+                List<Alert> lost = new ArrayList<>(batch);
+                queue.drainTo(lost);
+                notStored.addAndGet(NotStored.DRAIN_TIMEOUT.ordinal(), lost.size());
+                LOG.errorf("incident store: %d alert(s) not stored, the database did not answer before shutdown's drain timeout "
+                        + "(alerts %s to %s; re-load them from %s)", lost.size(), lost.get(0).alertId(),
+                        lost.get(lost.size() - 1).alertId(), alertFile);
+                finish(lost.size());
+                caughtUp();
                 return;
             }
-            finished.addAndGet(batch.size());
+            // Caught up before telling waiters the batch is done: whoever waits for idle and then
+            // overflows the queue again starts a new episode, not the old one.
+            if (queue.isEmpty()) {
+                caughtUp();
+            }
+            finish(batch.size());
+        }
+    }
+
+    private void finish(int alerts) {
+        finished.addAndGet(alerts);
+        synchronized (progress) {
+            progress.notifyAll();
         }
     }
 
@@ -212,19 +325,28 @@ public final class IncidentWriter implements AutoCloseable {
         return retries.get();
     }
 
-    public long notStored() {
-        return notStored.get();
+    /** Alerts of incidents not stored for {@code reason}; each is in the alert file. */
+    public long notStored(NotStored reason) {
+        return notStored.get(reason.ordinal());
     }
 
-    /** Waits until every alert queued so far is written (or set aside), at most {@code timeout}. */
+    /** Overflow episodes so far (each logged when it starts and when the writer catches up). */
+    long overflowEpisodes() {
+        return overflow.episodes();
+    }
+
+    /** Waits until every alert queued so far is finished with (written, set aside or counted as lost), at most {@code timeout}. */
     public boolean awaitIdle(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         long target = queued.get();
-        while (finished.get() < target) {
-            if (System.nanoTime() > deadline) {
-                return false;
+        synchronized (progress) {
+            while (finished.get() < target) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(progress, left);
             }
-            Thread.sleep(5);
         }
         return true;
     }
@@ -237,6 +359,17 @@ public final class IncidentWriter implements AutoCloseable {
             thread.join(drainTimeout.toMillis() + 1000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (!thread.isAlive()) {
+            // An alert queued just as the writer saw the queue empty and stopped: counted, not left behind.
+            List<Alert> late = new ArrayList<>();
+            queue.drainTo(late);
+            if (!late.isEmpty()) {
+                notStored.addAndGet(NotStored.CLOSED.ordinal(), late.size());
+                LOG.errorf("incident store: %d alert(s) came as it closed and were not stored (alerts %s to %s; they are in %s)",
+                        late.size(), late.get(0).alertId(), late.get(late.size() - 1).alertId(), alertFile);
+                finish(late.size());
+            }
         }
     }
 

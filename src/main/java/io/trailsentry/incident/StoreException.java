@@ -18,6 +18,12 @@ public final class StoreException extends RuntimeException {
         this.retryable = isRetryable(cause);
     }
 
+    /** A failure that trying again does not cure, such as a schema migration that failed. */
+    public StoreException(String message, RuntimeException cause) {
+        super(message, cause);
+        this.retryable = false;
+    }
+
     /**
      * True when trying again later may succeed (the connection dropped, the server is restarting, a
      * lock or pool timed out); false when this input will never be accepted (bad data, a constraint).

@@ -55,6 +55,7 @@ public final class DetectionPipeline implements AutoCloseable {
     /** The stage vocabulary of the deployed rules; replaced with them on a reload. */
     private volatile StageCatalog stages;
     private final Path rulesDir;
+    private final EngineSettings engineSettings;
     private final java.util.Map<String, Object> ruleParameters;
     private volatile ReloadStatus lastReload;
     private volatile long reloadSuccesses;
@@ -85,8 +86,9 @@ public final class DetectionPipeline implements AutoCloseable {
         this.deadLetters = deadLetters;
         this.context = context;
         this.rulesDir = settings.rulesDir();
+        this.engineSettings = settings;
         this.ruleParameters = settings.ruleParameters();
-        CompiledRules rules = compiled != null ? compiled : EsperEngine.compile(settings.rulesDir(), settings.ruleParameters());
+        CompiledRules rules = compiled != null ? compiled : settings.compileRules();
         this.stages = rules.stages();
         this.scorer = new Scorer(scoring, stages);
         if (context != null) {
@@ -308,7 +310,7 @@ public final class DetectionPipeline implements AutoCloseable {
     /**
      * The state budget, part by part, as of a recent engine step (refreshed every 1,024 events and at
      * each flush); never waits for the engine. Per-actor rule state is the rules' own and expires with
-     * their windows (README, Bounds).
+     * their windows (docs/operations.md, Bounds).
      */
     public List<StateUsage> stateUsage() {
         return stateUsage;
@@ -459,7 +461,7 @@ public final class DetectionPipeline implements AutoCloseable {
     public ReloadStatus reloadRules() {
         CompiledRules next;
         try {
-            next = EsperEngine.compile(rulesDir, ruleParameters);
+            next = engineSettings.compileRules();
         } catch (RuleLoadException e) {
             return failed(e.errors());
         } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package io.trailsentry.pipeline;
 
+import io.trailsentry.engine.CompiledRuleCache;
 import io.trailsentry.engine.CompiledRules;
 import io.trailsentry.engine.EngineSettings;
 import io.trailsentry.engine.EsperEngine;
@@ -103,7 +104,7 @@ public final class Pipelines {
 
     public static CompiledRules compileRules(TrailSentryConfig config) throws RuleLoadException {
         EngineSettings engine = engineSettings(config);
-        return EsperEngine.compile(engine.rulesDir(), engine.ruleParameters());
+        return engine.compileRules();
     }
 
     /**
@@ -124,6 +125,6 @@ public final class Pipelines {
         Map<String, Object> parameters = new HashMap<>(config.rules().parameters());
         return new EngineSettings(config.rules().dir(), config.engine().allowedLateness(), parameters, Duration.ZERO,
                 EventTimeBounds.replay(config.engine().maxFutureSkew()), config.engine().allowedLateness(),
-                config.engine().maxRememberedEventIds());
+                config.engine().maxRememberedEventIds(), CompiledRuleCache.in(config.rules().cacheDir().orElse(null)));
     }
 }

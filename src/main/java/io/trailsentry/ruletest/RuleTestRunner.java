@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -38,6 +39,8 @@ public final class RuleTestRunner {
     private final Path rulesDir;
     private final CompiledRules compiled;
     private final List<RuleMetadata> deployedRules;
+    /** Each rule file with the files it depends on: a case deploys only its rule's file and those. */
+    private final Map<String, Set<String>> dependencies;
     private final CloudTrailReader reader = new CloudTrailReader();
     private final AlertFactory alertFactory = new AlertFactory();
 
@@ -45,8 +48,11 @@ public final class RuleTestRunner {
     public RuleTestRunner(Path rulesDir, CompiledRules compiled) throws RuleLoadException {
         this.rulesDir = rulesDir;
         this.compiled = compiled;
+        // Deployed whole once, which checks the set (metadata, ids, parameters); each case then
+        // deploys only what its rule needs, without checking it again.
         try (DetectionEngine probe = new DetectionEngine(EngineSettings.defaults(rulesDir), compiled, hit -> { })) {
             this.deployedRules = probe.rules();
+            this.dependencies = probe.fileDependencies();
         }
     }
 
@@ -93,6 +99,14 @@ public final class RuleTestRunner {
         return results;
     }
 
+    /** The rule's own file and the files it depends on. */
+    private CompiledRules rulesFor(String ruleId) {
+        String ruleFile = deployedRules.stream().filter(r -> r.id().equals(ruleId)).map(RuleMetadata::file).findFirst().orElseThrow();
+        Set<String> files = new java.util.HashSet<>(dependencies.getOrDefault(ruleFile, Set.of()));
+        files.add(ruleFile);
+        return compiled.only(files);
+    }
+
     private RuleTestResult runCase(RuleTestFile file, RuleTestCase testCase) {
         List<Alert> alerts = new ArrayList<>();
         List<DeadLetter> rejected = new ArrayList<>();
@@ -100,8 +114,8 @@ public final class RuleTestRunner {
         // nothing learned yet), so each case stands alone.
         ContextSettings contextSettings = contextSettings(file.context());
         ContextEnricher context = new ContextEnricher(contextSettings, compiled.stages(), new Baselines(10_000));
-        try (DetectionEngine engine = new DetectionEngine(
-                new EngineSettings(rulesDir, Duration.ofMinutes(5), file.parameters()), compiled, context,
+        try (DetectionEngine engine = DetectionEngine.ofCheckedRules(
+                new EngineSettings(rulesDir, Duration.ofMinutes(5), file.parameters()), rulesFor(file.rule()), context,
                 hit -> alerts.addAll(alertFactory.create(io.trailsentry.scoring.Signal.of(hit))))) {
             byte[] json = SampleEvents.toJsonArray(testCase.events());
             ReadSummary summary = reader.read(json, file.path() + " / " + testCase.name(), engine::accept, rejected::add);
@@ -109,7 +123,7 @@ public final class RuleTestRunner {
                 return fail(file, testCase, "sample events were rejected by the parser: " + rejected);
             }
             engine.finish();
-        } catch (RuleLoadException | RuntimeException e) {
+        } catch (RuntimeException e) {
             return fail(file, testCase, e.getMessage());
         }
         List<Alert> ofRule = alerts.stream().filter(a -> a.rule().ruleId().equals(file.rule())).toList();

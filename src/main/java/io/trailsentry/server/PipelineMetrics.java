@@ -52,7 +52,7 @@ public final class PipelineMetrics implements AlertSink {
         }
     }
 
-    /** The parts of the state budget (README, Bounds). */
+    /** The parts of the state budget (docs/operations.md, Bounds). */
     static final java.util.List<String> STATES = java.util.List.of("actors", "incidents", "lineage", "event_ids");
 
     static io.trailsentry.pipeline.StateUsage usage(DetectionPipeline pipeline, String state) {

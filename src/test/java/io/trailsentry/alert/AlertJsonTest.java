@@ -16,7 +16,7 @@ class AlertJsonTest {
     void everyAlertIsOneFlatObjectWithTheContractFieldsAndReadsBackEqual() throws Exception {
         for (Alert alert : SampleAlerts.all()) {
             JsonNode json = AlertJson.mapper().valueToTree(alert);
-            for (String field : List.of("alertId", "ruleId", "ruleName", "ruleVersion", "buildingBlock", "severity", "baseSeverity",
+            for (String field : List.of("alertId", "ruleId", "ruleName", "ruleVersion", "buildingBlock", "falsePositives", "severity", "baseSeverity",
                     "severityReason", "suppressed", "score", "stages", "mitre", "principalId", "principalArn", "accountId", "userName",
                     "name", "upnSuffix", "windowStart", "windowEnd", "count", "sourceIp", "sourceIps", "eventNames", "errorCodes",
                     "errorMessages", "regions", "userAgents", "contexts", "displayName", "description", "evidence", "entities",

@@ -44,7 +44,7 @@ class HotReloadIT {
     static final Path RULES = Path.of("target", "hot-reload-rules");
     static final String SLIDING_FILE = "discovery_iam_enumeration_sliding.epl";
     static final String SLIDING = "8d3f6a52-4c1e-4b8e-9a57-2f0c7d9e1b34";
-    static final String IMPACT = "0d7e8f9a-1b2c-4d3e-4f5a-6b7c8d9e0f1a";
+    static final String IMPACT = "68c97255-5fae-41da-be74-6bf83e2fdd81"; // impact_sqs_queue_purged: a rule nothing else depends on
 
     /** Points the server at a fresh copy of the rules, made before it starts. */
     public static class OwnRulesFolder implements QuarkusTestProfile {
@@ -142,11 +142,11 @@ class HotReloadIT {
     @Test
     @Order(3)
     void deletingARuleFileUndeploysIt() throws Exception {
-        Files.delete(RULES.resolve("impact_model_invocation.epl"));
+        Files.delete(RULES.resolve("impact_sqs_queue_purged.epl"));
         watcher.poll();
         TestApi.asViewer().get("/rules").then().statusCode(200)
                 .body("lastReload.ok", equalTo(true))
-                .body("lastReload.removed", hasItem("impact_model_invocation.epl"))
+                .body("lastReload.removed", hasItem("impact_sqs_queue_purged.epl"))
                 .body("rules.id", not(hasItem(IMPACT)))
                 .body("rules.id", hasItem(SLIDING));
     }

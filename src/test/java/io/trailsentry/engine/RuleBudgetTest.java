@@ -90,6 +90,52 @@ class RuleBudgetTest {
     }
 
     @Test
+    void aRuleTakenFromTheCompiledRuleCacheKeepsItsBudget(@TempDir Path rules, @TempDir Path cacheDir) throws Exception {
+        // A budgeted function compiles to a call that rethrows (RuleSandbox.BUDGETED_FUNCTIONS): the
+        // cache key covers that, and a module read back from the cache is disabled like a fresh one.
+        assertThat(RuleSandbox.cacheFingerprint()).contains("matchesRegex=matchesRegex!rethrow").doesNotContain("inCidr=inCidr!");
+        Files.writeString(rules.resolve("10_catastrophic.epl"), "@Name('catastrophic') @Description('d')\n"
+                + "@Tag(name='id', value='aaaaaaaa-0000-4000-8000-000000000004') @Tag(name='name', value='Catastrophic')\n" + TAGS
+                + "select * from CloudTrailEvent(matchesRegex(userAgent, '(.*a){12}'));\n");
+        Files.writeString(rules.resolve("20_plain.epl"), "@Name('plain') @Description('d')\n"
+                + "@Tag(name='id', value='aaaaaaaa-0000-4000-8000-000000000005') @Tag(name='name', value='Plain')\n" + TAGS
+                + "select * from CloudTrailEvent(eventName = 'ListUsers');\n");
+        CompiledRuleCache cache = CompiledRuleCache.in(cacheDir);
+        EsperEngine.compile(rules, Map.of(), cache);
+        Map<Path, String> written = cacheEntries(cacheDir);
+        assertThat(written).hasSize(2);
+
+        CompiledRules cached = EsperEngine.compile(rules, Map.of(), cache);
+        assertThat(cacheEntries(cacheDir)).as("both modules came from the cache").isEqualTo(written);
+        List<RuleHit> hits = new ArrayList<>();
+        EngineSettings settings = new EngineSettings(rules, Duration.ZERO, Map.of()).withRuleCache(cache);
+        try (DetectionEngine engine = new DetectionEngine(settings, cached, hits::add)) {
+            assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+                engine.accept(TestEvents.call("ListUsers", Instant.parse("2024-08-01T10:00:00Z"), "AIDA1", "10.0.0.1")
+                        .userAgent("a".repeat(50) + "!").eventID("e1").build());
+                engine.flush();
+            });
+
+            assertThat(engine.disabledFiles()).extracting(off -> off.file().relativePath()).containsExactly("10_catastrophic.epl");
+            assertThat(hits).extracting(h -> h.rule().name()).containsExactly("Plain");
+            engine.swapRules(EsperEngine.compile(rules, Map.of(), cache));
+            assertThat(engine.disabledFiles()).as("the same text from the cache stays off").hasSize(1);
+        }
+    }
+
+    /** Each entry with its file identity: an entry written again is a new file (written aside, then moved). */
+    private static Map<Path, String> cacheEntries(Path dir) throws java.io.IOException {
+        Map<Path, String> entries = new java.util.HashMap<>();
+        try (var files = Files.list(dir)) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".jar")).toList()) {
+                var attributes = Files.readAttributes(f, java.nio.file.attribute.BasicFileAttributes.class);
+                entries.put(f, attributes.fileKey() + "@" + attributes.lastModifiedTime().toMillis());
+            }
+        }
+        return entries;
+    }
+
+    @Test
     void eplRegexpAndStringMatchesAreRefusedWithTheWayOut() {
         for (String epl : List.of("select * from CloudTrailEvent(userAgent regexp '(.*a){12}')",
                 "select userAgent.matches('(.*a){12}') as m from CloudTrailEvent",

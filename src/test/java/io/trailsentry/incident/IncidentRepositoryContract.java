@@ -368,6 +368,159 @@ abstract class IncidentRepositoryContract {
         assertThat(repository.detail("inc-11").orElseThrow().alerts().get(0).alert().get("actorName").asText()).hasSize(5000);
     }
 
+    // ---------------------------------------------------------------- upgrades from the version before migrations
+
+    @Test
+    void aDatabaseMadeBeforeMigrationsIsAdoptedAtVersion1AndMigratedToVersion2KeepingItsRows() throws Exception {
+        AgroalDataSource previous = IncidentDatabase.pool(freshDatabaseUrl(), username(), password(), 2);
+        PreviousVersionDatabase.create(previous);
+
+        JdbcIncidentRepository upgraded = new JdbcIncidentRepository(previous, previous, CLOCK);
+        try {
+            assertThat(upgraded.schema()).isEqualTo(new IncidentSchema.Outcome("2", 1, true));
+            assertThat(history(previous)).containsExactly("1 BASELINE true", "2 SQL true");
+            assertThat(indexes(previous, "ts_incident_alert")).contains("ts_incident_alert_incident",
+                    "ts_incident_alert_incident_kind", "ts_incident_alert_incident_seq");
+
+            // What the previous version wrote reads as it did.
+            assertThat(ids(upgraded.find(IncidentQuery.all(0, 10))))
+                    .containsExactly(PreviousVersionDatabase.ACKNOWLEDGED, PreviousVersionDatabase.RESOLVED);
+            IncidentSummary acknowledged = upgraded.summary(PreviousVersionDatabase.ACKNOWLEDGED).orElseThrow();
+            assertThat(acknowledged.severity()).isEqualTo("High");
+            assertThat(acknowledged.stages()).containsExactly("discovery", "persistence");
+            assertThat(acknowledged.escalations()).isEqualTo(2);
+            assertThat(acknowledged.signalCount()).isEqualTo(1);
+            assertThat(acknowledged.status()).isEqualTo(TriageStatus.ACKNOWLEDGED);
+            assertThat(acknowledged.statusBy()).isEqualTo("alice");
+            assertThat(acknowledged.statusAt()).isEqualTo(PreviousVersionDatabase.ACKNOWLEDGED_AT);
+            assertThat(acknowledged.sourceIps()).containsExactly(new SourceIp("203.0.113.99", true));
+            IncidentDetail detail = upgraded.detail(PreviousVersionDatabase.ACKNOWLEDGED).orElseThrow();
+            assertThat(detail.timeline()).extracting(IncidentDetail.TimelineEntry::title)
+                    .containsExactly("IAM enumeration burst", "opened as Medium: discovery", "escalated to High: discovery → persistence");
+            assertThat(detail.alertCount()).isEqualTo(3);
+            assertThat(detail.scoreBreakdown()).extracting(io.trailsentry.scoring.ScoreItem::name).containsExactly("discovery", "persistence");
+            assertThat(detail.triageHistory()).extracting(IncidentDetail.TriageAction::by).containsExactly("alice");
+            assertThat(ids(upgraded.find(new IncidentQuery(Set.of(), "persistence", null, null, null, null,
+                    IncidentQuery.Sort.SEVERITY, 0, 10)))).containsExactly(PreviousVersionDatabase.ACKNOWLEDGED);
+
+            // And the new version goes on from there.
+            assertThat(upgraded.record(List.of(PreviousVersionDatabase.ESCALATED))).as("already recorded by the previous version").isEmpty();
+            assertThat(upgraded.record(List.of(signal(PreviousVersionDatabase.ACKNOWLEDGED, PreviousVersionDatabase.ACCOUNT, "mallory",
+                    "Data access", "High", List.of("collection"), PreviousVersionDatabase.T0.plusSeconds(900), "203.0.113.99", true,
+                    "GetObject", null)))).extracting(IncidentChange::change).containsExactly(IncidentChange.UPDATED);
+            assertThat(upgraded.record(List.of(incident(PreviousVersionDatabase.RESOLVED, "210987654321", "bob-automation", "High", 70,
+                    List.of("discovery", "persistence"), PreviousVersionDatabase.T0.plusSeconds(600),
+                    PreviousVersionDatabase.T0.plusSeconds(1200), List.of(), List.of()))))
+                    .extracting(IncidentChange::change).containsExactly(IncidentChange.REOPENED);
+            assertThat(upgraded.detail(PreviousVersionDatabase.ACKNOWLEDGED).orElseThrow().alertCount()).isEqualTo(4);
+        } finally {
+            upgraded.close();
+        }
+    }
+
+    @Test
+    void aMigratedDatabaseOpensWithoutMigratingAgain() {
+        repository.close();
+
+        repository = open();
+
+        assertThat(repository.schema()).isEqualTo(new IncidentSchema.Outcome("2", 0, false));
+    }
+
+    @Test
+    void anEmptyDatabaseRunsEveryMigrationWithoutABaseline() throws Exception {
+        try (AgroalDataSource db = IncidentDatabase.pool(url, username(), password(), 1)) {
+            assertThat(history(db)).containsExactly("1 SQL true", "2 SQL true");
+        }
+    }
+
+    @Test
+    void version1CreatesExactlyTheSchemaOfTheVersionBeforeMigrations() throws Exception {
+        try (AgroalDataSource previous = IncidentDatabase.pool(freshDatabaseUrl(), username(), password(), 1);
+             AgroalDataSource v1 = IncidentDatabase.pool(freshDatabaseUrl(), username(), password(), 1)) {
+            try (Connection c = previous.getConnection(); java.sql.Statement s = c.createStatement()) {
+                for (String ddl : PreviousVersionDatabase.SCHEMA) {
+                    s.execute(ddl);
+                }
+            }
+            IncidentSchema.migrate(v1, "1", IncidentSchema.LOCATION);
+
+            assertThat(describe(v1)).isEqualTo(describe(previous)).contains("ts_incident_alert.kind", "ts_incident_triage_incident");
+        }
+    }
+
+    /** The schema history's versions, one {@code "version type success"} a line. */
+    private static List<String> history(DataSource db) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT \"version\", \"type\", \"success\" FROM \""
+                + IncidentSchema.HISTORY_TABLE + "\" WHERE \"version\" IS NOT NULL ORDER BY \"installed_rank\""); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getBoolean(3));
+            }
+        }
+        return out;
+    }
+
+    /** Index names of a table, lower case. */
+    private static Set<String> indexes(DataSource db, String table) throws Exception {
+        Set<String> out = new java.util.TreeSet<>();
+        try (Connection c = db.getConnection()) {
+            String name = c.getMetaData().storesUpperCaseIdentifiers() ? table.toUpperCase(java.util.Locale.ROOT) : table;
+            try (ResultSet rs = c.getMetaData().getIndexInfo(c.getCatalog(), c.getSchema(), name, false, false)) {
+                while (rs.next()) {
+                    if (rs.getString("INDEX_NAME") != null) {
+                        out.add(rs.getString("INDEX_NAME").toLowerCase(java.util.Locale.ROOT));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The store's tables as the database reports them: columns with type, size, nullability and
+     * identity; the primary key; indexes by columns and uniqueness, with their names where we chose
+     * them (the database names the ones behind constraints).
+     */
+    private static String describe(DataSource db) throws Exception {
+        StringBuilder out = new StringBuilder();
+        try (Connection c = db.getConnection()) {
+            java.sql.DatabaseMetaData meta = c.getMetaData();
+            for (String table : List.of("ts_incident", "ts_incident_alert", "ts_incident_triage")) {
+                String name = meta.storesUpperCaseIdentifiers() ? table.toUpperCase(java.util.Locale.ROOT) : table;
+                try (ResultSet rs = meta.getColumns(c.getCatalog(), c.getSchema(), name, null)) {
+                    while (rs.next()) {
+                        out.append(table).append('.').append(rs.getString("COLUMN_NAME").toLowerCase(java.util.Locale.ROOT)).append(' ')
+                                .append(rs.getString("TYPE_NAME")).append('(').append(rs.getInt("COLUMN_SIZE")).append(") nullable=")
+                                .append(rs.getString("IS_NULLABLE")).append(" identity=").append(rs.getString("IS_AUTOINCREMENT"))
+                                .append('\n');
+                    }
+                }
+                try (ResultSet rs = meta.getPrimaryKeys(c.getCatalog(), c.getSchema(), name)) {
+                    while (rs.next()) {
+                        out.append(table).append(" primary key ").append(rs.getString("COLUMN_NAME").toLowerCase(java.util.Locale.ROOT))
+                                .append('\n');
+                    }
+                }
+                java.util.Map<String, String> byIndex = new java.util.TreeMap<>();
+                try (ResultSet rs = meta.getIndexInfo(c.getCatalog(), c.getSchema(), name, false, false)) {
+                    while (rs.next()) {
+                        String index = rs.getString("INDEX_NAME");
+                        if (index != null) {
+                            String label = index.toLowerCase(java.util.Locale.ROOT);
+                            byIndex.merge(label, (rs.getBoolean("NON_UNIQUE") ? "index " : "unique index ")
+                                    + rs.getString("COLUMN_NAME").toLowerCase(java.util.Locale.ROOT), (a, b) -> a + "," + b);
+                        }
+                    }
+                }
+                byIndex.entrySet().stream()
+                        .map(e -> table + " " + e.getValue() + (e.getKey().startsWith("ts_") ? " " + e.getKey() : ""))
+                        .sorted().forEach(line -> out.append(line).append('\n'));
+            }
+        }
+        return out.toString();
+    }
+
     private IncidentPage find(Set<Severity> severities, String stage, String account, TriageStatus status, Instant from, Instant to) {
         return repository.find(new IncidentQuery(severities, stage, account, status, from, to, IncidentQuery.Sort.SEVERITY, 0, 50));
     }

@@ -62,7 +62,7 @@ public final class TestAlerts {
                                List<String> linked, List<EvidenceEvent> evidenceEvents) {
         String arn = "arn:aws:iam::" + account + ":user/" + actor;
         Severity level = Severity.parse(severity);
-        return new Alert(alertId, new Alert.RuleRef(ruleId, ruleName, "1", false),
+        return new Alert(alertId, new Alert.RuleRef(ruleId, ruleName, "1", false, List.of()),
                 new Alert.Rating(level, level, "test", false), score, stages, new Alert.MitreRef("TA0007", "Discovery", "T1580"),
                 new Alert.Actor("AIDA" + actor, arn, account, "AIDA" + actor, actor, null, arn, actor, List.of()),
                 new Alert.Window(start, at, 3, at),

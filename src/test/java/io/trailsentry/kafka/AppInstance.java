@@ -33,7 +33,15 @@ public final class AppInstance implements AutoCloseable {
      * @param properties {@code -D} overrides on top of the app's defaults
      */
     public static AppInstance start(String name, Path dir, Map<String, String> properties) throws IOException {
-        String jar = System.getProperty("trailsentry.app.jar", "target/quarkus-app/quarkus-run.jar");
+        return start(name, dir, properties, null);
+    }
+
+    /**
+     * As {@link #start(String, Path, Map)}, with {@code workingDir} as the process's working folder
+     * (so the defaults' relative {@code data/…} paths land there), or null for this JVM's.
+     */
+    public static AppInstance start(String name, Path dir, Map<String, String> properties, Path workingDir) throws IOException {
+        String jar = Path.of(System.getProperty("trailsentry.app.jar", "target/quarkus-app/quarkus-run.jar")).toAbsolutePath().toString();
         if (!Files.exists(Path.of(jar))) {
             throw new IllegalStateException(jar + " is missing: the cluster tests run after 'package' (./mvnw verify)");
         }
@@ -43,8 +51,12 @@ public final class AppInstance implements AutoCloseable {
                 "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", jar, "serve"));
-        Path log = dir.resolve(name + ".log");
-        Process process = new ProcessBuilder(command)
+        Path log = dir.toAbsolutePath().resolve(name + ".log");
+        ProcessBuilder builder = new ProcessBuilder(command);
+        if (workingDir != null) {
+            builder.directory(workingDir.toFile());
+        }
+        Process process = builder
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();

@@ -103,7 +103,7 @@ class KafkaIT {
         assertThat(mine.stream().map(r -> json(r).get("alertId").asText()).distinct()).hasSize(mine.size());
         assertThat(mine).extracting(r -> json(r).get("buildingBlock").asBoolean()).containsOnly(false);
         assertThat(Files.readString(DATA.resolve("alerts.jsonl"))).as("the alert file keeps the building block")
-                .contains("\"ruleId\":\"5e2f3a4b-6c7d-4e8f-9a0b-1c2d3e4f5a6b\"");
+                .contains("\"ruleId\":\"7c8b7ed3-1988-493f-a222-84dbe22039b1\"");
         // the server's other sinks get them too
         assertThat(Files.readString(DATA.resolve("alerts.jsonl"))).contains(compat.get("alertId").asText());
         awaitCaughtUp();

@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A million distinct principals through a 256 MB heap (issue #17, 2): a JVM of its own runs the
- * server's pipeline with the budget README's *Bounds* gives for such a heap, stays up, ends with the
+ * server's pipeline with the budget docs/operations.md's *Bounds* gives for such a heap, stays up, ends with the
  * heap well under its maximum, and still detects a real burst afterwards. Takes a few minutes, so it is
  * kept out of the default run: {@code ./mvnw test -Dtest=HeapSpraySoakTest -Dtrailsentry.soak=true}.
  * (Measured: 1,000,000 principals in 111 s on two busy cores, 61 MB after a collection, DETECTED.)

@@ -16,14 +16,15 @@ final class SprayInput {
     }
 
     /**
-     * {@code n} distinct principals, one bedrock:InvokeModel each (a building block: a Medium incident per
-     * principal), ten a second of event time from {@code start}, handed over in payloads of 2,000.
+     * {@code n} distinct principals, one sqs:PurgeQueue each (impact_sqs_queue_purged, a building block
+     * that keeps no state: a Medium incident per principal), ten a second of event time from
+     * {@code start}, handed over in payloads of 2,000.
      */
     static void spray(int n, Instant start, Consumer<byte[]> payloads) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < n; i++) {
             String session = "arn:aws:sts::111122223333:assumed-role/sprayer/s" + i;
-            sb.append(record("spray-" + i, start.plusMillis(i * 100L), "InvokeModel", "bedrock.amazonaws.com", session,
+            sb.append(record("spray-" + i, start.plusMillis(i * 100L), "PurgeQueue", "sqs.amazonaws.com", session,
                     "198.51." + ((i >> 8) & 255) + "." + (i & 255))).append('\n');
             if ((i + 1) % 2000 == 0 || i == n - 1) {
                 payloads.accept(sb.toString().getBytes(StandardCharsets.UTF_8));
@@ -50,8 +51,12 @@ final class SprayInput {
                 + "\"arn:aws:iam::111122223333:role/sprayer\",\"userName\":\"sprayer\"}}}"
                 : "{\"type\":\"IAMUser\",\"principalId\":\"AIDA" + Math.abs(arn.hashCode()) + "\",\"arn\":\"" + arn
                 + "\",\"accountId\":\"111122223333\",\"userName\":\"" + arn.substring(arn.lastIndexOf('/') + 1) + "\"}";
-        String request = eventName.equals("CreateUser") ? ",\"requestParameters\":{\"userName\":\"backdoor\"},"
-                + "\"responseElements\":{\"user\":{\"arn\":\"arn:aws:iam::111122223333:user/backdoor\"}}" : "";
+        String request = switch (eventName) {
+            case "CreateUser" -> ",\"requestParameters\":{\"userName\":\"backdoor\"},"
+                    + "\"responseElements\":{\"user\":{\"arn\":\"arn:aws:iam::111122223333:user/backdoor\"}}";
+            case "PurgeQueue" -> ",\"requestParameters\":{\"queueUrl\":\"https://sqs.us-east-1.amazonaws.com/111122223333/orders\"}";
+            default -> "";
+        };
         return "{\"eventVersion\":\"1.09\",\"eventTime\":\"" + time + "\",\"eventName\":\"" + eventName + "\",\"eventSource\":\"" + source
                 + "\",\"awsRegion\":\"us-east-1\",\"sourceIPAddress\":\"" + ip + "\",\"userAgent\":\"aws-cli/2.15\",\"eventID\":\"" + id
                 + "\",\"readOnly\":" + eventName.startsWith("List") + ",\"eventType\":\"AwsApiCall\",\"recipientAccountId\":\"111122223333\","

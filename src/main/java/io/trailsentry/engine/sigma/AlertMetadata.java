@@ -1,5 +1,6 @@
 package io.trailsentry.engine.sigma;
 
+import io.trailsentry.context.StageCatalog;
 import io.trailsentry.engine.Severity;
 
 import java.util.ArrayList;
@@ -11,13 +12,13 @@ import java.util.List;
  * them; a rule that only feeds a correlation is a helper statement without an id.
  */
 record AlertMetadata(String id, String title, String description, Severity severity, String stage, String mitre,
-                     String version, boolean buildingBlock, List<String> tags, SigmaHeader header) {
+                     String version, boolean buildingBlock, List<String> tags, List<String> tacticStages, SigmaHeader header) {
 
     /**
      * @param inherited tags and level of the referenced rules, used by a correlation that names none itself
      * @throws SigmaRefusal naming the missing id, title, level or tactic
      */
-    static AlertMetadata of(SigmaHeader h, List<String> inheritedTags, String inheritedLevel) throws SigmaRefusal {
+    static AlertMetadata of(SigmaHeader h, List<String> inheritedTags, String inheritedLevel, StageCatalog stages) throws SigmaRefusal {
         if (h.id() == null || h.id().isBlank()) {
             throw new SigmaRefusal("id", h.line(), 1, "a rule that alerts needs an 'id' (a UUID): alerts, tests and"
                     + " suppressions refer to it");
@@ -32,18 +33,21 @@ record AlertMetadata(String id, String title, String description, Severity sever
         Severity severity = SigmaTags.severity(level).orElseThrow(() -> new SigmaRefusal("level " + level, h.line(), 1,
                 "unknown level; expected informational, low, medium, high or critical"));
         List<String> tags = h.tags();
-        if (SigmaTags.primary(tags).isEmpty() && !inheritedTags.isEmpty()) {
+        if (SigmaTags.primary(tags, stages).isEmpty() && !inheritedTags.isEmpty()) {
             List<String> merged = new ArrayList<>(tags);
             inheritedTags.stream().filter(t -> !merged.contains(t)).forEach(merged::add);
             tags = merged;
         }
-        SigmaTags.Tactic tactic = SigmaTags.primary(tags).orElseThrow(() -> new SigmaRefusal("tags", h.line(), 1,
+        List<String> ruleTags = tags;
+        SigmaTags.Tactic tactic = SigmaTags.primary(tags, stages).orElseThrow(() -> new SigmaRefusal("tags", h.line(), 1,
                 "no ATT&CK tactic tag maps to a TrailSentry stage, so incidents cannot place the rule; add one of: "
-                        + SigmaTags.stageTactics()));
+                        + SigmaTags.stageTactics(stages)));
+        List<String> tacticStages = SigmaTags.tactics(ruleTags).stream().map(t -> t.stageIn(stages))
+                .flatMap(java.util.Optional::stream).distinct().toList();
         String version = h.modified() != null ? h.modified() : h.date() != null ? h.date() : "1";
         String description = h.description() != null && !h.description().isBlank() ? h.description() : h.title();
-        return new AlertMetadata(h.id().trim(), h.title(), description, severity, tactic.stage(), SigmaTags.mitre(tactic, tags),
-                version, SigmaTags.buildingBlock(level), tags, h);
+        return new AlertMetadata(h.id().trim(), h.title(), description, severity, tactic.stageIn(stages).orElseThrow(),
+                SigmaTags.mitre(tactic, tags), version, SigmaTags.buildingBlock(level), tags, tacticStages, h);
     }
 
     /** The annotation block, one annotation a line, ending with a line break. */
@@ -67,9 +71,8 @@ record AlertMetadata(String id, String title, String description, Severity sever
         if (header.status() != null) {
             tag(sb, "sigmaStatus", header.status());
         }
-        List<String> stages = SigmaTags.tactics(tags).stream().map(SigmaTags.Tactic::stage).filter(s -> s != null).distinct().toList();
-        if (!stages.isEmpty()) {
-            tag(sb, "tactics", String.join(",", stages));
+        if (!tacticStages.isEmpty()) {
+            tag(sb, "tactics", String.join(",", tacticStages));
         }
         if (!tags.isEmpty()) {
             tag(sb, "sigmaTags", String.join(",", tags));

@@ -1,5 +1,7 @@
 package io.trailsentry.engine.sigma;
 
+import io.trailsentry.context.StageCatalog;
+
 import io.trailsentry.engine.RuleError;
 import io.trailsentry.engine.Severity;
 
@@ -45,6 +47,11 @@ public final class SigmaCompiler {
         return (name.endsWith(".yml") || name.endsWith(".yaml")) && !name.endsWith(".tests.yaml") && !name.endsWith(".tests.yml");
     }
 
+    /** Whether a rule file (relative path, as rules and compiled files name it) is a Sigma file. */
+    public static boolean isSigmaFile(String relativePath) {
+        return relativePath != null && isCandidate(Path.of(relativePath));
+    }
+
     /**
      * The Sigma files under a folder: candidates whose text has a top-level {@code detection:} or
      * {@code correlation:} key (stages.yaml, rule tests and other data files have neither), sorted by path.
@@ -68,12 +75,19 @@ public final class SigmaCompiler {
         return sources;
     }
 
+    /** The folder's Sigma files, placed on the ladder by the folder's own stage vocabulary. */
     public static SigmaCompilation compileFolder(Path rulesDir) {
-        return compile(sources(rulesDir));
+        return compile(sources(rulesDir), StageCatalog.forRulesFolder(rulesDir));
     }
 
+    /** With the stage vocabulary TrailSentry ships. */
     public static SigmaCompilation compile(List<Source> sources) {
-        return new Run(sources).compile();
+        return compile(sources, StageCatalog.bundled());
+    }
+
+    /** @param stages the stage vocabulary the rules' ATT&amp;CK tactics are placed by */
+    public static SigmaCompilation compile(List<Source> sources, StageCatalog stages) {
+        return new Run(sources, stages).compile();
     }
 
     /** One document of a file and what became of it so far. */
@@ -125,11 +139,13 @@ public final class SigmaCompiler {
 
     private static final class Run {
         private final List<Source> sources;
+        private final StageCatalog stages;
         private final List<Unit> units = new ArrayList<>();
         private final Map<String, Unit> byReference = new HashMap<>();
 
-        Run(List<Source> sources) {
+        Run(List<Source> sources, StageCatalog stages) {
             this.sources = sources;
+            this.stages = stages;
         }
 
         SigmaCompilation compile() {
@@ -153,7 +169,7 @@ public final class SigmaCompiler {
             for (Unit u : units) {
                 if (u.ok() && u.alerts()) {
                     try {
-                        u.alert = AlertMetadata.of(u.header(), inheritedTags(u, new HashSet<>()), inheritedLevel(u, new HashSet<>()));
+                        u.alert = AlertMetadata.of(u.header(), inheritedTags(u, new HashSet<>()), inheritedLevel(u, new HashSet<>()), stages);
                     } catch (SigmaRefusal e) {
                         u.refusal = e;
                     }

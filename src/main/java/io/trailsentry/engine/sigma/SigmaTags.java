@@ -1,5 +1,7 @@
 package io.trailsentry.engine.sigma;
 
+import io.trailsentry.context.StageCatalog;
+
 import io.trailsentry.engine.Severity;
 
 import java.util.ArrayList;
@@ -24,33 +26,41 @@ import java.util.regex.Pattern;
  */
 final class SigmaTags {
 
-    /** A Sigma tactic tag, its ATT&amp;CK id, and the TrailSentry stage it counts as (null: none). */
-    record Tactic(String tag, String id, String stage) {
+    /**
+     * A Sigma tactic tag and its ATT&amp;CK id. Its TrailSentry stage is the stage vocabulary's
+     * ({@code stages.yaml}) stage of that tactic; ATT&amp;CK v19's Defense Impairment (TA0112), split
+     * from Defense Evasion, counts as that tactic's stage.
+     */
+    record Tactic(String tag, String id) {
+
+        Optional<String> stageIn(StageCatalog stages) {
+            return stages.stageForTactic("TA0112".equals(id) ? "TA0005" : id);
+        }
     }
 
     /**
      * ATT&amp;CK v19 renamed Defense Evasion (TA0005) to Stealth and split Defense Impairment
      * (TA0112) from it; SigmaHQ uses the new names. Both count as TrailSentry's defense_evasion.
-     * Reconnaissance, resource development and command-and-control have no stage: CloudTrail rarely
-     * sees them and the ladder has no rung for them.
+     * Tactics no stage of {@code stages.yaml} carries (reconnaissance, resource development,
+     * command-and-control in the shipped file) give no stage.
      */
     private static final List<Tactic> TACTICS = List.of(
-            new Tactic("reconnaissance", "TA0043", null),
-            new Tactic("resource-development", "TA0042", null),
-            new Tactic("initial-access", "TA0001", "initial_access"),
-            new Tactic("execution", "TA0002", "execution"),
-            new Tactic("persistence", "TA0003", "persistence"),
-            new Tactic("privilege-escalation", "TA0004", "privilege_escalation"),
-            new Tactic("defense-evasion", "TA0005", "defense_evasion"),
-            new Tactic("stealth", "TA0005", "defense_evasion"),
-            new Tactic("defense-impairment", "TA0112", "defense_evasion"),
-            new Tactic("credential-access", "TA0006", "credential_access"),
-            new Tactic("discovery", "TA0007", "discovery"),
-            new Tactic("lateral-movement", "TA0008", "lateral_movement"),
-            new Tactic("collection", "TA0009", "collection"),
-            new Tactic("command-and-control", "TA0011", null),
-            new Tactic("exfiltration", "TA0010", "exfiltration"),
-            new Tactic("impact", "TA0040", "impact"));
+            new Tactic("reconnaissance", "TA0043"),
+            new Tactic("resource-development", "TA0042"),
+            new Tactic("initial-access", "TA0001"),
+            new Tactic("execution", "TA0002"),
+            new Tactic("persistence", "TA0003"),
+            new Tactic("privilege-escalation", "TA0004"),
+            new Tactic("defense-evasion", "TA0005"),
+            new Tactic("stealth", "TA0005"),
+            new Tactic("defense-impairment", "TA0112"),
+            new Tactic("credential-access", "TA0006"),
+            new Tactic("discovery", "TA0007"),
+            new Tactic("lateral-movement", "TA0008"),
+            new Tactic("collection", "TA0009"),
+            new Tactic("command-and-control", "TA0011"),
+            new Tactic("exfiltration", "TA0010"),
+            new Tactic("impact", "TA0040"));
 
     private static final Pattern TECHNIQUE = Pattern.compile("attack\\.(t\\d{4}(\\.\\d{3})?)");
 
@@ -93,9 +103,9 @@ final class SigmaTags {
         return new ArrayList<>(found);
     }
 
-    /** The first tactic that maps to a stage. */
-    static Optional<Tactic> primary(List<String> tags) {
-        return tactics(tags).stream().filter(t -> t.stage() != null).findFirst();
+    /** The first tactic that maps to a stage of {@code stages}. */
+    static Optional<Tactic> primary(List<String> tags, StageCatalog stages) {
+        return tactics(tags).stream().filter(t -> t.stageIn(stages).isPresent()).findFirst();
     }
 
     /** The techniques among the tags, upper case ({@code T1098.001}), in tag order. */
@@ -120,7 +130,7 @@ final class SigmaTags {
     }
 
     /** For refusals and docs: the tactic tags that give a stage. */
-    static String stageTactics() {
-        return String.join(", ", TACTICS.stream().filter(t -> t.stage() != null).map(t -> "attack." + t.tag()).toList());
+    static String stageTactics(StageCatalog stages) {
+        return String.join(", ", TACTICS.stream().filter(t -> t.stageIn(stages).isPresent()).map(t -> "attack." + t.tag()).toList());
     }
 }
