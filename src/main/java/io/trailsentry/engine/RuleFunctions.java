@@ -376,6 +376,8 @@ public final class RuleFunctions {
     /** See {@link ControlSwitches#findingUpdateSuppresses}. */
     public static boolean findingUpdateSuppresses(String requestParameters) {
         return ControlSwitches.findingUpdateSuppresses(requestParameters);
+    }
+
     /** See {@link ClientAgents#offensiveTool}. */
     public static String offensiveToolAgent(String userAgent) {
         return ClientAgents.offensiveTool(userAgent);
