@@ -81,6 +81,51 @@ class ReplayCommandTest {
                 .filter(a -> a.get("severity").asText().equals("Critical")).reduce((a, b) -> b).orElseThrow();
         assertThat(worst.get("actorName").asText()).isEqualTo("marketing-uploader");
         assertThat(worst.get("linkedIdentities").toString()).contains("support-automation");
+
+        theReadmesWorkedExampleIsThisReplay(written, out.toString());
+    }
+
+    /**
+     * README's worked example shows this replay: its summary line's counts, and each table row's
+     * rule, actors, severity and count of alerts or building blocks, must be what the replay wrote.
+     */
+    private static void theReadmesWorkedExampleIsThisReplay(List<JsonNode> written, String summary) throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        java.util.regex.Matcher line = java.util.regex.Pattern.compile(
+                "(\\d+) alerts for analysts, (\\d+) building-block signals, (\\d+) suppressed \\((\\d+) new in").matcher(readme);
+        assertThat(line.find()).as("README shows a replay summary line").isTrue();
+        assertThat(summary).contains(line.group(1) + " alerts for analysts, " + line.group(2) + " building-block signals, "
+                + line.group(3) + " suppressed (" + line.group(4) + " new in");
+
+        int begin = readme.indexOf("| rule | actor | severity | kind | what |");
+        assertThat(begin).isPositive();
+        java.util.regex.Pattern kind = java.util.regex.Pattern.compile("(\\d+) (alerts?|building blocks?)");
+        int alerts = 0;
+        int blocks = 0;
+        for (String row : readme.substring(begin).lines().skip(2).takeWhile(l -> l.startsWith("|")).toList()) {
+            String[] cells = row.split("\\|");
+            String rule = cells[1].trim().replace(" (Sentinel compat)", "");
+            List<String> actors = java.util.Arrays.stream(cells[2].split(",")).map(String::trim).toList();
+            List<String> severities = java.util.Arrays.stream(cells[3].split("→")).map(String::trim).distinct().toList();
+            java.util.regex.Matcher k = kind.matcher(cells[4]);
+            assertThat(k.find()).as(row).isTrue();
+            int count = Integer.parseInt(k.group(1));
+            boolean buildingBlock = k.group(2).startsWith("building");
+            List<JsonNode> matching = written.stream()
+                    .filter(a -> a.get("ruleName").asText().equals(rule) && actors.contains(a.get("actorName").asText()))
+                    .filter(a -> a.get("buildingBlock").asBoolean() == buildingBlock)
+                    .toList();
+            assertThat(matching).as(row).hasSize(count);
+            assertThat(matching).extracting(a -> a.get("actorName").asText()).as(row).containsAll(actors);
+            assertThat(matching).extracting(a -> a.get("severity").asText()).as(row).allMatch(severities::contains);
+            if (buildingBlock) {
+                blocks += count;
+            } else {
+                alerts += count;
+            }
+        }
+        assertThat(alerts).as("the table's alerts add up to the summary line").isEqualTo(Integer.parseInt(line.group(1)));
+        assertThat(blocks).as("the table's building blocks add up to the summary line").isEqualTo(Integer.parseInt(line.group(2)));
     }
 
     @Test

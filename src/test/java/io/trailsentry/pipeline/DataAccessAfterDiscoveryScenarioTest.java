@@ -59,7 +59,7 @@ class DataAccessAfterDiscoveryScenarioTest {
                 instanceCall("get-1", NIGHT.plusSeconds(40), "GetObject", own, "us-west-2",
                         "{\"bucketName\":\"finance-prod\",\"key\":\"payroll/2024-07.csv\"}"),
                 instanceCall("get-2", NIGHT.plusSeconds(52), "GetObject", own, "us-west-2",
-                        "{\"bucketName\":\"finance-prod\",\"key\":\"keys/deploy.pem\"}")));
+                        "{\"bucketName\":\"finance-prod\",\"key\":\"reports/2024-07-summary.csv\"}")));
 
         assertThat(fixture.signals()).extracting(a -> a.rule().ruleId()).doesNotContain(RULE);
         assertThat(fixture.incidents()).isEmpty();
