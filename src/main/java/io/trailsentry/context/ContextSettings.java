@@ -53,22 +53,9 @@ public record ContextSettings(
 
     public static final int DEFAULT_MAX_LINEAGE_LINKS = 100_000;
 
-    /** Without a lineage cap of its own: {@link #DEFAULT_MAX_LINEAGE_LINKS}. */
-    public ContextSettings(List<String> knownCidrs, Duration ipMemory, Duration learningDelay, LocalTime businessStart,
-                           LocalTime businessEnd, Set<DayOfWeek> businessDays, ZoneId timezone, Set<LocalDate> holidays,
-                           int usualHourMinDays, List<String> adminPrincipals, List<String> allowlistedPrincipals,
-                           List<String> allowlistedUserAgents, Path baselineFile, int maxActors, Duration lineageHorizon,
-                           Path awsIpRangesFile) {
-        this(knownCidrs, ipMemory, learningDelay, businessStart, businessEnd, businessDays, timezone, holidays, usualHourMinDays,
-                adminPrincipals, allowlistedPrincipals, allowlistedUserAgents, baselineFile, maxActors, lineageHorizon,
-                awsIpRangesFile, DEFAULT_MAX_LINEAGE_LINKS);
-    }
-
     /** The same settings with other caps (the state budget). */
     public ContextSettings withCaps(int maxActors, int maxLineageLinks) {
-        return new ContextSettings(knownCidrs, ipMemory, learningDelay, businessStart, businessEnd, businessDays, timezone, holidays,
-                usualHourMinDays, adminPrincipals, allowlistedPrincipals, allowlistedUserAgents, baselineFile, maxActors,
-                lineageHorizon, awsIpRangesFile, maxLineageLinks);
+        return toBuilder().maxActors(maxActors).maxLineageLinks(maxLineageLinks).build();
     }
 
     public ContextSettings {
@@ -84,7 +71,159 @@ public record ContextSettings(
     public static ContextSettings defaults() {
         return new ContextSettings(List.of(), Duration.ofDays(14), Duration.ofHours(24), LocalTime.of(8, 0), LocalTime.of(18, 0),
                 Set.of(DayOfWeek.MONDAY, DayOfWeek.TUESDAY, DayOfWeek.WEDNESDAY, DayOfWeek.THURSDAY, DayOfWeek.FRIDAY),
-                ZoneId.of("UTC"), Set.of(), 3, List.of(), List.of(), List.of(), null, 200_000, Duration.ofHours(24), null);
+                ZoneId.of("UTC"), Set.of(), 3, List.of(), List.of(), List.of(), null, 200_000, Duration.ofHours(24), null,
+                DEFAULT_MAX_LINEAGE_LINKS);
+    }
+
+
+    /** A builder starting from {@link #defaults()}: name only what differs, instead of 17 positional arguments. */
+    public static Builder builder() {
+        return defaults().toBuilder();
+    }
+
+    /** A builder starting from these settings. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.knownCidrs = knownCidrs;
+        b.ipMemory = ipMemory;
+        b.learningDelay = learningDelay;
+        b.businessStart = businessStart;
+        b.businessEnd = businessEnd;
+        b.businessDays = businessDays;
+        b.timezone = timezone;
+        b.holidays = holidays;
+        b.usualHourMinDays = usualHourMinDays;
+        b.adminPrincipals = adminPrincipals;
+        b.allowlistedPrincipals = allowlistedPrincipals;
+        b.allowlistedUserAgents = allowlistedUserAgents;
+        b.baselineFile = baselineFile;
+        b.maxActors = maxActors;
+        b.lineageHorizon = lineageHorizon;
+        b.awsIpRangesFile = awsIpRangesFile;
+        b.maxLineageLinks = maxLineageLinks;
+        return b;
+    }
+
+    /** Settings one named value at a time; {@link #build()} validates them as the constructor does. */
+    public static final class Builder {
+        private List<String> knownCidrs;
+        private Duration ipMemory;
+        private Duration learningDelay;
+        private LocalTime businessStart;
+        private LocalTime businessEnd;
+        private Set<DayOfWeek> businessDays;
+        private ZoneId timezone;
+        private Set<LocalDate> holidays;
+        private int usualHourMinDays;
+        private List<String> adminPrincipals;
+        private List<String> allowlistedPrincipals;
+        private List<String> allowlistedUserAgents;
+        private Path baselineFile;
+        private int maxActors;
+        private Duration lineageHorizon;
+        private Path awsIpRangesFile;
+        private int maxLineageLinks;
+
+        private Builder() {
+        }
+
+        public Builder knownCidrs(List<String> knownCidrs) {
+            this.knownCidrs = knownCidrs;
+            return this;
+        }
+
+        public Builder ipMemory(Duration ipMemory) {
+            this.ipMemory = ipMemory;
+            return this;
+        }
+
+        public Builder learningDelay(Duration learningDelay) {
+            this.learningDelay = learningDelay;
+            return this;
+        }
+
+        public Builder businessStart(LocalTime businessStart) {
+            this.businessStart = businessStart;
+            return this;
+        }
+
+        public Builder businessEnd(LocalTime businessEnd) {
+            this.businessEnd = businessEnd;
+            return this;
+        }
+
+        public Builder businessDays(Set<DayOfWeek> businessDays) {
+            this.businessDays = businessDays;
+            return this;
+        }
+
+        public Builder timezone(ZoneId timezone) {
+            this.timezone = timezone;
+            return this;
+        }
+
+        public Builder holidays(Set<LocalDate> holidays) {
+            this.holidays = holidays;
+            return this;
+        }
+
+        public Builder usualHourMinDays(int usualHourMinDays) {
+            this.usualHourMinDays = usualHourMinDays;
+            return this;
+        }
+
+        public Builder adminPrincipals(List<String> adminPrincipals) {
+            this.adminPrincipals = adminPrincipals;
+            return this;
+        }
+
+        public Builder allowlistedPrincipals(List<String> allowlistedPrincipals) {
+            this.allowlistedPrincipals = allowlistedPrincipals;
+            return this;
+        }
+
+        public Builder allowlistedUserAgents(List<String> allowlistedUserAgents) {
+            this.allowlistedUserAgents = allowlistedUserAgents;
+            return this;
+        }
+
+        public Builder baselineFile(Path baselineFile) {
+            this.baselineFile = baselineFile;
+            return this;
+        }
+
+        public Builder maxActors(int maxActors) {
+            this.maxActors = maxActors;
+            return this;
+        }
+
+        public Builder lineageHorizon(Duration lineageHorizon) {
+            this.lineageHorizon = lineageHorizon;
+            return this;
+        }
+
+        public Builder maxLineageLinks(int maxLineageLinks) {
+            this.maxLineageLinks = maxLineageLinks;
+            return this;
+        }
+
+        public Builder awsIpRangesFile(Path awsIpRangesFile) {
+            this.awsIpRangesFile = awsIpRangesFile;
+            return this;
+        }
+
+        /** Business hours as start and end. */
+        public Builder businessHours(LocalTime start, LocalTime end) {
+            this.businessStart = start;
+            this.businessEnd = end;
+            return this;
+        }
+
+        public ContextSettings build() {
+            return new ContextSettings(knownCidrs, ipMemory, learningDelay, businessStart, businessEnd, businessDays, timezone,
+                    holidays, usualHourMinDays, adminPrincipals, allowlistedPrincipals, allowlistedUserAgents, baselineFile,
+                    maxActors, lineageHorizon, awsIpRangesFile, maxLineageLinks);
+        }
     }
 
     /** {@code 08:00-18:00} → start and end. */

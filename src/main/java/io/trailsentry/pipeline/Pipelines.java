@@ -38,12 +38,24 @@ public final class Pipelines {
     public static ContextSettings contextSettings(TrailSentryConfig config) {
         TrailSentryConfig.Context c = config.context();
         LocalTime[] hours = ContextSettings.parseHours(c.businessHours());
-        return new ContextSettings(
-                c.knownCidrs().orElse(List.of()), c.ipMemory(), c.learningDelay(), hours[0], hours[1],
-                ContextSettings.parseDays(c.businessDays()), c.timezone(), Set.copyOf(c.holidays().orElse(List.of())),
-                c.usualHourMinDays(), c.adminPrincipals().orElse(List.of()), c.allowlistedPrincipals().orElse(List.of()),
-                c.allowlistedUserAgents().orElse(List.of()), c.baselineFile(),
-                c.maxActors(), c.lineageHorizon(), c.awsIpRangesFile().orElse(null), c.maxLineageLinks());
+        return ContextSettings.builder()
+                .knownCidrs(c.knownCidrs().orElse(List.of()))
+                .ipMemory(c.ipMemory())
+                .learningDelay(c.learningDelay())
+                .businessHours(hours[0], hours[1])
+                .businessDays(ContextSettings.parseDays(c.businessDays()))
+                .timezone(c.timezone())
+                .holidays(Set.copyOf(c.holidays().orElse(List.of())))
+                .usualHourMinDays(c.usualHourMinDays())
+                .adminPrincipals(c.adminPrincipals().orElse(List.of()))
+                .allowlistedPrincipals(c.allowlistedPrincipals().orElse(List.of()))
+                .allowlistedUserAgents(c.allowlistedUserAgents().orElse(List.of()))
+                .baselineFile(c.baselineFile())
+                .maxActors(c.maxActors())
+                .lineageHorizon(c.lineageHorizon())
+                .awsIpRangesFile(c.awsIpRangesFile().orElse(null))
+                .maxLineageLinks(c.maxLineageLinks())
+                .build();
     }
 
     public static ScoringSettings scoringSettings(TrailSentryConfig config) {

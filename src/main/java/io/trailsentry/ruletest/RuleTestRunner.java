@@ -188,13 +188,16 @@ public final class RuleTestRunner {
                 : ContextSettings.parseHours(hours.get(0));
         List<String> days = overrides.get("business-days");
         List<String> zone = overrides.get("timezone");
-        return new ContextSettings(overrides.getOrDefault("known-cidrs", d.knownCidrs()), d.ipMemory(), d.learningDelay(),
-                businessHours[0], businessHours[1], days == null ? d.businessDays() : ContextSettings.parseDays(String.join(",", days)),
-                zone == null ? d.timezone() : java.time.ZoneId.of(zone.get(0)), d.holidays(), d.usualHourMinDays(),
-                overrides.getOrDefault("admin-principals", d.adminPrincipals()),
-                overrides.getOrDefault("allowlisted-principals", d.allowlistedPrincipals()),
-                overrides.getOrDefault("allowlisted-user-agents", d.allowlistedUserAgents()),
-                null, d.maxActors(), d.lineageHorizon(), d.awsIpRangesFile());
+        return d.toBuilder()
+                .knownCidrs(overrides.getOrDefault("known-cidrs", d.knownCidrs()))
+                .businessHours(businessHours[0], businessHours[1])
+                .businessDays(days == null ? d.businessDays() : ContextSettings.parseDays(String.join(",", days)))
+                .timezone(zone == null ? d.timezone() : java.time.ZoneId.of(zone.get(0)))
+                .adminPrincipals(overrides.getOrDefault("admin-principals", d.adminPrincipals()))
+                .allowlistedPrincipals(overrides.getOrDefault("allowlisted-principals", d.allowlistedPrincipals()))
+                .allowlistedUserAgents(overrides.getOrDefault("allowlisted-user-agents", d.allowlistedUserAgents()))
+                .baselineFile(null)
+                .build();
     }
 
     private static RuleTestResult pass(RuleTestFile file, RuleTestCase c, String detail) {

@@ -24,9 +24,9 @@ class ContextEnricherTest {
 
     static ContextSettings settings(List<String> knownCidrs, List<String> admins, List<String> allowPrincipals,
                                     List<String> allowAgents, ZoneId zone, Set<LocalDate> holidays, Path baselineFile) {
-        return new ContextSettings(knownCidrs, Duration.ofDays(14), Duration.ofHours(24), LocalTime.of(8, 0), LocalTime.of(18, 0),
-                Set.of(DayOfWeek.MONDAY, DayOfWeek.TUESDAY, DayOfWeek.WEDNESDAY, DayOfWeek.THURSDAY, DayOfWeek.FRIDAY),
-                zone, holidays, 3, admins, allowPrincipals, allowAgents, baselineFile, 1000, Duration.ofHours(24), null);
+        return ContextSettings.builder().knownCidrs(knownCidrs).timezone(zone).holidays(holidays).adminPrincipals(admins)
+                .allowlistedPrincipals(allowPrincipals).allowlistedUserAgents(allowAgents).baselineFile(baselineFile).maxActors(1000)
+                .build();
     }
 
     static ContextEnricher enricher(ContextSettings s) {
@@ -169,9 +169,7 @@ class ContextEnricherTest {
         Path file = dir.resolve("ip-ranges.json");
         java.nio.file.Files.writeString(file, AwsIpRangesTest.RANGES);
         ContextSettings d = ContextSettings.defaults();
-        ContextSettings s = new ContextSettings(d.knownCidrs(), d.ipMemory(), d.learningDelay(), d.businessStart(), d.businessEnd(),
-                d.businessDays(), d.timezone(), d.holidays(), d.usualHourMinDays(), d.adminPrincipals(), d.allowlistedPrincipals(),
-                d.allowlistedUserAgents(), null, d.maxActors(), d.lineageHorizon(), file);
+        ContextSettings s = d.toBuilder().awsIpRangesFile(file).build();
         ContextEnricher e = enricher(s);
         assertThat(e.awsIpRanges().file()).isEqualTo(file);
         assertThat(e.apply(instance("us-east-1", "52.95.245.7")).isUnknownIp()).isFalse();

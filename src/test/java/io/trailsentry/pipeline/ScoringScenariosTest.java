@@ -62,10 +62,10 @@ class ScoringScenariosTest {
     @Test
     void allowlistedScannerBurstInBusinessHoursStaysBelowMedium() throws Exception {
         ContextSettings d = PipelineFixture.defaultContext();
-        ContextSettings context = new ContextSettings(d.knownCidrs(), d.ipMemory(), d.learningDelay(), d.businessStart(),
-                d.businessEnd(), d.businessDays(), d.timezone(), d.holidays(), d.usualHourMinDays(), d.adminPrincipals(),
-                List.of("arn:aws:iam::*:role/prowler-*"), List.of("*prowler*"), null, d.maxActors(), d.lineageHorizon(),
-                d.awsIpRangesFile());
+        ContextSettings context = d.toBuilder()
+                .allowlistedPrincipals(List.of("arn:aws:iam::*:role/prowler-*"))
+                .allowlistedUserAgents(List.of("*prowler*"))
+                .build();
         PipelineFixture fixture = new PipelineFixture(context);
         List<CloudTrailEvent> events = new ArrayList<>();
         for (int i = 0; i < 600; i++) {
@@ -81,10 +81,10 @@ class ScoringScenariosTest {
     @Test
     void knownAdminDaytimeBurstPlusCreateUserStaysBelowHigh() throws Exception {
         ContextSettings d = PipelineFixture.defaultContext();
-        ContextSettings context = new ContextSettings(List.of("10.0.0.0/8"), d.ipMemory(), d.learningDelay(), d.businessStart(),
-                d.businessEnd(), d.businessDays(), d.timezone(), d.holidays(), d.usualHourMinDays(),
-                List.of("arn:aws:iam::*:user/admin-*"), List.of(), List.of(), null, d.maxActors(), d.lineageHorizon(),
-                d.awsIpRangesFile());
+        ContextSettings context = d.toBuilder()
+                .knownCidrs(List.of("10.0.0.0/8"))
+                .adminPrincipals(List.of("arn:aws:iam::*:user/admin-*"))
+                .build();
         PipelineFixture fixture = new PipelineFixture(context);
         List<CloudTrailEvent> events = new ArrayList<>(burst("admin-alice", "AIDAADMINALICE000001", DAY, 64, "10.1.2.3"));
         events.add(userCall("alice-create", DAY.plusSeconds(400), "iam", "CreateUser", "admin-alice", "AIDAADMINALICE000001", "10.1.2.3")
