@@ -49,6 +49,8 @@ public final class DetectionPipeline implements AutoCloseable {
     private final Scorer scorer;
     /** The stage vocabulary of the deployed rules; replaced with them on a reload. */
     private volatile StageCatalog stages;
+    /** The escalation ladder of the deployed rules ({@code scoring.yaml}); replaced with them on a reload. */
+    private volatile io.trailsentry.engine.ScoringLadder ladder;
     private final Path rulesDir;
     private final java.util.Map<String, Object> ruleParameters;
     private volatile ReloadStatus lastReload;
@@ -80,9 +82,11 @@ public final class DetectionPipeline implements AutoCloseable {
         this.ruleParameters = settings.ruleParameters();
         CompiledRules rules = compiled != null ? compiled : EsperEngine.compile(settings.rulesDir(), settings.ruleParameters());
         this.stages = rules.stages();
-        this.scorer = new Scorer(scoring, stages);
+        this.ladder = rules.ladder();
+        this.scorer = new Scorer(scoring, stages, ladder);
         if (context != null) {
             context.useStages(stages);
+            context.useAllowlist(rules.allowlist());
         }
         this.engine = new DetectionEngine(settings, rules, context != null ? context : UnaryOperator.identity(), this::onHit);
         publishRuleCounts();
@@ -259,7 +263,7 @@ public final class DetectionPipeline implements AutoCloseable {
 
     /**
      * Recompiles the rules folder and, only if the whole set compiles and deploys, swaps it in; the
-     * stage catalog is re-read too. Compiling happens outside the engine lock, the swap inside it, so
+     * stage catalog, the escalation ladder and the allowlist are re-read too. Compiling happens outside the engine lock, the swap inside it, so
      * every event is evaluated by the old rules or the new ones, never by neither.
      */
     public ReloadStatus reloadRules() {
@@ -283,9 +287,11 @@ public final class DetectionPipeline implements AutoCloseable {
             try {
                 EsperEngine.SwapResult result = engine.swapRules(next);
                 stages = next.stages();
-                scorer.useStages(stages);
+                ladder = next.ladder();
+                scorer.useRules(stages, ladder);
                 if (context != null) {
                     context.useStages(stages);
+                    context.useAllowlist(next.allowlist());
                 }
                 publishRuleCounts();
                 reloadSuccesses++;
@@ -355,7 +361,7 @@ public final class DetectionPipeline implements AutoCloseable {
     }
 
     private void onHit(RuleHit hit) {
-        Signal signal = Signal.of(hit);
+        Signal signal = Signal.of(hit, ladder);
         Scorer.Outcome outcome = scorer.accept(signal);
         String incidentId = outcome.incident() == null ? null : outcome.incident().incidentId();
         for (Alert alert : alertFactory.create(signal, incidentId)) {
@@ -369,6 +375,11 @@ public final class DetectionPipeline implements AutoCloseable {
     /** The stage vocabulary of the deployed rules ({@code stages.yaml}); never waits. */
     public StageCatalog stages() {
         return stages;
+    }
+
+    /** The escalation ladder of the deployed rules ({@code scoring.yaml}); never waits. */
+    public io.trailsentry.engine.ScoringLadder ladder() {
+        return ladder;
     }
 
     private void emit(Alert alert) {
