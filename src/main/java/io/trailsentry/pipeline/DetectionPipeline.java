@@ -47,6 +47,8 @@ public final class DetectionPipeline implements AutoCloseable {
     private final DeadLetterSink deadLetters;
     private final ContextEnricher context;
     private final Scorer scorer;
+    /** Where ingested events are kept (the server's archive), or null; see {@link #archiveTo}. */
+    private volatile Consumer<CloudTrailEvent> archive;
     /** The stage vocabulary of the deployed rules; replaced with them on a reload. */
     private volatile StageCatalog stages;
     /** The escalation ladder of the deployed rules ({@code scoring.yaml}); replaced with them on a reload. */
@@ -141,8 +143,23 @@ public final class DetectionPipeline implements AutoCloseable {
     }
 
     private synchronized void accept(CloudTrailEvent event, SourceCounters counters) {
-        countOutcome(engine.accept(event), counters);
+        io.trailsentry.engine.ReorderBuffer.Outcome outcome = engine.accept(event);
+        countOutcome(outcome, counters);
         clockMillis = engine.clock();
+        Consumer<CloudTrailEvent> keep = archive;
+        if (keep != null && outcome == io.trailsentry.engine.ReorderBuffer.Outcome.BUFFERED) {
+            keep.accept(event);
+        }
+    }
+
+    /**
+     * From now on, every event ingested through {@code ingest(…)} that the engine takes (not a
+     * duplicate, not late) is handed to {@code archive}, on the ingesting thread, which must not block
+     * (the server's {@code EventArchive} only queues it). Duplicates and late events are left out so
+     * that replaying the archive evaluates what the engine evaluated. Null stops archiving.
+     */
+    public void archiveTo(Consumer<CloudTrailEvent> archive) {
+        this.archive = archive;
     }
 
     /** A batch under one lock acquisition (a replay's engine thread: counted as {@code replay}). */

@@ -55,15 +55,18 @@ public class EngineService {
 
     private final PipelineMetrics metrics;
     private final Instance<AlertSink> pluggedSinks;
+    private final ArchiveService archive;
 
     /**
      * @param pluggedSinks every {@link AlertSink} bean in the app (webhook, Kafka, incident store, …):
      *                     a sink plugs in by being a bean, so adding one never touches this class
      */
-    EngineService(TrailSentryConfig config, io.micrometer.core.instrument.MeterRegistry registry, @Any Instance<AlertSink> pluggedSinks) {
+    EngineService(TrailSentryConfig config, io.micrometer.core.instrument.MeterRegistry registry, @Any Instance<AlertSink> pluggedSinks,
+                  ArchiveService archive) {
         this.config = config;
         this.metrics = new PipelineMetrics(registry);
         this.pluggedSinks = pluggedSinks;
+        this.archive = archive;
     }
 
     void start(@Observes StartupEvent ignored) throws RuleLoadException, IOException {
@@ -85,6 +88,7 @@ public class EngineService {
             pipeline = Pipelines.livePipeline(config, rules, config.engine().maxHold(),
                     Baselines.load(context.baselineFile(), context.maxActors()), sinks, deadLetters);
             metrics.bind(pipeline);
+            pipeline.archiveTo(archive.start()); // before any input: everything ingested is kept
             if (!config.engine().maxHold().isZero()) {
                 startHoldReleaser();
             }
@@ -186,6 +190,14 @@ public class EngineService {
      */
     public DetectionPipeline newBatchPipeline(CompiledRules rules, List<AlertSink> sinks, DeadLetterSink deadLetters) throws RuleLoadException {
         return Pipelines.livePipeline(config, rules, java.time.Duration.ZERO, pipeline.baselines(), sinks, deadLetters);
+    }
+
+    /**
+     * The event archive, for pipelines that take live input beside the server's own (Kafka partitions,
+     * once their lookback is over); null when archiving is off.
+     */
+    public java.util.function.Consumer<io.trailsentry.ingest.CloudTrailEvent> archive() {
+        return archive.archive().orElse(null);
     }
 
     /** The rules as compiled at start. */
