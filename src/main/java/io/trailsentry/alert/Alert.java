@@ -16,7 +16,7 @@ import java.util.Map;
 /**
  * The one alert model, written as a JSON line by every sink: a signal of one rule, or an escalation
  * of an incident. It is a few small records, each flattened into the one JSON object whose field
- * names are a contract (README "Alert format"): the SOC console, webhooks and later tools read them;
+ * names are a contract (docs/operations.md "Alert format"): the SOC console, webhooks and later tools read them;
  * add fields, do not rename them.
  *
  * @param alertId     deterministic and unique per detection: a per-call signal includes its triggering
@@ -97,7 +97,7 @@ public record Alert(
      * @param userName     the principal name (principalId after the first ':'), as Sentinel derives it
      * @param name         the principal name before '@'
      * @param upnSuffix    the domain after '@' in the principal name, or null
-     * @param actorKey     the correlated actor (role + session, user ARN); see README "Actors"
+     * @param actorKey     the correlated actor (role + session, user ARN); see docs/rules.md "Actors"
      * @param actorName    the actor as a person reads it
      * @param accessKeyIds access keys used in the evidence
      */

@@ -146,7 +146,9 @@ public final class AlertFactory {
                 List.of(), List.of(), List.of(), List.of(), incident.contexts(), incident.evidence().stream().limit(EVIDENCE_CAP).toList(),
                 incident.evidenceEvents().stream().limit(EVIDENCE_CAP).toList(), entities, details);
         return new Alert(AlertIds.incident(incident),
-                new Alert.RuleRef(Alert.INCIDENT_RULE_ID, "Attack progression incident", "1", false, List.of()),
+                // An incident of ordinary single calls in one stage is kept and scored but pages no one
+                // until its actor does something that alerts or reaches another stage.
+                new Alert.RuleRef(Alert.INCIDENT_RULE_ID, "Attack progression incident", "1", incident.onlyBuildingBlocks(), List.of()),
                 new Alert.Rating(severity.severity(), severity.base(), severity.reason(), severity.suppressed()),
                 incident.score(), incident.stages(), mitre, actor, window, evidence, display, description,
                 new Alert.IncidentRef(incident.incidentId(), incident.breakdown(), incident.signals(),

@@ -1,6 +1,7 @@
 package io.trailsentry.cli;
 
 import io.trailsentry.config.StandaloneConfig;
+import io.trailsentry.engine.CompiledRuleCache;
 import io.trailsentry.engine.CompiledRules;
 import io.trailsentry.engine.EsperEngine;
 import io.trailsentry.engine.RuleLoadException;
@@ -65,12 +66,17 @@ public final class RulesCommand implements Callable<Integer> {
         Path resolve() {
             return dir != null ? dir : StandaloneConfig.load(null).rules().dir();
         }
+
+        /** The configured compiled-rule cache (a command compiles only what changed since the last). */
+        static CompiledRuleCache cache() {
+            return CompiledRuleCache.in(StandaloneConfig.load(null).rules().cacheDir().orElse(null));
+        }
     }
 
     /** Compiles a rules folder, or says why not; null means refused (the reason is printed). */
     RuleTestRunner load(Path rulesDir) {
         try {
-            CompiledRules compiled = EsperEngine.compile(rulesDir);
+            CompiledRules compiled = EsperEngine.compile(rulesDir, java.util.Map.of(), RulesFolder.cache());
             for (io.trailsentry.engine.RuleError refused : compiled.refused()) {
                 err.println("refused (the other rules load): " + refused.describe());
             }

@@ -15,7 +15,7 @@ import java.util.logging.Logger;
 @QuarkusMain
 public final class TrailSentryMain {
 
-    private TrailSentryMain() {
+    TrailSentryMain() {
     }
 
     public static void main(String... args) {

@@ -10,7 +10,7 @@ import java.util.Optional;
  * Where the SOC console's incidents and their triage state live, {@code trailsentry.incidents.*}.
  * The database is chosen by URL at run time: an embedded H2 file by default (nothing to install,
  * survives restarts), PostgreSQL when a team shares one ({@code jdbc:postgresql://host:5432/db} plus
- * user and password). The schema is created on start.
+ * user and password). The schema is migrated on start (Flyway, db/incidents/V*.sql).
  */
 @ConfigMapping(prefix = "trailsentry.incidents")
 public interface IncidentStoreConfig {
@@ -29,8 +29,9 @@ public interface IncidentStoreConfig {
     int maxConnections();
 
     /**
-     * Alerts waiting to be written. When the database falls this far behind, the engine waits for it
-     * rather than dropping an alert.
+     * Alerts waiting to be written. When the database falls this far behind, the alerts beyond it are
+     * counted (trailsentry_incidents_alerts_not_stored_total{reason="queue_full"}) and logged, never
+     * waited for: the engine does not slow down for the store; the alert file keeps every alert.
      */
     @WithDefault("50000")
     int queueCapacity();

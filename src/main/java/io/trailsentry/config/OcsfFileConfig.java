@@ -5,7 +5,7 @@ import io.smallrye.config.ConfigMapping;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** The OCSF findings file, {@code trailsentry.sinks.ocsf-file.*}: off until a path is set. See README "Sinks". */
+/** The OCSF findings file, {@code trailsentry.sinks.ocsf-file.*}: off until a path is set. See docs/operations.md "Sinks". */
 @ConfigMapping(prefix = "trailsentry.sinks.ocsf-file")
 public interface OcsfFileConfig {
 

@@ -54,6 +54,14 @@ public interface TrailSentryConfig {
         /** How often the rules folder is checked for changes. */
         @WithDefault("1s")
         Duration watchInterval();
+
+        /**
+         * Where compiled rules are kept between starts, reloads and commands (keyed by each file's text,
+         * the files before it and the engine's version), so only what changed is compiled again.
+         * Set it to an empty value to compile every time.
+         */
+        @WithDefault("data/rule-cache")
+        Optional<Path> cacheDir();
     }
 
     interface Engine {
@@ -107,7 +115,7 @@ public interface TrailSentryConfig {
         Duration pollInterval();
     }
 
-    /** The write-up's contextual conditions; see README "Context". Lists are comma-separated. */
+    /** The write-up's contextual conditions; see docs/rules.md "Context". Lists are comma-separated. */
     interface Context {
         /** Corporate, VPN and NAT networks (IPv4/IPv6 CIDRs): calls from them are never "unknown IP". */
         Optional<List<String>> knownCidrs();
@@ -170,7 +178,7 @@ public interface TrailSentryConfig {
     /**
      * The scorer's operator setting. The ladder itself — what each stage tier makes, the suspicious
      * contexts, the context moves and every point of the score — is detection tuning and lives beside
-     * the rules in {@code scoring.yaml} (hot-reloaded with them, tried with {@code rules backtest});
+     * the rules in {@code scoring.yaml} (hot-reloaded with them; docs/rules.md "Scorer");
      * stage tiers and points are in {@code stages.yaml}.
      */
     interface Scoring {
@@ -185,7 +193,7 @@ public interface TrailSentryConfig {
     }
 
     /**
-     * Kafka in and out (README "Production → Kafka"). The broker, topics and client settings are the
+     * Kafka in and out (docs/operations.md "Kafka: delivery guarantee"). The broker, topics and client settings are the
      * SmallRye Kafka connector's own: {@code kafka.bootstrap.servers}, {@code mp.messaging.*}.
      */
     interface Kafka {

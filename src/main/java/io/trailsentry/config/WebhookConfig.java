@@ -10,7 +10,7 @@ import java.util.Optional;
 
 /**
  * The webhook alert sink, {@code trailsentry.sinks.webhook.*} (serve only: a replay of history does
- * not page anyone). Off until {@link #url()} is set. See README "Sinks".
+ * not page anyone). Off until {@link #url()} is set. See docs/operations.md "Sinks".
  */
 @ConfigMapping(prefix = "trailsentry.sinks.webhook")
 public interface WebhookConfig {

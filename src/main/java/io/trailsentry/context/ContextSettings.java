@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What the context stage needs; see {@code trailsentry.context.*} in README.
+ * What the context stage needs; see {@code trailsentry.context.*} in docs/rules.md.
  *
  * @param knownCidrs            corporate / VPN / NAT networks: calls from them are never "unknown IP"
  * @param ipMemory              an IP not seen for an actor within this long is unknown again (default 14 days)

@@ -28,7 +28,7 @@ public final class DetectionEngine implements AutoCloseable {
     private long processed;
 
     public DetectionEngine(EngineSettings settings, Consumer<RuleHit> hits) throws RuleLoadException {
-        this(settings, EsperEngine.compile(settings.rulesDir(), settings.ruleParameters()), UnaryOperator.identity(), hits);
+        this(settings, settings.compileRules(), UnaryOperator.identity(), hits);
     }
 
     /** With rules compiled beforehand, e.g. once for many rule-test cases, and no context stage. */

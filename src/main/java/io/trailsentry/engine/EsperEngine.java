@@ -108,6 +108,14 @@ public final class EsperEngine implements AutoCloseable {
      * @throws RuleLoadException also when a parameter names no variable declared in the folder
      */
     public static CompiledRules compile(Path rulesDir, Map<String, Object> parameters) throws RuleLoadException {
+        return compile(rulesDir, parameters, CompiledRuleCache.NONE);
+    }
+
+    /**
+     * As {@link #compile(Path, Map)}, taking what it can from {@code cache} instead of compiling it
+     * again (a start, a reload or a command after the first compile most of nothing).
+     */
+    public static CompiledRules compile(Path rulesDir, Map<String, Object> parameters, CompiledRuleCache cache) throws RuleLoadException {
         List<Path> files = listRuleFiles(rulesDir);
         java.util.Set<String> unused = new java.util.HashSet<>(parameters.keySet());
         EPCompiler compiler = EPCompilerProvider.getCompiler();
@@ -118,6 +126,7 @@ public final class EsperEngine implements AutoCloseable {
         List<CompiledRules.CompiledFile> compiled = new ArrayList<>();
         Configuration configuration = newConfiguration();
         CompilerArguments args = new CompilerArguments(configuration);
+        CacheChain chain = new CacheChain(cache);
         for (Path file : files) {
             String relative = rulesDir.relativize(file).toString().replace('\\', '/');
             String text;
@@ -134,7 +143,7 @@ public final class EsperEngine implements AutoCloseable {
                     text = replaced;
                 }
             }
-            CompiledRules.CompiledFile result = compileModule(relative, text, compiler, configuration, args, errors);
+            CompiledRules.CompiledFile result = compileModule(relative, text, compiler, configuration, args, errors, chain);
             if (result != null) {
                 args.getPath().add(result.compiled());
                 compiled.add(result);
@@ -146,7 +155,7 @@ public final class EsperEngine implements AutoCloseable {
         if (!errors.isEmpty()) {
             throw new RuleLoadException(errors);
         }
-        SigmaCompilation sigma = compileSigma(rulesDir, compiler, configuration, args, compiled);
+        SigmaCompilation sigma = compileSigma(rulesDir, compiler, configuration, args, compiled, chain);
         return new CompiledRules(rulesDir, compiled, stages, ladder, allowlist, sigma.refusals());
     }
 
@@ -208,11 +217,11 @@ public final class EsperEngine implements AutoCloseable {
      * Esper rejects) refuses the rules of its file, not the set.
      */
     private static SigmaCompilation compileSigma(Path rulesDir, EPCompiler compiler, Configuration configuration,
-                                                 CompilerArguments args, List<CompiledRules.CompiledFile> into) {
+                                                 CompilerArguments args, List<CompiledRules.CompiledFile> into, CacheChain chain) {
         SigmaCompilation sigma = SigmaCompiler.compileFolder(rulesDir);
         for (SigmaCompilation.SigmaModule module : sigma.modules()) {
             List<RuleError> moduleErrors = new ArrayList<>();
-            CompiledRules.CompiledFile result = compileModule(module.relativePath(), module.epl(), compiler, configuration, args, moduleErrors);
+            CompiledRules.CompiledFile result = compileModule(module.relativePath(), module.epl(), compiler, configuration, args, moduleErrors, chain);
             if (result != null) {
                 into.add(result);
             } else {
@@ -222,9 +231,32 @@ public final class EsperEngine implements AutoCloseable {
         return sigma;
     }
 
+    /**
+     * The cache keys of a compile, each module's key covering the ones before it (a module is compiled
+     * against them), and whether everything so far came from the cache.
+     */
+    private static final class CacheChain {
+        final CompiledRuleCache cache;
+        String previous = "";
+
+        CacheChain(CompiledRuleCache cache) {
+            this.cache = cache;
+        }
+    }
+
     /** Parses, sandbox-checks and compiles one module; on failure adds why to {@code errors} and returns null. */
     private static CompiledRules.CompiledFile compileModule(String relative, String text, EPCompiler compiler, Configuration configuration,
-                                                            CompilerArguments args, List<RuleError> errors) {
+                                                            CompilerArguments args, List<RuleError> errors, CacheChain chain) {
+        String key = CompiledRuleCache.key(chain.previous, relative, text);
+        chain.previous = key;
+        EPCompiled cached = chain.cache.get(key);
+        if (cached != null) {
+            // Compiled and checked before; its byte code is checked again, the statements were when it was made.
+            List<RuleError> refused = RuleSandbox.verify(relative, text, cached);
+            if (refused.isEmpty()) {
+                return new CompiledRules.CompiledFile(relative, sha256(text), cached, text);
+            }
+        }
         try {
             Module module = compiler.parseModule(text);
             module.setUri(relative);
@@ -240,6 +272,7 @@ public final class EsperEngine implements AutoCloseable {
                 errors.addAll(refused);
                 return null;
             }
+            chain.cache.put(key, result);
             return new CompiledRules.CompiledFile(relative, sha256(text), result, text);
         } catch (IOException e) {
             errors.add(new RuleError(relative, 0, 0, "cannot read: " + e.getMessage()));

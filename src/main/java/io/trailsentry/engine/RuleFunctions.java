@@ -5,6 +5,9 @@ import io.trailsentry.context.IdentityRequests;
 import io.trailsentry.context.DataReadTargets;
 import io.trailsentry.context.EcsTaskDefinitions;
 import io.trailsentry.context.InstanceLaunches;
+import io.trailsentry.context.ControlSwitches;
+import io.trailsentry.context.ClientAgents;
+import io.trailsentry.context.CredentialFiles;
 import io.trailsentry.context.IngressRules;
 import io.trailsentry.context.LifecycleRules;
 import io.trailsentry.context.LoggingChanges;
@@ -12,6 +15,7 @@ import io.trailsentry.context.NotebookLifecycleScripts;
 import io.trailsentry.context.PolicyDocuments;
 import io.trailsentry.context.RansomNotes;
 import io.trailsentry.context.ResourceGrantees;
+import io.trailsentry.context.RequestValues;
 import io.trailsentry.context.ResourceSharing;
 import io.trailsentry.context.S3Acls;
 import io.trailsentry.context.S3Encryption;
@@ -94,6 +98,31 @@ import java.util.concurrent.ConcurrentHashMap;
  *       <td>an S3 write or bucket default encryption names a KMS key ARN of another account</td></tr>
  *   <tr><td>{@code kmsKeysNamed(rp)}</td><td>as above</td><td>(text) the KMS keys named</td></tr>
  *   <tr><td>{@code looksLikeRansomNote(key)}</td><td>an S3 object key</td><td>a text/web file named like a ransom note</td></tr>
+ *   <tr><td>{@code eksLoggingDisabledTypes(rp)}</td><td>{@code logging.clusterLogging[].enabled/types}</td>
+ *       <td>(text) the control-plane log types an entry with {@code enabled=false} switches off ({@code api,audit}); null when none</td></tr>
+ *   <tr><td>{@code invocationLoggingReduced(rp)}</td><td>{@code loggingConfig.s3Config.bucketName},
+ *       {@code cloudWatchConfig.logGroupName}, {@code textDataDeliveryEnabled}</td><td>Bedrock invocation logging names no destination or logs no text</td></tr>
+ *   <tr><td>{@code publicAccessBlockWeakened(rp)}</td><td>{@code PublicAccessBlockConfiguration.*}</td>
+ *       <td>one of the four Block Public Access flags is not true (absent = off)</td></tr>
+ *   <tr><td>{@code findingUpdateSuppresses(rp)}</td><td>{@code Workflow.Status}, {@code Severity.Label}, {@code RecordState}</td>
+ *       <td>Security Hub findings set SUPPRESSED / RESOLVED / INFORMATIONAL or ARCHIVED</td></tr>
+ * </table>
+ *
+ * <table>
+ *   <caption>Clients, object keys and request values (see {@link ClientAgents}, {@link CredentialFiles}, {@link RequestValues})</caption>
+ *   <tr><th>EPL</th><th>reads</th><th>gives</th></tr>
+ *   <tr><td>{@code offensiveToolAgent(userAgent)}</td><td>the agent text</td>
+ *       <td>(text) {@code TruffleHog}, {@code Kali Linux}, {@code Parrot OS}, {@code Pentoo}; null for anything else</td></tr>
+ *   <tr><td>{@code s3GuiClientAgent(userAgent)}</td><td>the agent text</td><td>(text) {@code S3 Browser}, {@code Cyberduck}; null otherwise</td></tr>
+ *   <tr><td>{@code consoleAgent(userAgent)}</td><td>the agent text</td><td>the console or a browser ({@code Mozilla/…}, {@code *console.amazonaws.com}, {@code AWS Internal})</td></tr>
+ *   <tr><td>{@code iacAgent(userAgent)}</td><td>the agent text</td><td>Terraform / HashiCorp, Pulumi or Ansible</td></tr>
+ *   <tr><td>{@code credentialFileKind(key)}</td><td>an S3 object key: {@code requestParameter('key')}</td>
+ *       <td>(text) {@code AWS credentials}, {@code AWS config}, {@code SSH private key}, {@code SSH authorized_keys},
+ *       {@code dotenv}, {@code private key}; null for other keys</td></tr>
+ *   <tr><td>{@code listSize(value)}</td><td>a list: {@code requestParameter('names')}, {@code requestParameter('secretIdList')}</td>
+ *       <td>(int) its items; 1 for a scalar, 0 for null</td></tr>
+ *   <tr><td>{@code arnAccount(arn)}</td><td>an ARN or Lambda's {@code account:function:name}</td><td>(text) the 12-digit account; null otherwise</td></tr>
+ *   <tr><td>{@code ipv4Network16(sourceIPAddress)}</td><td>a source address</td><td>(text) its public IPv4 {@code /16}; null for IPv6, private or non-IP sources</td></tr>
  * </table>
  *
  * <p>Each analysis parses its argument when called; keep the cheap fields ({@code eventName},
@@ -327,5 +356,65 @@ public final class RuleFunctions {
     /** See {@link RansomNotes#looksLikeNote}. */
     public static boolean looksLikeRansomNote(String key) {
         return RansomNotes.looksLikeNote(key);
+    }
+
+    /** See {@link ControlSwitches#eksLoggingDisabledTypes}. */
+    public static String eksLoggingDisabledTypes(String requestParameters) {
+        return ControlSwitches.eksLoggingDisabledTypes(requestParameters);
+    }
+
+    /** See {@link ControlSwitches#invocationLoggingReduced}. */
+    public static boolean invocationLoggingReduced(String requestParameters) {
+        return ControlSwitches.invocationLoggingReduced(requestParameters);
+    }
+
+    /** See {@link ControlSwitches#publicAccessBlockWeakened}. */
+    public static boolean publicAccessBlockWeakened(String requestParameters) {
+        return ControlSwitches.publicAccessBlockWeakened(requestParameters);
+    }
+
+    /** See {@link ControlSwitches#findingUpdateSuppresses}. */
+    public static boolean findingUpdateSuppresses(String requestParameters) {
+        return ControlSwitches.findingUpdateSuppresses(requestParameters);
+    }
+
+    /** See {@link ClientAgents#offensiveTool}. */
+    public static String offensiveToolAgent(String userAgent) {
+        return ClientAgents.offensiveTool(userAgent);
+    }
+
+    /** See {@link ClientAgents#s3GuiClient}. */
+    public static String s3GuiClientAgent(String userAgent) {
+        return ClientAgents.s3GuiClient(userAgent);
+    }
+
+    /** See {@link ClientAgents#console}. */
+    public static boolean consoleAgent(String userAgent) {
+        return ClientAgents.console(userAgent);
+    }
+
+    /** See {@link ClientAgents#infrastructureAsCode}. */
+    public static boolean iacAgent(String userAgent) {
+        return ClientAgents.infrastructureAsCode(userAgent);
+    }
+
+    /** See {@link CredentialFiles#kind}. */
+    public static String credentialFileKind(String objectKey) {
+        return CredentialFiles.kind(objectKey);
+    }
+
+    /** See {@link RequestValues#listSize}. */
+    public static int listSize(String value) {
+        return RequestValues.listSize(value);
+    }
+
+    /** See {@link RequestValues#arnAccount}. */
+    public static String arnAccount(String arn) {
+        return RequestValues.arnAccount(arn);
+    }
+
+    /** See {@link RequestValues#ipv4Network16}. */
+    public static String ipv4Network16(String sourceIp) {
+        return RequestValues.ipv4Network16(sourceIp);
     }
 }

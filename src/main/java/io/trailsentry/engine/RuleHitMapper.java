@@ -17,6 +17,10 @@ final class RuleHitMapper {
     private static final Set<String> WELL_KNOWN = Set.of(
             "principalId", "principalArn", "accountId", "eventCount", "windowStart", "windowEnd", "events", "trigger");
 
+    /** Event time, then eventID: one order for evidence whatever order a rule's collection came in. */
+    private static final Comparator<CloudTrailEvent> EVIDENCE_ORDER = Comparator.comparingLong(CloudTrailEvent::getEventTimeMillis)
+            .thenComparing(CloudTrailEvent::getEventID, Comparator.nullsFirst(Comparator.naturalOrder()));
+
     private RuleHitMapper() {
     }
 
@@ -41,7 +45,9 @@ final class RuleHitMapper {
         }
         // A row that names its trigger (a sequence's last step, a rule's "e as trigger") is one
         // detection per trigger; a window row is one per key and window, which its evidence gives.
-        CloudTrailEvent triggerEvent = trigger.isEmpty() ? null : trigger.get(trigger.size() - 1);
+        // The latest call by event time, ties by eventID: a rule's collection can come out of a hash
+        // index in any order, and the alert id must not depend on it.
+        CloudTrailEvent triggerEvent = trigger.stream().max(EVIDENCE_ORDER).orElse(null);
         RuleHit derived = fromEvidence(rule, evidence, extraColumns(values), engineTime, triggerEvent);
         return new RuleHit(rule,
                 stringOr(values.get("principalId"), derived.principalId()),
@@ -59,7 +65,7 @@ final class RuleHitMapper {
     private static RuleHit fromEvidence(RuleMetadata rule, List<CloudTrailEvent> evidence, Map<String, Object> columns, long engineTime,
                                         CloudTrailEvent trigger) {
         List<CloudTrailEvent> sorted = new ArrayList<>(evidence);
-        sorted.sort(Comparator.comparingLong(CloudTrailEvent::getEventTimeMillis));
+        sorted.sort(EVIDENCE_ORDER);
         CloudTrailEvent first = sorted.isEmpty() ? null : sorted.get(0);
         long start = first == null ? engineTime : first.getEventTimeMillis();
         long end = sorted.isEmpty() ? engineTime : sorted.get(sorted.size() - 1).getEventTimeMillis();

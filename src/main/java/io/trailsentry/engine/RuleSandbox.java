@@ -87,7 +87,19 @@ public final class RuleSandbox {
             Map.entry("encryptsWithCustomerKey", "encryptsWithCustomerKey"),
             Map.entry("encryptsWithOtherAccountKmsKey", "encryptsWithOtherAccountKmsKey"),
             Map.entry("kmsKeysNamed", "kmsKeysNamed"),
-            Map.entry("looksLikeRansomNote", "looksLikeRansomNote"));
+            Map.entry("looksLikeRansomNote", "looksLikeRansomNote"),
+            Map.entry("eksLoggingDisabledTypes", "eksLoggingDisabledTypes"),
+            Map.entry("invocationLoggingReduced", "invocationLoggingReduced"),
+            Map.entry("publicAccessBlockWeakened", "publicAccessBlockWeakened"),
+            Map.entry("findingUpdateSuppresses", "findingUpdateSuppresses"),
+            Map.entry("offensiveToolAgent", "offensiveToolAgent"),
+            Map.entry("s3GuiClientAgent", "s3GuiClientAgent"),
+            Map.entry("consoleAgent", "consoleAgent"),
+            Map.entry("iacAgent", "iacAgent"),
+            Map.entry("credentialFileKind", "credentialFileKind"),
+            Map.entry("listSize", "listSize"),
+            Map.entry("arnAccount", "arnAccount"),
+            Map.entry("ipv4Network16", "ipv4Network16"));
 
     /** Classes EPL may name (variable, table and cast types; the event; the functions). */
     private static final Map<String, Class<?>> NAMEABLE = nameable();
@@ -155,7 +167,7 @@ public final class RuleSandbox {
         List<RuleError> errors = new ArrayList<>();
         for (String imported : module.getImports()) {
             errors.add(new RuleError(file, lineOf(text, IMPORT, imported), 0,
-                    "'import " + imported + "' is not allowed: rules cannot use Java classes (see README, Rule isolation)"));
+                    "'import " + imported + "' is not allowed: rules cannot use Java classes (see docs/operations.md, Rule isolation)"));
         }
         for (ModuleItem item : module.getItems()) {
             if (item.isCommentOnly()) {
@@ -169,7 +181,7 @@ public final class RuleSandbox {
             }
             String why = refusal(model);
             if (why != null) {
-                errors.add(new RuleError(file, contentLine(item), 0, why + " (see README, Rule isolation)"));
+                errors.add(new RuleError(file, contentLine(item), 0, why + " (see docs/operations.md, Rule isolation)"));
             }
         }
         return errors;
@@ -233,7 +245,7 @@ public final class RuleSandbox {
                 .filter(l -> l > 0).min().orElse(0);
         return List.of(new RuleError(file, line, 0, "rules may not use Java beyond their values: "
                 + String.join(", ", refused) + " — only EPL's built-in functions, event fields, string and number methods and the functions "
-                + String.join(", ", new TreeSet<>(SINGLE_ROW_FUNCTIONS.keySet())) + " are allowed (see README, Rule isolation)"));
+                + String.join(", ", new TreeSet<>(SINGLE_ROW_FUNCTIONS.keySet())) + " are allowed (see docs/operations.md, Rule isolation)"));
     }
 
     /**
@@ -249,7 +261,7 @@ public final class RuleSandbox {
         if (refused.isEmpty()) {
             return errors;
         }
-        String why = " — Java classes are not available to rules (refused: " + String.join(", ", refused) + "); see README, Rule isolation";
+        String why = " — Java classes are not available to rules (refused: " + String.join(", ", refused) + "); see docs/operations.md, Rule isolation";
         return errors.stream().map(e -> new RuleError(e.file(), e.line(), e.column(), e.message() + why)).toList();
     }
 

@@ -221,10 +221,12 @@ public final class IncidentWriter implements AutoCloseable {
                 caughtUp();
                 return;
             }
-            finish(batch.size());
+            // Caught up before telling waiters the batch is done: whoever waits for idle and then
+            // overflows the queue again starts a new episode, not the old one.
             if (queue.isEmpty()) {
                 caughtUp();
             }
+            finish(batch.size());
         }
     }
 

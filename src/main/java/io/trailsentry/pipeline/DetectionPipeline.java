@@ -54,6 +54,7 @@ public final class DetectionPipeline implements AutoCloseable {
     /** The escalation ladder of the deployed rules ({@code scoring.yaml}); replaced with them on a reload. */
     private volatile io.trailsentry.engine.ScoringLadder ladder;
     private final Path rulesDir;
+    private final EngineSettings engineSettings;
     private final java.util.Map<String, Object> ruleParameters;
     private volatile ReloadStatus lastReload;
     private volatile long reloadSuccesses;
@@ -81,8 +82,9 @@ public final class DetectionPipeline implements AutoCloseable {
         this.deadLetters = deadLetters;
         this.context = context;
         this.rulesDir = settings.rulesDir();
+        this.engineSettings = settings;
         this.ruleParameters = settings.ruleParameters();
-        CompiledRules rules = compiled != null ? compiled : EsperEngine.compile(settings.rulesDir(), settings.ruleParameters());
+        CompiledRules rules = compiled != null ? compiled : settings.compileRules();
         this.stages = rules.stages();
         this.ladder = rules.ladder();
         this.scorer = new Scorer(scoring, stages, ladder);
@@ -286,7 +288,7 @@ public final class DetectionPipeline implements AutoCloseable {
     public ReloadStatus reloadRules() {
         CompiledRules next;
         try {
-            next = EsperEngine.compile(rulesDir, ruleParameters);
+            next = engineSettings.compileRules();
         } catch (RuleLoadException e) {
             return failed(e.errors());
         } catch (RuntimeException e) {

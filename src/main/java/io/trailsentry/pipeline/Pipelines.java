@@ -1,5 +1,6 @@
 package io.trailsentry.pipeline;
 
+import io.trailsentry.engine.CompiledRuleCache;
 import io.trailsentry.engine.CompiledRules;
 import io.trailsentry.engine.EngineSettings;
 import io.trailsentry.engine.EsperEngine;
@@ -78,7 +79,7 @@ public final class Pipelines {
 
     public static CompiledRules compileRules(TrailSentryConfig config) throws RuleLoadException {
         EngineSettings engine = engineSettings(config);
-        return EsperEngine.compile(engine.rulesDir(), engine.ruleParameters());
+        return engine.compileRules();
     }
 
     /**
@@ -97,6 +98,7 @@ public final class Pipelines {
 
     public static EngineSettings engineSettings(TrailSentryConfig config) {
         Map<String, Object> parameters = new HashMap<>(config.rules().parameters());
-        return new EngineSettings(config.rules().dir(), config.engine().allowedLateness(), parameters);
+        return new EngineSettings(config.rules().dir(), config.engine().allowedLateness(), parameters)
+                .withRuleCache(CompiledRuleCache.in(config.rules().cacheDir().orElse(null)));
     }
 }

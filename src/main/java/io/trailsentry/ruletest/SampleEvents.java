@@ -14,8 +14,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Expands a case's {@code events} into CloudTrail JSON: plain records pass through; a
- * {@code repeat} block becomes N records {@code every} apart, each with its own eventID
+ * Expands a case's {@code events} into CloudTrail JSON: plain records pass through, and so does a
+ * record written {@code - record: {…}} (the form a repeat block uses); a {@code repeat} block
+ * becomes N records {@code every} apart, each with its own eventID
  * ({@code <eventID>-<i>}) and the {@code vary} values cycled. Written so a threshold rule's
  * 51-call positive case is five lines of YAML, not 51 records.
  */
@@ -31,6 +32,13 @@ final class SampleEvents {
         for (JsonNode event : events) {
             if (event.has("repeat")) {
                 expand(event, out);
+            } else if (event.has("record") && !event.has("eventTime") && !event.has("eventName")) {
+                // "- record: {…}" without repeat: one record, the same form a repeat block uses.
+                JsonNode record = event.get("record");
+                if (!record.isObject()) {
+                    throw new IllegalArgumentException("'record' must be a CloudTrail record (a mapping), was " + record);
+                }
+                out.add(normaliseTime(record.deepCopy()));
             } else {
                 out.add(normaliseTime(event.deepCopy()));
             }

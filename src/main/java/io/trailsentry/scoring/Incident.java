@@ -22,6 +22,8 @@ import java.util.Set;
  * @param evidence         eventIDs of the signals' evidence, capped
  * @param evidenceEvents   the same events as rows (time, call, IP, user agent, error), in the same order
  * @param unknownSourceIps source IPs that were unknown for the actor in at least one evidence event
+ * @param onlyBuildingBlocks every signal so far is a building block (ordinary single calls), all in
+ *                         one stage: worth keeping and scoring, not yet worth paging anyone
  */
 public record Incident(
         String incidentId,
@@ -43,7 +45,8 @@ public record Incident(
         Instant firstSeen,
         Instant lastSeen,
         List<EvidenceEvent> evidenceEvents,
-        List<String> unknownSourceIps) {
+        List<String> unknownSourceIps,
+        boolean onlyBuildingBlocks) {
 
     /**
      * A signal inside an incident.

@@ -154,6 +154,8 @@ public final class Scorer {
         final Set<String> contexts = new TreeSet<>();
         /** Every signal so far came from allowlisted calls only. */
         boolean allowlisted = true;
+        /** Every signal so far came from a building-block rule. */
+        boolean buildingBlocks = true;
         final Map<String, String> firstHitByRule = new HashMap<>();
         /** The severity in context of each rule's first hit: what its signal points are for. */
         final Map<String, Severity> ruleSeverity = new HashMap<>();
@@ -189,6 +191,7 @@ public final class Scorer {
             }
             stages.addAll(stagesShown(hit));
             allowlisted &= signal.context().allowlisted();
+            buildingBlocks &= signal.buildingBlock();
             firstHitByRule.putIfAbsent(hit.rule().id(), hit.rule().name());
             ruleSeverity.putIfAbsent(hit.rule().id(), signal.severity().severity());
             for (CloudTrailEvent e : hit.events()) {
@@ -237,7 +240,7 @@ public final class Scorer {
             return new Incident(incidentId, actorKey, actorName, principalId, principalArn, accountId, severity, score,
                     orderedStages, List.copyOf(contexts), List.copyOf(breakdown), List.copyOf(signals), Set.copyOf(linked),
                     Set.copyOf(accessKeys), List.copyOf(ips), List.copyOf(evidence.keySet()), Instant.ofEpochMilli(firstSeen),
-                    Instant.ofEpochMilli(lastSeen), List.copyOf(evidence.values()), List.copyOf(unknownIps));
+                    Instant.ofEpochMilli(lastSeen), List.copyOf(evidence.values()), List.copyOf(unknownIps), buildingBlocks && stages.size() < 2);
         }
     }
 }

@@ -51,8 +51,10 @@ class HotReloadIT {
     public static class OwnRulesFolder implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
+            // A new alert file per run: GET /alerts reads the file back at start, and an earlier run's
+            // alerts for the same principals would answer for this one's.
             return Map.of("trailsentry.rules.dir", RULES.toString(),
-                    "trailsentry.alerts.file", "target/test-data/hot-reload/alerts.jsonl",
+                    "trailsentry.alerts.file", "target/test-data/hot-reload/alerts-${quarkus.uuid}.jsonl",
                     "trailsentry.dead-letter.file", "target/test-data/hot-reload/dead-letter.jsonl",
                     "trailsentry.context.baseline-file", "target/test-data/hot-reload/baselines.json",
                     "trailsentry.inbox.enabled", "false");

@@ -59,13 +59,13 @@ class RuleSwapTest {
         try (EsperEngine engine = new EsperEngine(h -> { })) {
             engine.deploy(EsperEngine.compile(rules), Map.of());
             int before = engine.rules().size();
-            Files.writeString(rules.resolve("defense_evasion_logging_tampering.epl"),
-                    Files.readString(rules.resolve("defense_evasion_logging_tampering.epl")).replace("@Tag(name='mitre', value='TA0005:T1562.008')", ""));
+            Files.writeString(rules.resolve("defense_evasion_cloudtrail_stopped_or_deleted.epl"),
+                    Files.readString(rules.resolve("defense_evasion_cloudtrail_stopped_or_deleted.epl")).replace("@Tag(name='mitre', value='TA0005:T1562.008')", ""));
             // compiles, but the scratch deployment finds the rule without its MITRE tag
             CompiledRules broken = EsperEngine.compile(rules);
             assertThatThrownBy(() -> engine.swap(broken, Map.of()))
                     .isInstanceOf(RuleLoadException.class)
-                    .hasMessageContaining("defense_evasion_logging_tampering.epl").hasMessageContaining("mitre");
+                    .hasMessageContaining("defense_evasion_cloudtrail_stopped_or_deleted.epl").hasMessageContaining("mitre");
             assertThat(engine.rules()).hasSize(before);
         }
     }

@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 /**
  * The one declaration of how Sigma's CloudTrail field names read the normalised event
  * ({@link io.trailsentry.ingest.CloudTrailEvent}): each field once, with its EPL property, type and
- * description (the README's field table is written from {@link #fields()} and {@link #prefixes()}).
+ * description (docs/rules.md's field table is generated from {@link #fields()} and {@link #prefixes()}).
  * A field not declared here is refused with its name, never guessed.
  */
 public final class SigmaFieldMap {
@@ -86,6 +86,16 @@ public final class SigmaFieldMap {
 
     public static List<Prefix> prefixes() {
         return PREFIXES;
+    }
+
+    /** The field map as the Markdown table docs/rules.md carries. */
+    public static List<String> markdownTable() {
+        List<String> lines = new ArrayList<>();
+        lines.add("| Sigma field | EPL property | what it holds |");
+        lines.add("|---|---|---|");
+        FIELDS.forEach(f -> lines.add("| `" + f.sigmaName() + "` | `" + f.property() + "` | " + f.description() + " |"));
+        PREFIXES.forEach(p -> lines.add("| `" + p.sigmaPrefix() + "…` | `" + p.getter() + "('…')` | " + p.description() + " |"));
+        return lines;
     }
 
     /** @return the field's mapping, or empty when the normalised event does not carry it */

@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class SigmaLoadingTest {
 
-    static final String LOGGING_TAMPERING = "defense_evasion_logging_tampering.epl";
+    static final String LOGGING_TAMPERING = "defense_evasion_cloudtrail_stopped_or_deleted.epl";
 
     static final String ROOT_RULE = """
             title: Root account used

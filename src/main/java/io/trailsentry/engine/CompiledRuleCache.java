@@ -1,0 +1,113 @@
+package io.trailsentry.engine;
+
+import com.espertech.esper.common.client.EPCompiled;
+import com.espertech.esper.compiler.client.util.EPCompiledIOUtil;
+import io.trailsentry.config.ProductVersion;
+import io.trailsentry.ingest.CloudTrailEvent;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * Compiled rule modules kept on disk, so a command or a server start does not compile again what
+ * it compiled before: compiling is most of a start. An entry's key covers everything the byte code
+ * depends on — the module's text (after rule parameters), the modules compiled before it (each
+ * module is compiled against them), the event class's properties, the functions rules may call,
+ * and the Esper and TrailSentry versions — so a change to any of them misses the cache. A cached
+ * module still goes through the sandbox's byte-code check before it is used. A cache that cannot
+ * be read or written is skipped, never an error.
+ */
+public final class CompiledRuleCache {
+
+    private static final Logger LOG = Logger.getLogger(CompiledRuleCache.class);
+    /** Entries kept; the least recently written go first. A rules folder is a few hundred modules. */
+    static final int MAX_ENTRIES = 4096;
+    /** No cache: compile every time. */
+    public static final CompiledRuleCache NONE = new CompiledRuleCache(null);
+    private static final String FINGERPRINT = EsperEngine.sha256(String.join("|",
+            "esper-" + EPCompiledIOUtil.class.getPackage().getImplementationVersion(),
+            "trailsentry-" + ProductVersion.get(),
+            eventProperties(),
+            String.join(",", new TreeSet<>(RuleSandbox.SINGLE_ROW_FUNCTIONS.keySet()))));
+
+    private final Path dir;
+
+    private CompiledRuleCache(Path dir) {
+        this.dir = dir;
+    }
+
+    /** A cache in {@code dir} (created when first written), or {@link #NONE} for null. */
+    public static CompiledRuleCache in(Path dir) {
+        return dir == null ? NONE : new CompiledRuleCache(dir);
+    }
+
+    boolean enabled() {
+        return dir != null;
+    }
+
+    /** The key of a module compiled after the module whose key is {@code previous} (empty for the first). */
+    static String key(String previous, String relativePath, String text) {
+        return EsperEngine.sha256(FINGERPRINT + "\n" + previous + "\n" + relativePath + "\n" + text);
+    }
+
+    /** The module cached under {@code key}, or null. */
+    EPCompiled get(String key) {
+        if (dir == null) {
+            return null;
+        }
+        Path file = dir.resolve(key + ".jar");
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try {
+            return EPCompiledIOUtil.read(file.toFile());
+        } catch (IOException | RuntimeException e) {
+            LOG.debugf("compiled-rule cache entry %s unreadable (%s); compiling again", file, e.getMessage());
+            return null;
+        }
+    }
+
+    void put(String key, EPCompiled compiled) {
+        if (dir == null) {
+            return;
+        }
+        try {
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, key, ".tmp");
+            EPCompiledIOUtil.write(compiled, tmp.toFile());
+            Files.move(tmp, dir.resolve(key + ".jar"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            prune();
+        } catch (IOException | RuntimeException e) {
+            LOG.debugf("compiled-rule cache %s not written (%s)", dir, e.getMessage());
+        }
+    }
+
+    private void prune() throws IOException {
+        List<Path> entries;
+        try (Stream<Path> files = Files.list(dir)) {
+            entries = files.filter(p -> p.getFileName().toString().endsWith(".jar")).toList();
+        }
+        if (entries.size() <= MAX_ENTRIES) {
+            return;
+        }
+        List<Path> oldestFirst = entries.stream().sorted(Comparator.comparing(p -> p.toFile().lastModified())).toList();
+        for (Path old : oldestFirst.subList(0, entries.size() - MAX_ENTRIES)) {
+            Files.deleteIfExists(old);
+        }
+    }
+
+    /** The event type's getters with their types: a module compiled against another event class must not be reused. */
+    private static String eventProperties() {
+        return String.join(",", Arrays.stream(CloudTrailEvent.class.getMethods())
+                .map(m -> m.getName() + ":" + m.getReturnType().getName() + ":" + m.getParameterCount())
+                .sorted().toList());
+    }
+}
