@@ -178,7 +178,7 @@ public interface TrailSentryConfig {
     /**
      * The scorer's operator setting. The ladder itself — what each stage tier makes, the suspicious
      * contexts, the context moves and every point of the score — is detection tuning and lives beside
-     * the rules in {@code scoring.yaml} (hot-reloaded with them; docs/rules.md "Scorer");
+     * the rules in {@code scoring.yaml} (hot-reloaded with them, tried with {@code rules backtest}; docs/rules.md "Scorer");
      * stage tiers and points are in {@code stages.yaml}.
      */
     interface Scoring {

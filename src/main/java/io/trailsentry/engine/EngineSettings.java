@@ -39,6 +39,11 @@ public record EngineSettings(Path rulesDir, Duration allowedLateness, Map<String
         return new EngineSettings(rulesDir, Duration.ofMinutes(5), Map.of());
     }
 
+    /** The same settings over another rules folder (a backtest's changed copy). */
+    public EngineSettings withRulesDir(Path dir) {
+        return new EngineSettings(dir, allowedLateness, ruleParameters, maxHold, ruleCache);
+    }
+
     public EngineSettings withMaxHold(Duration hold) {
         return new EngineSettings(rulesDir, allowedLateness, ruleParameters, hold, ruleCache);
     }

@@ -25,7 +25,7 @@ class ArchitectureTest {
     /** Lowest first: a package may use the ones before it, never the ones after it. */
     static final List<String> LAYERS = List.of(
             "config", "ingest", "archive", "sample", "context", "engine", "scoring", "alert", "incident", "ruletest", "pipeline",
-            "server", "kafka", "api", "cli");
+            "backtest", "server", "kafka", "api", "cli");
 
     static JavaClasses production;
 
