@@ -15,16 +15,23 @@ import jakarta.ws.rs.core.MediaType;
 @Tag(name = "status")
 public class StatusResource {
 
-    private final EngineService engine;
+    /** The pipeline's totals, flat as before, and the event archive's ({@code archive}). */
+    public record ServerStatus(@com.fasterxml.jackson.annotation.JsonUnwrapped PipelineStats pipeline,
+                               io.trailsentry.archive.ArchiveStats archive) {
+    }
 
-    StatusResource(EngineService engine) {
+    private final EngineService engine;
+    private final io.trailsentry.server.ArchiveService archive;
+
+    StatusResource(EngineService engine, io.trailsentry.server.ArchiveService archive) {
         this.engine = engine;
+        this.archive = archive;
     }
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Events read, rejected, duplicate and late; alerts; the event-time clock (viewer)")
-    public PipelineStats status() {
-        return engine.pipeline().stats();
+    @Operation(summary = "Events read, rejected, duplicate and late; alerts; the event-time clock; the event archive (viewer)")
+    public ServerStatus status() {
+        return new ServerStatus(engine.pipeline().stats(), archive.stats());
     }
 }

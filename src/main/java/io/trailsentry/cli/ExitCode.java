@@ -19,7 +19,7 @@ public final class ExitCode {
     /** The table as picocli prints it under each command's help. */
     static final String[] HELP = {
             "0:done",
-            "1:findings (failing rule tests, an output that could not be written)",
+            "1:findings (failing rule tests, more new alerts than --max-new-alerts, an output that could not be written)",
             "2:usage error",
             "3:rules refused (compile errors or missing metadata)",
             "4:input unreadable (missing, or no CloudTrail record in it)"};

@@ -25,15 +25,15 @@ import java.util.concurrent.Callable;
  * {@code rules validate} compiles and deploys the rules and lists their metadata; {@code rules test}
  * also runs the sample-event tests beside them (default: every {@code *.tests.yaml} in the rules folder).
  */
-@Command(name = "rules", mixinStandardHelpOptions = true, description = "Validate and test detection rules without a server.",
-        subcommands = {RulesCommand.Validate.class, RulesCommand.Test.class, RulesCommand.ImportSigma.class})
+@Command(name = "rules", mixinStandardHelpOptions = true, description = "Validate, test and backtest detection rules without a server.",
+        subcommands = {RulesCommand.Validate.class, RulesCommand.Test.class, RulesCommand.ImportSigma.class, RulesBacktestCommand.class})
 public final class RulesCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    private final PrintStream out;
-    private final PrintStream err;
+    final PrintStream out;
+    final PrintStream err;
     /** The set {@link #load} compiled last (for the generated EPL of Sigma files). */
     private CompiledRules compiled;
 

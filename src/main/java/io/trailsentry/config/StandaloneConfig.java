@@ -49,6 +49,7 @@ public final class StandaloneConfig {
                 .withConverter(io.quarkus.runtime.configuration.MemorySize.class, 200, new io.quarkus.runtime.configuration.MemorySizeConverter())
                 .withMapping(io.trailsentry.config.ApiAuthConfig.class)
                 .withMapping(IngestConfig.class)
+                .withMapping(ArchiveConfig.class)
                 .withMapping(HealthConfig.class)
                 .withMapping(io.trailsentry.config.IncidentStoreConfig.class);
         URL applicationProperties = StandaloneConfig.class.getClassLoader().getResource("application.properties");

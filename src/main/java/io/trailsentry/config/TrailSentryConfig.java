@@ -228,25 +228,20 @@ public interface TrailSentryConfig {
     }
 
     /**
-     * The scorer's weights. Each map overrides the defaults key by key (see docs/rules.md "Scorer"), e.g.
-     * {@code trailsentry.scoring.context-points.off_hours=15}. Stage points are data, in {@code stages.yaml}.
+     * The scorer's operator setting. The ladder itself — what each stage tier makes, the suspicious
+     * contexts, the context moves and every point of the score — is detection tuning and lives beside
+     * the rules in {@code scoring.yaml} (hot-reloaded with them, tried with {@code rules backtest}; docs/rules.md "Scorer");
+     * stage tiers and points are in {@code stages.yaml}.
      */
     interface Scoring {
-        /** An incident stays open this long after its last signal (event time). */
+        /**
+         * An incident stays open this long after its last signal (event time). Operator configuration
+         * rather than ladder data: it bounds the open incidents kept in memory, goes with the other
+         * horizons of a deployment (lineage, Kafka lookback) and, changed at a reload, would split or
+         * merge incidents that are open.
+         */
         @WithDefault("24h")
         Duration horizon();
-
-        /** Points per context seen (unknown_ip, off_hours, non_admin, allowlisted — the last negative). */
-        Map<String, Integer> contextPoints();
-
-        /** Points for the first hit of each rule, by the rule's severity (Informational … Critical). */
-        Map<String, Integer> signalPoints();
-
-        /** Points when an identity the actor created acts. */
-        Optional<Integer> lineagePoints();
-
-        /** Discovery-only incidents become Medium with at least this many suspicious contexts. */
-        Optional<Integer> suspiciousContextsForMedium();
 
         /**
          * State budget: open incidents at most (a few KB each, up to about 100 KB with full evidence).

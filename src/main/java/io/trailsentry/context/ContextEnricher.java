@@ -23,7 +23,8 @@ import java.util.function.UnaryOperator;
  *       the actor's learned profile says it usually works at this hour;</li>
  *   <li><b>non_admin</b>: not the account's root user, not an {@code admin-principals} match and no
  *       privileged IAM write learned in the baseline period;</li>
- *   <li><b>allowlisted</b>: an {@code allowlisted-principals} or {@code allowlisted-user-agents} match.</li>
+ *   <li><b>allowlisted</b>: an {@code allowlisted-principals} or {@code allowlisted-user-agents} match, or a
+ *       match in the rules folder's {@code allowlist.yaml} ({@link RulesAllowlist}).</li>
  * </ul>
  * Calls AWS makes on its own (AWSService identities, service-linked roles) get stages but no actor and
  * no context; a principal acting through a service ({@code invokedBy}) is judged like any other call.
@@ -38,6 +39,9 @@ public final class ContextEnricher implements UnaryOperator<CloudTrailEvent> {
     private final ArnPatterns admins;
     private final ArnPatterns allowlistedPrincipals;
     private final ArnPatterns allowlistedAgents;
+    /** The rules folder's {@code allowlist.yaml}, on top of the operator's globs; replaced with the rules. */
+    private volatile ArnPatterns rulesPrincipals = ArnPatterns.of(java.util.List.of());
+    private volatile ArnPatterns rulesAgents = ArnPatterns.of(java.util.List.of());
     private final Baselines baselines;
     private final ZoneRules zone;
     private final int businessStartMinute;
@@ -112,7 +116,8 @@ public final class ContextEnricher implements UnaryOperator<CloudTrailEvent> {
         boolean offHours = !inBusinessHours(epochDay, minuteOfDay) && !normal.usualHour();
         // Root can do anything in the account: "a non-admin did this" never describes it.
         boolean admin = "Root".equals(e.getUserIdentityType()) || admins.matchesPrincipal(e) || normal.learnedAdmin();
-        boolean allowlisted = allowlistedPrincipals.matchesPrincipal(e) || allowlistedAgents.matches(e.getUserAgent());
+        boolean allowlisted = allowlistedPrincipals.matchesPrincipal(e) || allowlistedAgents.matches(e.getUserAgent())
+                || rulesPrincipals.matchesPrincipal(e) || rulesAgents.matches(e.getUserAgent());
         return e.withContext(new EventContext(actor.key(), actor.name(), false, eventStages, ipClass.external(), createdBy,
                 unknownIp, offHours, !admin, allowlisted, ipClass.aws(), ec2IpInRegion));
     }
@@ -130,6 +135,12 @@ public final class ContextEnricher implements UnaryOperator<CloudTrailEvent> {
     /** The rules were reloaded with their {@code stages.yaml}: later events get the new catalog's stages. */
     public void useStages(StageCatalog next) {
         stages = next;
+    }
+
+    /** The rules were reloaded with their {@code allowlist.yaml}: later events are judged against it (and the operator's globs). */
+    public void useAllowlist(RulesAllowlist next) {
+        rulesPrincipals = ArnPatterns.of(next.principals());
+        rulesAgents = ArnPatterns.of(next.userAgents());
     }
 
     public Baselines baselines() {

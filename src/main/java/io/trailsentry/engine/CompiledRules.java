@@ -1,6 +1,7 @@
 package io.trailsentry.engine;
 
 import com.espertech.esper.common.client.EPCompiled;
+import io.trailsentry.context.RulesAllowlist;
 import io.trailsentry.context.StageCatalog;
 
 import java.nio.file.Path;
@@ -14,10 +15,14 @@ import java.util.List;
  *                 Sigma {@code .yml} file that has rules to run
  * @param stages   the folder's stage vocabulary ({@code stages.yaml}), which the rules were checked
  *                 against and which the context stage and scorer use with them
+ * @param ladder   the folder's escalation ladder ({@code scoring.yaml}), which the scorer uses with them
+ * @param allowlist the folder's allowlist ({@code allowlist.yaml}), which the context stage adds to the
+ *                 operator's; empty when the folder has none
  * @param refused  Sigma rules that were refused one by one (file, line, construct, reason) while the
  *                 rest of the set compiled; an {@code .epl} error refuses the whole set instead
  */
-public record CompiledRules(Path rulesDir, List<CompiledFile> files, StageCatalog stages, List<RuleError> refused) {
+public record CompiledRules(Path rulesDir, List<CompiledFile> files, StageCatalog stages, ScoringLadder ladder,
+                            RulesAllowlist allowlist, List<RuleError> refused) {
 
     public CompiledRules {
         files = List.copyOf(files);
@@ -26,7 +31,7 @@ public record CompiledRules(Path rulesDir, List<CompiledFile> files, StageCatalo
 
     /** The same set cut down to the files named, in the set's order (a rule and what it depends on). */
     public CompiledRules only(java.util.Set<String> relativePaths) {
-        return new CompiledRules(rulesDir, files.stream().filter(f -> relativePaths.contains(f.relativePath())).toList(), stages, refused);
+        return new CompiledRules(rulesDir, files.stream().filter(f -> relativePaths.contains(f.relativePath())).toList(), stages, ladder, allowlist, refused);
     }
 
 

@@ -46,6 +46,11 @@ public record EngineSettings(Path rulesDir, Duration allowedLateness, Map<String
         return new EngineSettings(rulesDir, allowedLateness, ruleParameters, maxHold, eventTimeBounds, dedupHorizon, maxEventIds, cache);
     }
 
+    /** The same settings over another rules folder (a backtest's changed copy). */
+    public EngineSettings withRulesDir(Path dir) {
+        return new EngineSettings(dir, allowedLateness, ruleParameters, maxHold, eventTimeBounds, dedupHorizon, maxEventIds, ruleCache);
+    }
+
     public EngineSettings withMaxHold(Duration hold) {
         return new EngineSettings(rulesDir, allowedLateness, ruleParameters, hold, eventTimeBounds, dedupHorizon, maxEventIds, ruleCache);
     }

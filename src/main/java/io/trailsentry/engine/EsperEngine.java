@@ -18,6 +18,7 @@ import com.espertech.esper.runtime.client.EPRuntimeProvider;
 import com.espertech.esper.runtime.client.EPStatement;
 import com.espertech.esper.runtime.client.EPUndeployException;
 import io.trailsentry.context.DataFileException;
+import io.trailsentry.context.RulesAllowlist;
 import io.trailsentry.context.StageCatalog;
 import io.trailsentry.engine.sigma.SigmaCompilation;
 import io.trailsentry.engine.sigma.SigmaCompiler;
@@ -127,6 +128,8 @@ public final class EsperEngine implements AutoCloseable {
         EPCompiler compiler = EPCompilerProvider.getCompiler();
         List<RuleError> errors = new ArrayList<>();
         StageCatalog stages = readStages(rulesDir, errors);
+        ScoringLadder ladder = readLadder(rulesDir, errors);
+        RulesAllowlist allowlist = readAllowlist(rulesDir, errors);
         List<CompiledRules.CompiledFile> compiled = new ArrayList<>();
         Configuration configuration = newConfiguration();
         CompilerArguments args = new CompilerArguments(configuration);
@@ -160,7 +163,7 @@ public final class EsperEngine implements AutoCloseable {
             throw new RuleLoadException(errors);
         }
         SigmaCompilation sigma = compileSigma(rulesDir, compiler, configuration, args, compiled, chain);
-        return new CompiledRules(rulesDir, compiled, stages, sigma.refusals());
+        return new CompiledRules(rulesDir, compiled, stages, ladder, allowlist, sigma.refusals());
     }
 
     /**
@@ -190,6 +193,29 @@ public final class EsperEngine implements AutoCloseable {
             }
         }
         return stages;
+    }
+
+    /**
+     * The folder's escalation ladder ({@code scoring.yaml}, or the jar's copy when the folder has
+     * none); a problem becomes an error with the file's line, and the set is refused with it.
+     */
+    static ScoringLadder readLadder(Path rulesDir, List<RuleError> errors) {
+        try {
+            return ScoringLadder.forRulesFolder(rulesDir);
+        } catch (DataFileException e) {
+            errors.add(new RuleError(ScoringLadder.FILE_NAME, e.line(), 0, e.reason()));
+            return null;
+        }
+    }
+
+    /** The folder's allowlist ({@code allowlist.yaml}, empty when the folder has none), checked like the ladder. */
+    static RulesAllowlist readAllowlist(Path rulesDir, List<RuleError> errors) {
+        try {
+            return RulesAllowlist.forRulesFolder(rulesDir);
+        } catch (DataFileException e) {
+            errors.add(new RuleError(RulesAllowlist.FILE_NAME, e.line(), 0, e.reason()));
+            return RulesAllowlist.NONE;
+        }
     }
 
     /**
@@ -396,7 +422,7 @@ public final class EsperEngine implements AutoCloseable {
             files.add(refusedFiles.remove(f.relativePath()) ? deployedFiles.get(f.relativePath()).file() : f);
         }
         refusedFiles.forEach(path -> files.add(deployedFiles.get(path).file()));
-        return new CompiledRules(next.rulesDir(), files, next.stages(), next.refused());
+        return new CompiledRules(next.rulesDir(), files, next.stages(), next.ladder(), next.allowlist(), next.refused());
     }
 
     /**
@@ -420,7 +446,7 @@ public final class EsperEngine implements AutoCloseable {
         }
         disabledFiles.keySet().retainAll(stillOff);
         List<CompiledRules.CompiledFile> files = next.files().stream().filter(f -> !stillOff.contains(f.relativePath())).toList();
-        return new CompiledRules(next.rulesDir(), files, next.stages(), next.refused());
+        return new CompiledRules(next.rulesDir(), files, next.stages(), next.ladder(), next.allowlist(), next.refused());
     }
 
     /** What a swap did, by file (relative path). */

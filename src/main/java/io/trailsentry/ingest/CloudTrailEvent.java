@@ -295,6 +295,9 @@ public final class CloudTrailEvent {
     public boolean isInInitialAccess() { return hasStage("initial_access"); }
     public boolean isInImpact() { return hasStage("impact"); }
 
+    /** Every context {@link #getContexts()} can name, for data files that refer to them (the scoring ladder). */
+    public static final java.util.List<String> CONTEXTS = java.util.List.of("unknown_ip", "off_hours", "non_admin", "allowlisted");
+
     /** The contexts that hold, by name: unknown_ip, off_hours, non_admin, allowlisted. */
     public java.util.List<String> getContexts() {
         java.util.List<String> contexts = new java.util.ArrayList<>(4);

@@ -86,7 +86,7 @@ public class KafkaIngest {
             return;
         }
         pipelines = new PartitionPipelines(engine::newBatchPipeline, engine.startRules(), engine.alertSinks(),
-                deadLetters.alsoTo(engine.deadLetters()), System::nanoTime);
+                deadLetters.alsoTo(engine.deadLetters()), System::nanoTime, engine.archive());
         reloadsSeen = engine.pipeline().reloadSuccesses();
         registerMetrics(pipelines);
         ready.countDown();

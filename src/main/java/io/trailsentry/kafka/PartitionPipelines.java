@@ -71,6 +71,8 @@ final class PartitionPipelines implements AutoCloseable {
     private final List<AlertSink> alertSinks;
     private final DeadLetterSink deadLetters;
     private final LongSupplier nanoClock;
+    /** Where live records are kept (the server's archive), or null; lookback replays are not: they were kept when they were live. */
+    private final java.util.function.Consumer<io.trailsentry.ingest.CloudTrailEvent> archive;
     private volatile CompiledRules rules;
     private boolean stopped;
 
@@ -82,6 +84,12 @@ final class PartitionPipelines implements AutoCloseable {
     private final AtomicLong suppressedAlerts = new AtomicLong();
 
     PartitionPipelines(Factory factory, CompiledRules rules, List<AlertSink> alertSinks, DeadLetterSink deadLetters, LongSupplier nanoClock) {
+        this(factory, rules, alertSinks, deadLetters, nanoClock, null);
+    }
+
+    PartitionPipelines(Factory factory, CompiledRules rules, List<AlertSink> alertSinks, DeadLetterSink deadLetters, LongSupplier nanoClock,
+                       java.util.function.Consumer<io.trailsentry.ingest.CloudTrailEvent> archive) {
+        this.archive = archive;
         this.factory = factory;
         this.rules = rules;
         this.alertSinks = List.copyOf(alertSinks);
@@ -146,6 +154,7 @@ final class PartitionPipelines implements AutoCloseable {
             if (partition != null && partition.gate.replaying()) {
                 partition.pipeline.flush();
                 partition.gate.open();
+                partition.pipeline.archiveTo(archive);
                 suppressedAlerts.addAndGet(partition.gate.suppressedAlerts());
             }
         } finally {

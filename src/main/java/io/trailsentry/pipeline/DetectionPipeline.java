@@ -52,8 +52,12 @@ public final class DetectionPipeline implements AutoCloseable {
     private final EventTimeGuard guard;
     /** Events handed in one by one ({@link #accept(CloudTrailEvent)}), created with the first. */
     private Feed direct;
+    /** Where ingested events are kept (the server's archive), or null; see {@link #archiveTo}. */
+    private volatile Consumer<CloudTrailEvent> archive;
     /** The stage vocabulary of the deployed rules; replaced with them on a reload. */
     private volatile StageCatalog stages;
+    /** The escalation ladder of the deployed rules ({@code scoring.yaml}); replaced with them on a reload. */
+    private volatile io.trailsentry.engine.ScoringLadder ladder;
     private final Path rulesDir;
     private final EngineSettings engineSettings;
     private final java.util.Map<String, Object> ruleParameters;
@@ -90,9 +94,11 @@ public final class DetectionPipeline implements AutoCloseable {
         this.ruleParameters = settings.ruleParameters();
         CompiledRules rules = compiled != null ? compiled : settings.compileRules();
         this.stages = rules.stages();
-        this.scorer = new Scorer(scoring, stages);
+        this.ladder = rules.ladder();
+        this.scorer = new Scorer(scoring, stages, ladder);
         if (context != null) {
             context.useStages(stages);
+            context.useAllowlist(rules.allowlist());
         }
         this.engine = new DetectionEngine(settings, rules, context != null ? context : UnaryOperator.identity(), this::onHit);
         this.guard = new EventTimeGuard(settings.eventTimeBounds());
@@ -227,7 +233,15 @@ public final class DetectionPipeline implements AutoCloseable {
 
         @Override
         public void pass(CloudTrailEvent event) {
-            countOutcome(engine.accept(event), counters);
+            io.trailsentry.engine.ReorderBuffer.Outcome outcome = engine.accept(event);
+            countOutcome(outcome, counters);
+            Consumer<CloudTrailEvent> keep = archive;
+            // Only what was ingested (not a replay's direct feed, not a rebuild's second read) and
+            // taken by the engine (not a duplicate, not late): replaying the archive evaluates what
+            // the engine evaluated.
+            if (keep != null && !countNow && !muted && outcome == io.trailsentry.engine.ReorderBuffer.Outcome.BUFFERED) {
+                keep.accept(event);
+            }
         }
 
         @Override
@@ -321,6 +335,15 @@ public final class DetectionPipeline implements AutoCloseable {
         if (context != null) {
             context.baselines().protect(scorer::hasIncidentAboveLow);
         }
+    }
+
+    /**
+     * From now on, every event ingested through {@code ingest(…)} that the engine takes (not a
+     * duplicate, not late) is handed to {@code archive}, on the ingesting thread, which must not block
+     * (the server's {@code EventArchive} only queues it). Null stops archiving.
+     */
+    public void archiveTo(Consumer<CloudTrailEvent> archive) {
+        this.archive = archive;
     }
 
     /** A batch under one lock acquisition (a replay's engine thread: counted as {@code replay}). */
@@ -455,7 +478,7 @@ public final class DetectionPipeline implements AutoCloseable {
 
     /**
      * Recompiles the rules folder and, only if the whole set compiles and deploys, swaps it in; the
-     * stage catalog is re-read too. Compiling happens outside the engine lock, the swap inside it, so
+     * stage catalog, the escalation ladder and the allowlist are re-read too. Compiling happens outside the engine lock, the swap inside it, so
      * every event is evaluated by the old rules or the new ones, never by neither.
      */
     public ReloadStatus reloadRules() {
@@ -479,9 +502,11 @@ public final class DetectionPipeline implements AutoCloseable {
             try {
                 EsperEngine.SwapResult result = engine.swapRules(next);
                 stages = next.stages();
-                scorer.useStages(stages);
+                ladder = next.ladder();
+                scorer.useRules(stages, ladder);
                 if (context != null) {
                     context.useStages(stages);
+                    context.useAllowlist(next.allowlist());
                 }
                 publishRuleCounts();
                 reloadSuccesses++;
@@ -559,7 +584,7 @@ public final class DetectionPipeline implements AutoCloseable {
     }
 
     private void onHit(RuleHit hit) {
-        Signal signal = Signal.of(hit);
+        Signal signal = Signal.of(hit, ladder);
         Scorer.Outcome outcome = scorer.accept(signal);
         String incidentId = outcome.incident() == null ? null : outcome.incident().incidentId();
         for (Alert alert : alertFactory.create(signal, incidentId)) {
@@ -573,6 +598,11 @@ public final class DetectionPipeline implements AutoCloseable {
     /** The stage vocabulary of the deployed rules ({@code stages.yaml}); never waits. */
     public StageCatalog stages() {
         return stages;
+    }
+
+    /** The escalation ladder of the deployed rules ({@code scoring.yaml}); never waits. */
+    public io.trailsentry.engine.ScoringLadder ladder() {
+        return ladder;
     }
 
     private void emit(Alert alert) {

@@ -48,6 +48,15 @@ public final class PipelinedReplay implements AutoCloseable {
         return pipeline.ingest(fileOrDirectory, this::offer);
     }
 
+    /** As {@link #ingest(Path)}, evaluating only the events {@code only} accepts (a backtest's time window). */
+    public ReadSummary ingest(Path fileOrDirectory, java.util.function.Predicate<CloudTrailEvent> only) {
+        return pipeline.ingest(fileOrDirectory, e -> {
+            if (only.test(e)) {
+                offer(e);
+            }
+        });
+    }
+
     public ReadSummary ingest(byte[] payload, String source) {
         return pipeline.ingest(payload, source, this::offer);
     }

@@ -12,14 +12,12 @@ import io.trailsentry.context.Baselines;
 import io.trailsentry.context.ContextEnricher;
 import io.trailsentry.context.ContextSettings;
 import io.trailsentry.engine.RuleLoadException;
-import io.trailsentry.engine.Severity;
 import io.trailsentry.ingest.DeadLetterSink;
 import io.trailsentry.pipeline.DetectionPipeline;
 import io.trailsentry.scoring.ScoringSettings;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.EnumMap;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,15 +57,7 @@ public final class Pipelines {
     }
 
     public static ScoringSettings scoringSettings(TrailSentryConfig config) {
-        TrailSentryConfig.Scoring c = config.scoring();
-        ScoringSettings d = ScoringSettings.defaults();
-        Map<Severity, Integer> signalPoints = new EnumMap<>(d.signalPoints());
-        c.signalPoints().forEach((severity, points) -> signalPoints.put(Severity.parse(severity), points));
-        Map<String, Integer> contextPoints = new HashMap<>(d.contextPoints());
-        contextPoints.putAll(c.contextPoints());
-        return new ScoringSettings(c.horizon(), signalPoints, contextPoints,
-                c.lineagePoints().orElse(d.lineagePoints()), c.suspiciousContextsForMedium().orElse(d.suspiciousContextsForMedium()),
-                c.maxOpenIncidents());
+        return new ScoringSettings(config.scoring().horizon(), config.scoring().maxOpenIncidents());
     }
 
     /**

@@ -116,7 +116,7 @@ public final class RuleTestRunner {
         ContextEnricher context = new ContextEnricher(contextSettings, compiled.stages(), new Baselines(10_000));
         try (DetectionEngine engine = DetectionEngine.ofCheckedRules(
                 new EngineSettings(rulesDir, Duration.ofMinutes(5), file.parameters()), rulesFor(file.rule()), context,
-                hit -> alerts.addAll(alertFactory.create(io.trailsentry.scoring.Signal.of(hit))))) {
+                hit -> alerts.addAll(alertFactory.create(io.trailsentry.scoring.Signal.of(hit, compiled.ladder()))))) {
             byte[] json = SampleEvents.toJsonArray(testCase.events());
             ReadSummary summary = reader.read(json, file.path() + " / " + testCase.name(), engine::accept, rejected::add);
             if (summary.rejected() > 0) {

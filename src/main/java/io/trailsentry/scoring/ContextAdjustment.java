@@ -1,6 +1,8 @@
 package io.trailsentry.scoring;
 
+import io.trailsentry.context.StageCatalog;
 import io.trailsentry.engine.RuleMetadata;
+import io.trailsentry.engine.ScoringLadder;
 import io.trailsentry.engine.Severity;
 
 import java.util.Set;
@@ -8,26 +10,27 @@ import java.util.Set;
 /**
  * The context half of the severity ladder, one place for signals and incidents alike (the write-up's
  * contextual conditions): an authorised scanner's calls (allowlist) are kept but sent to no one, an
- * administrator working in business hours from a known network is one level less urgent than the
- * same calls from an unknown IP at night.
+ * administrator working in business hours from a known network is less urgent than the same calls
+ * from an unknown IP at night. How far each moves is data: the {@code signal} and {@code incident}
+ * moves of {@code scoring.yaml} ({@link ScoringLadder}).
  */
 public final class ContextAdjustment {
-
-    /** Contexts that make activity suspicious: the write-up's unknown IP, off-hours and non-admin principal. */
-    public static final Set<String> SUSPICIOUS = Set.of("unknown_ip", "off_hours", "non_admin");
 
     private ContextAdjustment() {
     }
 
     /**
-     * A signal's severity in its context: Informational and suppressed when every call was an
-     * allowlisted principal's or user agent's; one level down (not below Informational) when no call
+     * A signal's severity in its context: the ladder's allowlisted move (and suppressed) when every
+     * call was an allowlisted principal's or user agent's; its nothing-suspicious move when no call
      * was suspicious; else the rule's. A rule declared {@code allowlist-only} moves for the allowlist only.
      */
-    public static AdjustedSeverity signal(Severity base, ContextEvidence context, RuleMetadata.SeverityAdjustment mode) {
+    public static AdjustedSeverity signal(Severity base, ContextEvidence context, RuleMetadata.SeverityAdjustment mode,
+                                          ScoringLadder ladder) {
+        ScoringLadder.ContextMoves moves = ladder.signal();
         if (context.allowlisted()) {
-            return new AdjustedSeverity(Severity.Informational, base,
-                    "rule severity " + base + "; allowlisted principal or user agent: Informational, not sent to anyone", true);
+            Severity moved = moves.allowlisted().apply(base);
+            return new AdjustedSeverity(moved, base,
+                    "rule severity " + base + "; allowlisted principal or user agent: " + moved + ", not sent to anyone", true);
         }
         if (mode == RuleMetadata.SeverityAdjustment.ALLOWLIST_ONLY) {
             return new AdjustedSeverity(base, base, "rule severity " + base + " (this rule is adjusted by the allowlist only)", false);
@@ -36,40 +39,41 @@ public final class ContextAdjustment {
             return new AdjustedSeverity(base, base, "rule severity " + base + "; no actor context", false);
         }
         if (context.suspicious().isEmpty()) {
-            Severity lower = Severity.values()[Math.max(0, base.ordinal() - 1)];
-            return new AdjustedSeverity(lower, base, "rule severity " + base
-                    + "; nothing suspicious (known admin, known network, business hours): one level down to " + lower, false);
+            Severity moved = moves.nothingSuspicious().apply(base);
+            return new AdjustedSeverity(moved, base, "rule severity " + base
+                    + "; nothing suspicious (known admin, known network, business hours): "
+                    + moves.nothingSuspicious().describe() + " to " + moved, false);
         }
         return new AdjustedSeverity(base, base, "rule severity " + base + "; suspicious: " + String.join(", ", context.suspicious()), false);
     }
 
     /**
-     * An incident's severity in its context: two levels down for an allowlisted actor (and
-     * suppressed), one level down when nothing suspicious was seen and the incident reached more than
-     * discovery-like stages; never below Low unless only low-tier stages were reached or the actor is
-     * allowlisted.
+     * An incident's severity in its context: the ladder's allowlisted move for an allowlisted actor
+     * (and suppressed); its nothing-suspicious move when nothing suspicious was seen, unless the
+     * incident reached only the tiers that move exempts (discovery alone).
      *
-     * @param ladder    the stage ladder's severity and why
-     * @param onlyLow   only low-tier stages (discovery) were reached
+     * @param rung   the ladder's severity for the stages reached
+     * @param tiers  the tiers of the stages reached
      */
-    static AdjustedSeverity incident(Severity ladder, String ladderReason, ContextEvidence context, boolean onlyLow) {
-        int level = ladder.ordinal();
-        String reason = ladderReason;
+    static AdjustedSeverity incident(Severity rung, String rungReason, ContextEvidence context, Set<StageCatalog.Tier> tiers,
+                                     ScoringLadder ladder) {
+        ScoringLadder.ContextMoves moves = ladder.incident();
+        Severity severity = rung;
+        String reason = rungReason;
         boolean suppressed = false;
         if (context.allowlisted()) {
-            level -= 2;
+            severity = moves.allowlisted().apply(rung);
             suppressed = true;
-            reason += "; allowlisted actor: two levels down, not sent to anyone";
-        } else if (context.suspicious().isEmpty() && !onlyLow) {
-            level -= 1;
-            reason += "; nothing suspicious (known admin, known network, business hours): one level down";
+            reason += "; allowlisted actor: " + moves.allowlisted().describe() + ", not sent to anyone";
+        } else if (context.suspicious().isEmpty() && moves.nothingSuspicious().appliesTo(tiers)) {
+            severity = moves.nothingSuspicious().apply(rung);
+            reason += "; nothing suspicious (known admin, known network, business hours): " + moves.nothingSuspicious().describe();
         } else if (!context.suspicious().isEmpty()) {
             reason += "; suspicious: " + String.join(", ", context.suspicious());
         }
-        Severity severity = Severity.values()[Math.max(level, onlyLow || suppressed ? 0 : 1)];
-        if (severity != ladder) {
+        if (severity != rung) {
             reason += " → " + severity;
         }
-        return new AdjustedSeverity(severity, ladder, reason, suppressed);
+        return new AdjustedSeverity(severity, rung, reason, suppressed);
     }
 }

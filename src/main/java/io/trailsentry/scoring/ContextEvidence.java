@@ -1,5 +1,6 @@
 package io.trailsentry.scoring;
 
+import io.trailsentry.engine.ScoringLadder;
 import io.trailsentry.ingest.CloudTrailEvent;
 
 import java.util.List;
@@ -11,7 +12,7 @@ import java.util.TreeSet;
  * severity ladder.
  *
  * @param contexts    every context that held for any of the events, sorted (unknown_ip, off_hours, …)
- * @param suspicious  the suspicious ones among them ({@link ContextAdjustment#SUSPICIOUS})
+ * @param suspicious  the suspicious ones among them (the ladder's {@code suspicious-contexts})
  * @param allowlisted every event made by an actor was allowlisted (an authorised scanner's own
  *                    calls); one call by the same principal with another user agent is not
  * @param actorEvents whether any event had an actor at all (AWS acting on its own has no context)
@@ -20,7 +21,7 @@ public record ContextEvidence(List<String> contexts, List<String> suspicious, bo
 
     public static final ContextEvidence NONE = new ContextEvidence(List.of(), List.of(), false, false);
 
-    public static ContextEvidence of(List<CloudTrailEvent> events) {
+    public static ContextEvidence of(List<CloudTrailEvent> events, ScoringLadder ladder) {
         Set<String> contexts = new TreeSet<>();
         boolean actor = false;
         boolean allAllowlisted = true;
@@ -32,11 +33,10 @@ public record ContextEvidence(List<String> contexts, List<String> suspicious, bo
             allAllowlisted &= e.isAllowlisted();
             contexts.addAll(e.getContexts());
         }
-        return of(contexts, actor && allAllowlisted, actor);
+        return of(contexts, actor && allAllowlisted, actor, ladder);
     }
 
-    static ContextEvidence of(Set<String> contexts, boolean allowlisted, boolean actorEvents) {
-        return new ContextEvidence(List.copyOf(contexts),
-                contexts.stream().filter(ContextAdjustment.SUSPICIOUS::contains).toList(), allowlisted, actorEvents);
+    static ContextEvidence of(Set<String> contexts, boolean allowlisted, boolean actorEvents, ScoringLadder ladder) {
+        return new ContextEvidence(List.copyOf(contexts), contexts.stream().filter(ladder::suspicious).toList(), allowlisted, actorEvents);
     }
 }

@@ -1,6 +1,7 @@
 package io.trailsentry.scoring;
 
 import io.trailsentry.engine.RuleHit;
+import io.trailsentry.engine.ScoringLadder;
 import io.trailsentry.engine.Severity;
 import io.trailsentry.ingest.CloudTrailEvent;
 
@@ -22,21 +23,15 @@ import java.util.UUID;
 
 /**
  * Correlates signals per actor into incidents and escalates them as the attack moves through
- * stages. Every point of a score is a {@link ScoreItem}; severity comes from the stage ladder, each
- * stage's tier being data ({@code stages.yaml}, {@link StageCatalog.Tier}):
- * <ul>
- *   <li>only low-tier stages (discovery): Low, or Medium with enough suspicious contexts;</li>
- *   <li>a medium-tier stage (execution, collection, lateral movement, initial access, impact): Medium;</li>
- *   <li>a high- or critical-tier stage (privilege escalation, persistence, credential access, …): High;</li>
- *   <li>three stages, or a critical-tier stage with any other: Critical;</li>
- * </ul>
- * then adjusted by context ({@link ContextAdjustment#incident}). Signals of identities the actor
- * created join its incident. Not thread-safe: the pipeline calls it on the engine thread.
+ * stages. Every point of a score is a {@link ScoreItem}; severity comes from the escalation ladder,
+ * which is data: each stage's tier and points in {@code stages.yaml} ({@link StageCatalog}), what the
+ * tiers make, the context moves and the other points in {@code scoring.yaml} ({@link ScoringLadder}).
+ * The first rung of the ladder that holds for the stages reached gives the incident's severity, then
+ * context moves it ({@link ContextAdjustment#incident}). Signals of identities the actor created
+ * join its incident. Not thread-safe: the pipeline calls it on the engine thread.
  */
 public final class Scorer {
 
-    /** Stages that make an incident Critical whatever their tiers. */
-    private static final int CRITICAL_STAGE_COUNT = 3;
     static final int EVIDENCE_CAP = 200;
     static final int SIGNALS_CAP = 200;
     private static final int PURGE_EVERY = 1024;
@@ -47,6 +42,7 @@ public final class Scorer {
 
     private final ScoringSettings settings;
     private StageCatalog stages;
+    private ScoringLadder ladder;
     /** Open incidents by root actor. */
     private final Map<String, State> open = new HashMap<>();
     /**
@@ -62,14 +58,19 @@ public final class Scorer {
      */
     private final Set<String> suspicious = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    public Scorer(ScoringSettings settings, StageCatalog stages) {
+    public Scorer(ScoringSettings settings, StageCatalog stages, ScoringLadder ladder) {
         this.settings = settings;
         this.stages = stages;
+        this.ladder = ladder;
     }
 
-    /** The rules were reloaded with their {@code stages.yaml}: open incidents are scored on the new ladder from their next signal. */
-    public void useStages(StageCatalog next) {
-        this.stages = next;
+    /**
+     * The rules were reloaded with their {@code stages.yaml} and {@code scoring.yaml}: open incidents
+     * keep their history (signals, stages, contexts) and are scored on the new ladder from their next signal.
+     */
+    public void useRules(StageCatalog nextStages, ScoringLadder nextLadder) {
+        this.stages = nextStages;
+        this.ladder = nextLadder;
     }
 
     public Outcome accept(Signal signal) {
@@ -96,7 +97,7 @@ public final class Scorer {
         Severity before = state.severity;
         int stagesBefore = state.stages.size();
         state.add(signal, actorEvent);
-        Incident incident = state.snapshot(settings, stages);
+        Incident incident = state.snapshot(ladder, stages);
         bucket(state.severity).remove(root);
         state.severity = incident.severity().severity();
         bucket(state.severity).put(root, state); // last: the most recently active of its severity
@@ -176,36 +177,21 @@ public final class Scorer {
         }
     }
 
-    /** Severity from the stage ladder and the context, as the class comment says, with the reason. */
-    static AdjustedSeverity severityOf(Collection<String> reached, StageCatalog catalog, ContextEvidence context, int suspiciousForMedium) {
+    /** Severity from the ladder's first rung that holds, then the context, with the reason. */
+    static AdjustedSeverity severityOf(Collection<String> reached, StageCatalog catalog, ContextEvidence context, ScoringLadder ladder) {
         Set<StageCatalog.Tier> tiers = EnumSet.noneOf(StageCatalog.Tier.class);
         for (String stage : reached) {
             catalog.find(stage).ifPresent(s -> tiers.add(s.tier()));
         }
-        boolean onlyLow = tiers.stream().allMatch(StageCatalog.Tier.LOW::equals);
         String stages = String.join(", ", catalog.inLadderOrder(reached));
-        Severity ladder;
-        String why;
-        if (reached.size() >= CRITICAL_STAGE_COUNT) {
-            ladder = Severity.Critical;
-            why = reached.size() + " stages (" + stages + "): Critical";
-        } else if (tiers.contains(StageCatalog.Tier.CRITICAL) && reached.size() >= 2) {
-            ladder = Severity.Critical;
-            why = "a critical-tier stage with another (" + stages + "): Critical";
-        } else if (tiers.contains(StageCatalog.Tier.HIGH) || tiers.contains(StageCatalog.Tier.CRITICAL)) {
-            ladder = Severity.High;
-            why = "a high-tier stage (" + stages + "): High";
-        } else if (!onlyLow) {
-            ladder = Severity.Medium;
-            why = "a medium-tier stage (" + stages + "): Medium";
-        } else if (context.suspicious().size() >= suspiciousForMedium) {
-            ladder = Severity.Medium;
-            why = "only " + stages + ", with " + context.suspicious().size() + " suspicious contexts: Medium";
-        } else {
-            ladder = Severity.Low;
-            why = "only " + stages + ": Low";
+        int suspicious = context.suspicious().size();
+        for (ScoringLadder.Rung rung : ladder.ladder()) {
+            if (rung.holds(reached.size(), tiers, suspicious)) {
+                return ContextAdjustment.incident(rung.severity(), rung.explain(stages, reached.size(), suspicious), context, tiers, ladder);
+            }
         }
-        return ContextAdjustment.incident(ladder, why, context, onlyLow);
+        // The reader refuses a ladder whose last rung has a condition, so this is a bug, not a tuning mistake.
+        throw new IllegalStateException(ladder.source() + ": no rung held for " + reached);
     }
 
     /**
@@ -306,24 +292,24 @@ public final class Scorer {
             }
         }
 
-        Incident snapshot(ScoringSettings settings, StageCatalog catalog) {
+        Incident snapshot(ScoringLadder ladder, StageCatalog catalog) {
+            ScoringLadder.Points points = ladder.points();
             List<ScoreItem> breakdown = new ArrayList<>();
             firstHitByRule.forEach((ruleId, ruleName) ->
-                    breakdown.add(new ScoreItem("signal", ruleName, settings.signalPoints().getOrDefault(ruleSeverity.get(ruleId), 0))));
+                    breakdown.add(new ScoreItem("signal", ruleName, points.signal().getOrDefault(ruleSeverity.get(ruleId), 0))));
             breakdown.sort(java.util.Comparator.comparing(ScoreItem::name));
             List<String> orderedStages = catalog.inLadderOrder(stages);
             for (String stage : orderedStages) {
                 breakdown.add(new ScoreItem("stage", stage, catalog.find(stage).map(StageCatalog.Stage::points).orElse(0)));
             }
             for (String context : contexts) {
-                breakdown.add(new ScoreItem("context", context, settings.contextPoints().getOrDefault(context, 0)));
+                breakdown.add(new ScoreItem("context", context, points.context().getOrDefault(context, 0)));
             }
             if (!linked.isEmpty()) {
-                breakdown.add(new ScoreItem("lineage", "created identities acted: " + String.join(", ", linked), settings.lineagePoints()));
+                breakdown.add(new ScoreItem("lineage", "created identities acted: " + String.join(", ", linked), points.lineage()));
             }
             int score = Math.max(0, Math.min(100, breakdown.stream().mapToInt(ScoreItem::points).sum()));
-            AdjustedSeverity severity = severityOf(stages, catalog, ContextEvidence.of(contexts, allowlisted, true),
-                    settings.suspiciousContextsForMedium());
+            AdjustedSeverity severity = severityOf(stages, catalog, ContextEvidence.of(contexts, allowlisted, true, ladder), ladder);
             return new Incident(incidentId, actorKey, actorName, principalId, principalArn, accountId, severity, score,
                     orderedStages, List.copyOf(contexts), List.copyOf(breakdown), List.copyOf(signals), Set.copyOf(linked),
                     Set.copyOf(accessKeys), List.copyOf(ips), List.copyOf(evidence.keySet()), Instant.ofEpochMilli(firstSeen),

@@ -1,6 +1,7 @@
 package io.trailsentry.scoring;
 
 import io.trailsentry.engine.RuleHit;
+import io.trailsentry.engine.ScoringLadder;
 
 /**
  * A rule hit with its context worked out once: what the evidence's context was and the severity the
@@ -9,9 +10,10 @@ import io.trailsentry.engine.RuleHit;
  */
 public record Signal(RuleHit hit, ContextEvidence context, AdjustedSeverity severity) {
 
-    public static Signal of(RuleHit hit) {
-        ContextEvidence context = ContextEvidence.of(hit.events());
-        return new Signal(hit, context, ContextAdjustment.signal(hit.rule().severity(), context, hit.rule().severityAdjustment()));
+    /** @param ladder the escalation ladder of the rules that produced the hit ({@code scoring.yaml}) */
+    public static Signal of(RuleHit hit, ScoringLadder ladder) {
+        ContextEvidence context = ContextEvidence.of(hit.events(), ladder);
+        return new Signal(hit, context, ContextAdjustment.signal(hit.rule().severity(), context, hit.rule().severityAdjustment(), ladder));
     }
 
     public boolean buildingBlock() {

@@ -53,15 +53,18 @@ public class EngineService {
 
     private final PipelineMetrics metrics;
     private final Instance<AlertSink> pluggedSinks;
+    private final ArchiveService archive;
 
     /**
      * @param pluggedSinks every {@link AlertSink} bean in the app (webhook, Kafka, incident store, …):
      *                     a sink plugs in by being a bean, so adding one never touches this class
      */
-    EngineService(TrailSentryConfig config, io.micrometer.core.instrument.MeterRegistry registry, @Any Instance<AlertSink> pluggedSinks) {
+    EngineService(TrailSentryConfig config, io.micrometer.core.instrument.MeterRegistry registry, @Any Instance<AlertSink> pluggedSinks,
+                  ArchiveService archive) {
         this.config = config;
         this.metrics = new PipelineMetrics(registry);
         this.pluggedSinks = pluggedSinks;
+        this.archive = archive;
     }
 
     void start(@Observes StartupEvent ignored) throws RuleLoadException, IOException {
@@ -83,6 +86,9 @@ public class EngineService {
             pipeline = Pipelines.serverPipeline(config, rules, Baselines.load(context.baselineFile(), context.maxActors()), sinks, deadLetters);
             metrics.bind(pipeline);
             new InboxRecovery(config.inbox().dir().resolve(InboxWatcher.PROCESSED), inboxLookback()).rebuild(pipeline);
+            // After the rebuild (which re-reads what was archived when it first came in), before any
+            // new input: everything ingested from now on is kept.
+            pipeline.archiveTo(archive.start());
         } catch (RuleLoadException | RuntimeException e) {
             state = EngineState.FAILED;
             LOG.errorf("rules in %s did not load; fix them and restart:%n%s", config.rules().dir().toAbsolutePath(), e.getMessage());
@@ -203,6 +209,14 @@ public class EngineService {
      */
     public DetectionPipeline newBatchPipeline(CompiledRules rules, List<AlertSink> sinks, DeadLetterSink deadLetters) throws RuleLoadException {
         return Pipelines.livePipeline(config, rules, java.time.Duration.ZERO, pipeline.baselines(), sinks, deadLetters);
+    }
+
+    /**
+     * The event archive, for pipelines that take live input beside the server's own (Kafka partitions,
+     * once their lookback is over); null when archiving is off.
+     */
+    public java.util.function.Consumer<io.trailsentry.ingest.CloudTrailEvent> archive() {
+        return archive.archive().orElse(null);
     }
 
     /** The rules as compiled at start. */

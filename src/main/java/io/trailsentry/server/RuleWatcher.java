@@ -17,7 +17,8 @@ import java.util.stream.Stream;
 
 /**
  * Watches the rules folder and reloads when any {@code .epl} file, Sigma {@code .yml}/{@code .yaml} rule
- * (rule tests, {@code *.tests.yaml}, aside) or {@code stages.yaml} is edited,
+ * (rule tests, {@code *.tests.yaml}, aside) or data file ({@code stages.yaml}, {@code scoring.yaml},
+ * {@code allowlist.yaml}: YAML files, which the Sigma check also lists) is edited,
  * added, deleted or renamed (an editor's save-by-rename included). Polls a fingerprint of paths and
  * contents every second rather than using WatchService: it sees the same on every file system
  * (mounted volumes, network shares) and never fires on a touch that changed nothing.

@@ -44,7 +44,7 @@ class CompatRuleKqlSemanticsTest {
         List<Alert> alerts = new ArrayList<>();
         AlertFactory factory = new AlertFactory();
         try (DetectionEngine engine = new DetectionEngine(EngineSettings.defaults(Path.of("epl")), rules,
-                hit -> alerts.addAll(factory.create(io.trailsentry.scoring.Signal.of(hit))))) {
+                hit -> alerts.addAll(factory.create(io.trailsentry.scoring.Signal.of(hit, io.trailsentry.engine.ScoringLadder.bundled()))))) {
             fixture.forEach(engine::accept);
             engine.finish();
         }

@@ -30,6 +30,7 @@ import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.not;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A detection engineer's day with the server running: edit a rule on disk and see the new behaviour
@@ -50,8 +51,10 @@ class HotReloadIT {
     public static class OwnRulesFolder implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
+            // A new alert file per run: GET /alerts reads the file back at start, and an earlier run's
+            // alerts for the same principals would answer for this one's.
             return Map.of("trailsentry.rules.dir", RULES.toString(),
-                    "trailsentry.alerts.file", "target/test-data/hot-reload/alerts.jsonl",
+                    "trailsentry.alerts.file", "target/test-data/hot-reload/alerts-${quarkus.uuid}.jsonl",
                     "trailsentry.dead-letter.file", "target/test-data/hot-reload/dead-letter.jsonl",
                     "trailsentry.context.baseline-file", "target/test-data/hot-reload/baselines.json",
                     "trailsentry.inbox.enabled", "false");
@@ -171,6 +174,63 @@ class HotReloadIT {
         TestApi.asAdmin().post("/rules/reload").then().statusCode(200).body("ok", equalTo(true));
     }
 
+    @Test
+    @Order(5)
+    void aChangedLadderChangesAnIncidentsSeverityAndABrokenOneIsRefusedWithItsLine() throws Exception {
+        // A discovery-only incident with two suspicious contexts (unknown IP, non-admin) is Medium on the shipped ladder.
+        post(burst("AIDALADDERA00000001", Instant.parse("2024-10-02T10:01:00Z"), 40));
+        String incidentA = incidentOf("AIDALADDERA00000001", "Medium");
+
+        String shipped = Files.readString(RULES.resolve("scoring.yaml"));
+        String medium = "    - severity: Medium\n      suspicious: 2\n";
+        edit("scoring.yaml", medium, "    - severity: High\n      suspicious: 2\n");
+        watcher.poll();
+        TestApi.asViewer().get("/rules").then().body("lastReload.ok", equalTo(true));
+
+        // The open incident keeps its history and is re-scored from its next signal: the same incident, now High.
+        post(burst("AIDALADDERA00000001", Instant.parse("2024-10-02T10:31:00Z"), 40));
+        assertThat(incidentOf("AIDALADDERA00000001", "High")).isEqualTo(incidentA);
+        incidentOf("AIDALADDERB00000001", null);
+        post(burst("AIDALADDERB00000001", Instant.parse("2024-10-02T11:01:00Z"), 40));
+        incidentOf("AIDALADDERB00000001", "High");
+
+        // A broken ladder is refused with its file and line; the ladder before it keeps working.
+        String changed = Files.readString(RULES.resolve("scoring.yaml"));
+        int line = (int) changed.lines().takeWhile(l -> !l.equals("    - severity: High")).count() + 1;
+        Files.writeString(RULES.resolve("scoring.yaml"), changed.replace("    - severity: High\n", "    - severity: Urgent\n"));
+        watcher.poll();
+        TestApi.asViewer().get("/rules").then()
+                .body("lastReload.ok", equalTo(false))
+                .body("lastReload.errors[0].file", equalTo("scoring.yaml"))
+                .body("lastReload.errors[0].line", equalTo(line))
+                .body("lastReload.errors[0].message", containsString("Urgent"));
+        post(burst("AIDALADDERC00000001", Instant.parse("2024-10-02T12:01:00Z"), 40));
+        incidentOf("AIDALADDERC00000001", "High");
+
+        Files.writeString(RULES.resolve("scoring.yaml"), shipped);
+        watcher.poll();
+        TestApi.asViewer().get("/rules").then().body("lastReload.ok", equalTo(true));
+        post(burst("AIDALADDERD00000001", Instant.parse("2024-10-02T13:01:00Z"), 40));
+        incidentOf("AIDALADDERD00000001", "Medium");
+    }
+
+    /**
+     * The incident id of the principal's latest incident alert, checking its severity; with a null
+     * severity, checks there is none yet.
+     */
+    private static String incidentOf(String principalId, String severity) {
+        List<Map<String, Object>> incidents = TestApi.asViewer().queryParam("principal", principalId).queryParam("limit", 1000)
+                .get("/alerts").then().statusCode(200).extract().jsonPath().getList("findAll { it.ruleId == 'trailsentry-incident' }");
+        if (severity == null) {
+            assertThat(incidents).isEmpty();
+            return null;
+        }
+        assertThat(incidents).isNotEmpty();
+        Map<String, Object> latest = incidents.stream().max(java.util.Comparator.comparing(m -> String.valueOf(m.get("detectedAt")))).orElseThrow();
+        assertThat(latest.get("severity")).as("severity of %s's incident: %s", principalId, latest.get("severityReason")).isEqualTo(severity);
+        return String.valueOf(latest.get("incidentId"));
+    }
+
     private static void edit(String file, String from, String to) throws IOException {
         Path path = RULES.resolve(file);
         String text = Files.readString(path);
@@ -185,7 +245,8 @@ class HotReloadIT {
 
     private static List<String> burst(String principalId, Instant start, int n) {
         List<String> lines = new ArrayList<>(CloudTrailJson.burst(principalId, "u-" + principalId, start, n, 3, "203.0.113.50"));
-        lines.add(CloudTrailJson.record("tick-" + principalId, start.plusSeconds(1200), "GetCallerIdentity", "AIDAOTHER", "ops", "10.0.0.1"));
+        // One tick per burst (its own eventID: a repeated one is a duplicate and would not move the clock).
+        lines.add(CloudTrailJson.record("tick-" + principalId + "-" + start.getEpochSecond(), start.plusSeconds(1200), "GetCallerIdentity", "AIDAOTHER", "ops", "10.0.0.1"));
         return lines;
     }
 

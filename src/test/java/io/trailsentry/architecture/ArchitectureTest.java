@@ -24,8 +24,8 @@ class ArchitectureTest {
 
     /** Lowest first: a package may use the ones before it, never the ones after it. */
     static final List<String> LAYERS = List.of(
-            "config", "ingest", "sample", "context", "engine", "scoring", "alert", "incident", "ruletest", "pipeline",
-            "server", "kafka", "api", "cli");
+            "config", "ingest", "archive", "sample", "context", "engine", "scoring", "alert", "incident", "ruletest", "pipeline",
+            "backtest", "server", "kafka", "api", "cli");
 
     static JavaClasses production;
 

@@ -27,7 +27,12 @@ final class PipelineFixture {
     final DetectionPipeline pipeline;
 
     PipelineFixture(ContextSettings context) throws RuleLoadException {
-        this.pipeline = new DetectionPipeline(EngineSettings.defaults(RULES), rules(),
+        this(context, rules());
+    }
+
+    /** With rules compiled or put together by the test (another ladder or allowlist beside the shipped rules). */
+    PipelineFixture(ContextSettings context, CompiledRules rules) throws RuleLoadException {
+        this.pipeline = new DetectionPipeline(EngineSettings.defaults(RULES), rules,
                 new ContextEnricher(context, new Baselines(100_000)), ScoringSettings.defaults(), List.of(alerts::add), deadLetters::add);
     }
 
