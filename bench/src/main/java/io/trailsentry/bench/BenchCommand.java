@@ -45,7 +45,7 @@ public final class BenchCommand {
 
     static final String USAGE = "usage: trailsentry bench [--events N] [--seed S] [--principals P] [--rounds R] [--out DIR]\n"
             + "       trailsentry bench --actors N   (state per active actor: N actors each active in every window, retained heap after GC)\n"
-            + "       trailsentry bench --latency [--rate R] [--seconds S] [--heap-every SECONDS]\n"
+            + "       trailsentry bench --latency [--rate R] [--seconds S] [--heap-every SECONDS] [--new-principals SHARE] [--burst-at MINUTE]\n"
             + "                                     (live path: arrival → alert percentiles at a steady rate; heap trend for a soak)\n"
             + "       trailsentry bench --peers [--events N] [--rounds R]\n"
             + "                                     (two rules on TrailSentry, Siddhi and plain Java side by side; run by bin/trailsentry)\n"
@@ -71,6 +71,8 @@ public final class BenchCommand {
         int rate = 10_000;
         int seconds = 30;
         int heapEvery = 0;
+        double newPrincipals = 0;
+        int burstAt = -1;
         Path outDir = Path.of("target", "bench");
         try {
             for (int i = 0; i < args.size(); i++) {
@@ -86,6 +88,8 @@ public final class BenchCommand {
                     case "--rate" -> rate = Integer.parseInt(args.get(++i));
                     case "--seconds" -> seconds = Integer.parseInt(args.get(++i));
                     case "--heap-every" -> heapEvery = Integer.parseInt(args.get(++i));
+                    case "--new-principals" -> newPrincipals = Double.parseDouble(args.get(++i));
+                    case "--burst-at" -> burstAt = Integer.parseInt(args.get(++i));
                     case "--peers" -> {
                         // The peer engines are test-scope dependencies, kept out of this jar on purpose.
                         err.println("bench --peers runs from the test class path (the peer engines are not in this jar): "
@@ -115,7 +119,7 @@ public final class BenchCommand {
                 return new RepresentationBench(out).run(events, seed, principals, rounds, outDir);
             }
             if (latency) {
-                return new LatencyBench(out).run(rate, seconds, heapEvery, outDir);
+                return new LatencyBench(out).run(rate, seconds, heapEvery, newPrincipals, burstAt, outDir);
             }
             if (actors > 0) {
                 return actorMemory(actors, outDir);

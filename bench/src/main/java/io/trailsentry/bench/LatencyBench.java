@@ -36,18 +36,27 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code bench --latency [--rate R] [--seconds S]}: the live path at a steady rate. Payloads of
+ * {@code bench --latency [--rate R] [--seconds S] [--new-principals SHARE] [--burst-at MINUTE]}: the
+ * live path at a steady rate. Payloads of
  * CloudTrail JSON arrive every 10 ms (as from Kafka or HTTP) into a pipeline configured as the server
  * is (max-hold, all rules, context, scorer), with enumeration bursts injected twice a second;
  * for each alert, the time from the arrival of the event that triggered it (the last of its
  * evidence to arrive) to the alert reaching the sink. Prints percentiles and a histogram. Rules
  * tagged {@code fires=at-window-end} (the Sentinel-compat bins) report when their window closes, not
  * when an event arrives, and are left out.
+ *
+ * <p>As a soak (issue #17): {@code --new-principals 0.2} makes that share of the input calls by
+ * principals never seen before (a new assumed-role session each, the cheapest way to grow per-actor
+ * state), so the heap trend shows whether the state budget holds; {@code --burst-at 29} adds one more
+ * enumeration burst, by an actor of its own, at that minute, and the report says whether and how
+ * fast it alerted with the spray going on.
  */
 final class LatencyBench {
 
     private static final Pattern EVENT_ID = Pattern.compile("\"eventID\"\\s*:\\s*\"([^\"]+)\"");
     private static final int ATTACKER_POOL = 1_500;
+    /** The actor of the burst {@code --burst-at} adds ("burst-" so its arrivals are timed like the others'). */
+    static final String LATE_BURST_ACTOR = "burst-late-soak";
     private static final long[] BUCKETS_MILLIS = {1, 5, 10, 20, 50, 100, 1000};
 
     private final PrintStream out;
@@ -58,6 +67,18 @@ final class LatencyBench {
 
     /** @param heapEverySeconds sample the retained heap (after a full GC) this often; 0 for none, as GCs disturb latency */
     int run(int rate, int seconds, int heapEverySeconds, Path outDir) throws RuleLoadException, IOException {
+        return run(rate, seconds, heapEverySeconds, 0, -1, outDir);
+    }
+
+    /**
+     * @param newPrincipalShare share (0 to 0.9) of the input made of calls by never-seen principals
+     * @param burstAtMinute     minute of the run at which one more enumeration burst starts, or -1 for none
+     */
+    int run(int rate, int seconds, int heapEverySeconds, double newPrincipalShare, int burstAtMinute, Path outDir)
+            throws RuleLoadException, IOException {
+        if (newPrincipalShare < 0 || newPrincipalShare > 0.9) {
+            throw new IllegalArgumentException("--new-principals must be between 0 and 0.9, was " + newPrincipalShare);
+        }
         TrailSentryConfig config = StandaloneConfig.load(null);
         Duration hold = config.engine().maxHold();
         Instant start = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
@@ -69,19 +90,35 @@ final class LatencyBench {
             bursts.add(new EnumerationBurst("burst-" + (i % ATTACKER_POOL), start.plusMillis(500L * i), "203.0.113." + (i % 200 + 1),
                     "198.51.100." + (i % 200 + 1), 60, Duration.ofSeconds(3)));
         }
-        SampleSpec spec = SampleSpec.sizedFor(SampleSpec.DEFAULT_SEED, start, (long) rate * seconds, rate, 2_000, bursts);
+        if (burstAtMinute >= 0) {
+            // 60 calls in 30 s: the sliding rule alerts at the 51st, about 25 s in.
+            bursts.add(new EnumerationBurst(LATE_BURST_ACTOR, start.plusSeconds(burstAtMinute * 60L), "192.0.2.77", "192.0.2.78", 60,
+                    Duration.ofSeconds(30)));
+        }
+        double backgroundRate = rate * (1 - newPrincipalShare);
+        SampleSpec spec = SampleSpec.sizedFor(SampleSpec.DEFAULT_SEED, start, (long) (backgroundRate * seconds), backgroundRate, 2_000,
+                bursts);
         // Streamed, not held: a half-hour soak at 10k events/s is 18 million records.
         java.util.Iterator<String> records = new SampleGenerator(spec).records();
         out.printf(Locale.ROOT, "feeding %,d events at %,d events/s in 10 ms payloads, max-hold %d ms%s...%n",
                 (long) rate * seconds, rate, hold.toMillis(), heapEverySeconds > 0 ? ", heap sampled every " + heapEverySeconds + " s" : "");
 
         Map<String, Long> arrival = new ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicLong lateBurstAlerted = new java.util.concurrent.atomic.AtomicLong();
+        long lateBurstFed = 0;
+        long newPrincipals = 0;
+        double newPrincipalCredit = 0;
         List<double[]> heap = Collections.synchronizedList(new ArrayList<>());
         List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         java.util.Set<String> windowEndRules = ConcurrentHashMap.newKeySet();
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
         try (DetectionPipeline pipeline = Pipelines.pipelineWithoutHistory(config, Pipelines.engineSettings(config).withMaxHold(hold), 0,
-                List.of(alert -> record(alert, arrival, latencies, windowEndRules)), d -> { })) {
+                List.of(alert -> {
+                    record(alert, arrival, latencies, windowEndRules);
+                    if (LATE_BURST_ACTOR.equals(alert.actor().actorName()) && !Alert.INCIDENT_RULE_ID.equals(alert.rule().ruleId())) {
+                        lateBurstAlerted.compareAndSet(0, System.nanoTime());
+                    }
+                }), d -> { })) {
             // Rules that report when their window closes (the Sentinel-compat bins) are not triggered
             // by an arriving event; their delay is the window, by design, and is not measured here.
             pipeline.rules().stream().filter(r -> "at-window-end".equals(r.tag("fires"))).forEach(r -> windowEndRules.add(r.id()));
@@ -108,7 +145,17 @@ final class LatencyBench {
                 ByteArrayOutputStream payload = new ByteArrayOutputStream(perPayload * 1400);
                 long now = System.nanoTime();
                 for (int j = 0; j < perPayload && records.hasNext(); j++) {
-                    String record = records.next();
+                    newPrincipalCredit += newPrincipalShare;
+                    String record;
+                    if (newPrincipalCredit >= 1) {
+                        newPrincipalCredit -= 1;
+                        record = neverSeenPrincipalCall(newPrincipals++, start.plusMillis(slot * 10L));
+                    } else {
+                        record = records.next();
+                        if (lateBurstFed == 0 && record.contains(LATE_BURST_ACTOR)) {
+                            lateBurstFed = now;
+                        }
+                    }
                     payload.writeBytes(record.getBytes(StandardCharsets.UTF_8));
                     payload.write('\n');
                     fed++;
@@ -128,8 +175,36 @@ final class LatencyBench {
             pipeline.tick();
             ticker.shutdownNow();
             report(latencies, fed / elapsed, hold, heap, outDir);
+            if (newPrincipalShare > 0) {
+                out.printf(Locale.ROOT, "| calls by never-seen principals | %,d (%.0f %% of %,d) |%n", newPrincipals,
+                        100.0 * newPrincipals / Math.max(1, fed), fed);
+            }
+            if (burstAtMinute >= 0) {
+                long alerted = lateBurstAlerted.get();
+                out.printf(Locale.ROOT, "| burst at minute %d | %s |%n", burstAtMinute, lateBurstFed == 0 ? "not reached (run longer)"
+                        : alerted == 0 ? "NOT DETECTED"
+                        : String.format(Locale.ROOT, "detected, first alert %.1f s after its first call arrived", (alerted - lateBurstFed) / 1e9));
+                if (lateBurstFed != 0 && alerted == 0) {
+                    return 1;
+                }
+            }
         }
         return 0;
+    }
+
+    /** One call by a principal never seen before: a new assumed-role session of a role, a benign read. */
+    static String neverSeenPrincipalCall(long n, Instant time) {
+        String session = "soak-" + n;
+        String arn = "arn:aws:sts::111122223333:assumed-role/soak-workers/" + session;
+        boolean s3 = (n & 1) == 0;
+        return "{\"eventVersion\":\"1.09\",\"eventTime\":\"" + time + "\",\"eventName\":\"" + (s3 ? "GetObject" : "DescribeInstances")
+                + "\",\"eventSource\":\"" + (s3 ? "s3" : "ec2") + ".amazonaws.com\",\"awsRegion\":\"us-east-1\",\"sourceIPAddress\":\"198.51.100."
+                + (n % 250 + 1) + "\",\"userAgent\":\"aws-sdk-java/2.25\",\"eventID\":\"soak-" + n + "\",\"readOnly\":true,"
+                + "\"eventType\":\"AwsApiCall\",\"recipientAccountId\":\"111122223333\",\"userIdentity\":{\"type\":\"AssumedRole\","
+                + "\"principalId\":\"AROASOAKWORKERS:" + session + "\",\"arn\":\"" + arn + "\",\"accountId\":\"111122223333\","
+                + "\"sessionContext\":{\"sessionIssuer\":{\"type\":\"Role\",\"arn\":\"arn:aws:iam::111122223333:role/soak-workers\","
+                + "\"userName\":\"soak-workers\"}}}"
+                + (s3 ? ",\"requestParameters\":{\"bucketName\":\"soak-data\",\"key\":\"objects/" + n + "\"}" : "") + "}";
     }
 
     private static void record(Alert alert, Map<String, Long> arrival, List<Long> latencies, java.util.Set<String> windowEndRules) {

@@ -24,4 +24,16 @@ class LatencyBenchTest {
         assertThat(LatencyBench.slopeMbPerMinute(growing)).isCloseTo(2, within(0.01));
         assertThat(LatencyBench.slopeMbPerMinute(List.of())).isZero();
     }
+
+    @Test
+    void aNeverSeenPrincipalsCallIsARecordTheReaderAcceptsWithItsOwnActor() throws Exception {
+        List<io.trailsentry.ingest.CloudTrailEvent> events = new ArrayList<>();
+        List<io.trailsentry.ingest.DeadLetter> dead = new ArrayList<>();
+        String two = LatencyBench.neverSeenPrincipalCall(7, java.time.Instant.parse("2026-12-02T10:00:00Z")) + "\n"
+                + LatencyBench.neverSeenPrincipalCall(8, java.time.Instant.parse("2026-12-02T10:00:01Z")) + "\n";
+        new io.trailsentry.ingest.CloudTrailReader().read(two.getBytes(java.nio.charset.StandardCharsets.UTF_8), "test", events::add, dead::add);
+        assertThat(dead).isEmpty();
+        assertThat(events).extracting(io.trailsentry.ingest.CloudTrailEvent::getArn).containsExactly(
+                "arn:aws:sts::111122223333:assumed-role/soak-workers/soak-7", "arn:aws:sts::111122223333:assumed-role/soak-workers/soak-8");
+    }
 }
