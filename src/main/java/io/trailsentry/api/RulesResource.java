@@ -1,6 +1,7 @@
 package io.trailsentry.api;
 
 import io.trailsentry.server.EngineService;
+import io.trailsentry.server.RuleFiles;
 import io.trailsentry.server.RuleValidations;
 
 import io.trailsentry.engine.EsperEngine;
@@ -13,6 +14,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -22,7 +24,6 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
@@ -31,7 +32,8 @@ import java.util.Optional;
  * The rule lifecycle for detection engineers:
  * {@code GET /rules} (deployed rules with metadata, file, deployment time, hit counts, and the last
  * reload's result), {@code POST /rules/reload} (re-read {@code epl/} now), {@code POST /rules/validate}
- * (compile an EPL text in isolation and answer its errors, running and deploying nothing).
+ * (compile an EPL text in isolation and answer its errors, running and deploying nothing), {@code GET /rules/files/{name}}
+ * (a rules file's text, where a change starts).
  */
 @Path("/rules")
 @Tag(name = "rules")
@@ -68,10 +70,12 @@ public class RulesResource {
 
     private final EngineService engine;
     private final RuleValidations validations;
+    private final RuleFiles files;
 
-    RulesResource(EngineService engine, RuleValidations validations) {
+    RulesResource(EngineService engine, RuleValidations validations, RuleFiles files) {
         this.engine = engine;
         this.validations = validations;
+        this.files = files;
     }
 
     @GET
@@ -81,6 +85,25 @@ public class RulesResource {
         DetectionPipeline pipeline = engine.pipeline();
         return new RuleSet(pipeline.deployedRules().stream().map(DeployedRuleView::of).toList(), pipeline.statementCount(),
                 pipeline.lastReload(), pipeline.disabledRules().stream().flatMap(f -> DisabledRuleView.of(f).stream()).toList());
+    }
+
+    @GET
+    @Path("/files/{name: .+}")
+    @Operation(summary = "The text of a file in the deployed rules folder: a rule, its tests, scoring.yaml, allowlist.yaml (admin)",
+            description = "What a change starts from (the console's backtest editor). Names as in GET /rules' file; only .epl, .yml and .yaml "
+                    + "files inside the folder.")
+    @APIResponse(responseCode = "200", description = "the file's text")
+    @APIResponse(responseCode = "400", description = "not the name of a rules file")
+    @APIResponse(responseCode = "404", description = "no such file in the rules folder")
+    @Produces({MediaType.TEXT_PLAIN, MediaType.APPLICATION_JSON})
+    public Response file(@PathParam("name") String name) throws IOException {
+        try {
+            return files.read(name).map(text -> Response.ok(text, MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8")).build())
+                    .orElseGet(() -> ApiError.response(404, "unknown_rule_file", "the rules folder has no file " + name
+                            + "; GET /rules lists each rule's file"));
+        } catch (IllegalArgumentException e) {
+            return ApiError.response(400, "invalid_rule_file", e.getMessage());
+        }
     }
 
     @POST
@@ -107,7 +130,7 @@ public class RulesResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response validate(InputStream body, @QueryParam("name") String name) throws InterruptedException {
         String file = name == null || name.isBlank() ? "submitted.epl" : name;
-        byte[] text = readAtMost(body, RuleValidations.MAX_TEXT_BYTES);
+        byte[] text = RequestBodies.readAtMost(body, RuleValidations.MAX_TEXT_BYTES);
         if (text == null) {
             return ApiError.response(413, "text_too_large", "the EPL text is longer than " + RuleValidations.MAX_TEXT_BYTES
                     + " bytes; validate one rules file at a time");
@@ -123,15 +146,5 @@ public class RulesResource {
                     + RuleValidations.MAX_WAIT_SECONDS + " s").header(HttpHeaders.RETRY_AFTER, RuleValidations.MAX_WAIT_SECONDS).build();
         }
         return Response.status(result.get().valid() ? 200 : 422).entity(result.get()).build();
-    }
-
-    /** The whole body, or null when it is longer than {@code limit}. */
-    private static byte[] readAtMost(InputStream in, int limit) {
-        try {
-            byte[] bytes = in.readNBytes(limit + 1);
-            return bytes.length > limit ? null : bytes;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the request body: " + e.getMessage(), e);
-        }
     }
 }

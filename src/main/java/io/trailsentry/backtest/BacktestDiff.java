@@ -25,12 +25,14 @@ import java.util.TreeMap;
  *
  * @param events      events replayed (between --from and --to)
  * @param rejected    records that could not be read
+ * @param capped      the event cap stopped both sets before the end of the input: the diff covers the
+ *                    first {@code events} events of the window only
  * @param seconds     wall-clock time of both runs together
  * @param baseline    alerts for analysts the baseline raised (signals and incidents)
  * @param changed     alerts for analysts the changed set raised
  * @param differences every difference, in time order
  */
-public record BacktestDiff(long events, long rejected, double seconds, Totals baseline, Totals changed, List<Difference> differences) {
+public record BacktestDiff(long events, long rejected, boolean capped, double seconds, Totals baseline, Totals changed, List<Difference> differences) {
 
     public BacktestDiff {
         differences = List.copyOf(differences);
@@ -94,7 +96,7 @@ public record BacktestDiff(long events, long rejected, double seconds, Totals ba
     private record GroupKey(Kind kind, String ruleId, String actor) {
     }
 
-    static BacktestDiff of(List<Alert> baselineAlerts, List<Alert> changedAlerts, long events, long rejected, double seconds) {
+    static BacktestDiff of(List<Alert> baselineAlerts, List<Alert> changedAlerts, long events, long rejected, double seconds, boolean capped) {
         Map<String, Alert> beforeSignals = signals(baselineAlerts);
         Map<String, Alert> afterSignals = signals(changedAlerts);
         Map<String, Alert> beforeIncidents = incidents(baselineAlerts);
@@ -103,7 +105,7 @@ public record BacktestDiff(long events, long rejected, double seconds, Totals ba
         compare(beforeSignals, afterSignals, false, differences);
         compare(beforeIncidents, afterIncidents, true, differences);
         differences.sort(Comparator.comparing(Difference::time).thenComparing(Difference::kind).thenComparing(Difference::id));
-        return new BacktestDiff(events, rejected, seconds,
+        return new BacktestDiff(events, rejected, capped, seconds,
                 new Totals(beforeSignals.size(), beforeIncidents.size()), new Totals(afterSignals.size(), afterIncidents.size()), differences);
     }
 

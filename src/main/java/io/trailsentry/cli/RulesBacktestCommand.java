@@ -4,6 +4,7 @@ import io.smallrye.config.SmallRyeConfig;
 import io.trailsentry.alert.AlertJson;
 import io.trailsentry.backtest.Backtest;
 import io.trailsentry.backtest.BacktestDiff;
+import io.trailsentry.backtest.BacktestReport;
 import io.trailsentry.config.ArchiveConfig;
 import io.trailsentry.config.StandaloneConfig;
 import io.trailsentry.config.TrailSentryConfig;
@@ -17,13 +18,8 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -119,20 +115,7 @@ final class RulesBacktestCommand implements Callable<Integer> {
             return ExitCode.INPUT_UNREADABLE;
         }
         if (json) {
-            Map<String, Object> report = new LinkedHashMap<>();
-            report.put("baselineRules", request.baseline().toString());
-            report.put("changedRules", request.changed().toString());
-            report.put("from", request.from());
-            report.put("to", request.to());
-            report.put("events", diff.events());
-            report.put("rejected", diff.rejected());
-            report.put("seconds", diff.seconds());
-            report.put("baseline", diff.baseline());
-            report.put("changed", diff.changed());
-            report.put("newAlerts", diff.newAlerts());
-            report.put("maxNewAlerts", maxNewAlerts);
-            report.put("groups", diff.groups());
-            report.put("differences", diff.differences());
+            BacktestReport report = BacktestReport.of(request.baseline().toString(), request.changed().toString(), request, diff, maxNewAlerts);
             out.println(AlertJson.mapper().writeValueAsString(report));
         } else {
             print(diff, request);
@@ -185,13 +168,6 @@ final class RulesBacktestCommand implements Callable<Integer> {
 
     /** An ISO instant, or a date meaning its UTC start. */
     static Instant instant(String text, String option) {
-        if (text == null) {
-            return null;
-        }
-        try {
-            return text.length() == 10 ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(text);
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(option + " must be an ISO time (2026-01-20T09:00:00Z) or a date (2026-01-20), got '" + text + "'");
-        }
+        return Backtest.timeBound(text, option);
     }
 }

@@ -50,6 +50,7 @@ public final class StandaloneConfig {
                 .withMapping(io.trailsentry.config.ApiAuthConfig.class)
                 .withMapping(IngestConfig.class)
                 .withMapping(ArchiveConfig.class)
+                .withMapping(BacktestConfig.class)
                 .withMapping(HealthConfig.class)
                 .withMapping(io.trailsentry.config.IncidentStoreConfig.class);
         URL applicationProperties = StandaloneConfig.class.getClassLoader().getResource("application.properties");

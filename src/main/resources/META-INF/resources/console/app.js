@@ -20,6 +20,7 @@ const state = {
   detailTimer: null,
   stream: null,
   view: 'incidents',
+  backtest: { file: null, job: null, timer: null },
 };
 
 // ------------------------------------------------------------------ small helpers
@@ -91,12 +92,14 @@ function headers(extra = {}) {
   return h;
 }
 
+/** A call answering JSON; {@code forbidden} is what to tell the user on a 403 instead of the general hint. */
 async function api(path, options = {}) {
-  const response = await fetch(path, { ...options, headers: headers(options.headers) });
+  const { forbidden, ...init } = options;
+  const response = await fetch(path, { ...init, headers: headers(init.headers) });
   if (response.status === 401 || response.status === 403) {
     throw new Error(response.status === 401
       ? 'The server wants a token: paste one in "API token" (401).'
-      : 'This token may not do that (403): viewing needs the viewer role, acknowledge/resolve the analyst role.');
+      : forbidden || 'This token may not do that (403): viewing needs the viewer role, acknowledge/resolve the analyst role.');
   }
   const text = await response.text();
   let body = null;
@@ -456,10 +459,181 @@ async function loadRules() {
         el('td', {}, rule.version || ''),
         el('td', {}, el('code', {}, rule.file || '')),
         el('td', { class: 'time' }, time(rule.deployedAt)),
-        el('td', { class: 'num' }, String(rule.hits))));
+        el('td', { class: 'num' }, String(rule.hits)),
+        el('td', {}, rule.file ? el('button', { type: 'button', class: 'backtest-open', dataset: { file: rule.file },
+          title: 'Edit this rule and see what it would have raised on the archive', onclick: () => openBacktest(rule.file) },
+        'Backtest…') : '')));
     }
   } catch (e) {
     showMessage(e.message);
+  }
+}
+
+// ------------------------------------------------------------------ backtest a change (admin)
+
+const BACKTEST_FORBIDDEN = 'Backtesting needs an admin token (403): paste one in "API token".';
+const BACKTEST_ROWS = 500;
+
+function setBacktestStatus(stateName, text) {
+  const status = $('backtest-status');
+  status.dataset.state = stateName;
+  status.textContent = text;
+}
+
+/** Opens the editor on a rules file, its text read from the server (GET /rules/files/…). */
+async function openBacktest(file) {
+  stopBacktestPolling();
+  const bt = state.backtest;
+  bt.file = file;
+  bt.job = null;
+  $('backtest').hidden = false;
+  $('backtest-file').textContent = file;
+  $('backtest-text').value = '';
+  $('backtest-result').replaceChildren();
+  $('backtest-errors').replaceChildren();
+  $('backtest-errors').hidden = true;
+  $('backtest-cancel').hidden = true;
+  $('backtest-run').disabled = true;
+  setBacktestStatus('loading', 'Reading ' + file + '…');
+  $('backtest').scrollIntoView({ block: 'start' });
+  try {
+    const response = await fetch('/rules/files/' + file.split('/').map(encodeURIComponent).join('/'),
+      { headers: headers({ Accept: 'text/plain, application/json' }) });
+    if (response.status === 401 || response.status === 403) {
+      throw new Error(response.status === 403 ? BACKTEST_FORBIDDEN : 'The server wants a token: paste one in "API token" (401).');
+    }
+    const text = await response.text();
+    if (!response.ok) {
+      let message = 'HTTP ' + response.status;
+      try { message = JSON.parse(text).message || message; } catch (e) { /* not JSON: keep the status */ }
+      throw new Error(message);
+    }
+    if (bt.file !== file) return; // another file was opened meanwhile
+    $('backtest-text').value = text;
+    $('backtest-run').disabled = false;
+    setBacktestStatus('ready', 'Edit the text, then backtest it. Nothing is saved.');
+  } catch (e) {
+    setBacktestStatus('failed', e.message);
+  }
+}
+
+function closeBacktest() {
+  stopBacktestPolling();
+  state.backtest.file = null;
+  $('backtest').hidden = true;
+}
+
+function stopBacktestPolling() {
+  clearTimeout(state.backtest.timer);
+  state.backtest.timer = null;
+}
+
+async function runBacktest() {
+  const bt = state.backtest;
+  if (!bt.file) return;
+  const body = { files: { [bt.file]: $('backtest-text').value } };
+  if ($('backtest-from').value) body.from = utc($('backtest-from').value);
+  if ($('backtest-to').value) body.to = utc($('backtest-to').value);
+  $('backtest-result').replaceChildren();
+  $('backtest-errors').hidden = true;
+  $('backtest-run').disabled = true;
+  setBacktestStatus('submitting', 'Submitting…');
+  try {
+    const job = await api('/rules/backtest', {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), forbidden: BACKTEST_FORBIDDEN,
+    });
+    bt.job = job.id;
+    showBacktestJob(job);
+  } catch (e) {
+    $('backtest-run').disabled = false;
+    setBacktestStatus('failed', e.message);
+  }
+}
+
+async function pollBacktest() {
+  const bt = state.backtest;
+  if (!bt.job) return;
+  try {
+    const job = await api('/rules/backtest/' + encodeURIComponent(bt.job), { forbidden: BACKTEST_FORBIDDEN });
+    if (job.id === bt.job) showBacktestJob(job);
+  } catch (e) {
+    setBacktestStatus('failed', e.message);
+    $('backtest-run').disabled = false;
+  }
+}
+
+async function cancelBacktest() {
+  const bt = state.backtest;
+  if (!bt.job) return;
+  try {
+    showBacktestJob(await api('/rules/backtest/' + encodeURIComponent(bt.job), { method: 'DELETE', forbidden: BACKTEST_FORBIDDEN }));
+  } catch (e) {
+    setBacktestStatus('failed', e.message);
+  }
+}
+
+function showBacktestJob(job) {
+  const finished = ['done', 'failed', 'cancelled'].includes(job.state);
+  $('backtest-cancel').hidden = finished;
+  $('backtest-run').disabled = !finished;
+  stopBacktestPolling();
+  if (!finished) {
+    setBacktestStatus(job.state, (job.state === 'queued' ? 'Queued' : 'Running: ' + (job.phase || '')) + ' · '
+      + job.eventsRead + ' event(s) replayed' + (job.cancelRequested ? ' · cancelling…' : ''));
+    state.backtest.timer = setTimeout(pollBacktest, 1000);
+    return;
+  }
+  if (job.state === 'cancelled') {
+    setBacktestStatus('cancelled', 'Cancelled.');
+  } else if (job.state === 'failed') {
+    setBacktestStatus('failed', 'Failed: ' + (job.error || 'see the server log'));
+    const errors = $('backtest-errors');
+    errors.replaceChildren(...(job.ruleErrors || []).map((e) => el('li', {},
+      el('code', {}, e.file + (e.line ? ':' + e.line + (e.column ? ':' + e.column : '') : '')), ' ', e.message)));
+    errors.hidden = !(job.ruleErrors || []).length;
+  } else {
+    setBacktestStatus('done', 'Done in ' + Number(job.result.seconds).toFixed(1) + ' s. Nothing was saved.');
+    renderBacktestDiff(job.result);
+  }
+}
+
+const DIFF_LABELS = { NEW: 'new', GONE: 'gone', CHANGED: 'changed' };
+
+/** The diff as the user reads it: totals, then one row per alert or incident that would differ. Every value is text. */
+function renderBacktestDiff(result) {
+  const box = $('backtest-result');
+  const count = (kind, incident) => result.differences.filter((d) => d.kind === kind && d.incident === incident).length;
+  box.replaceChildren(...[
+    el('p', { id: 'backtest-summary' }, 'Over ' + result.events + ' archived event(s)'
+      + (result.from || result.to ? ' from ' + time(result.from) + ' to ' + time(result.to) : '')
+      + ': the deployed rules sent analysts ' + result.baseline.signals + ' alert(s) and ' + result.baseline.incidents
+      + ' incident(s); with this change, ' + result.changed.signals + ' and ' + result.changed.incidents + '.'),
+    el('p', { class: 'diff-counts' },
+      ...['NEW', 'GONE', 'CHANGED'].map((kind) => el('span', { class: 'diff-count diff-' + DIFF_LABELS[kind] },
+        DIFF_LABELS[kind] + ': ' + count(kind, false) + ' alert(s), ' + count(kind, true) + ' incident(s)'))),
+    result.capped ? el('p', { class: 'warning' }, 'Stopped at the server\'s event cap: only the first ' + result.events
+      + ' events of the window were compared. Narrow From/To to see the rest.') : null,
+  ].filter(Boolean));
+  if (!result.differences.length) {
+    box.append(el('p', { class: 'ok', id: 'backtest-same' }, 'No difference: this change raises exactly what the deployed rules raise on the archive.'));
+    return;
+  }
+  const rows = result.differences.slice(0, BACKTEST_ROWS).map((d) => el('tr', {
+    class: 'diff-' + DIFF_LABELS[d.kind], dataset: { kind: DIFF_LABELS[d.kind], incident: String(d.incident), ruleId: d.ruleId || '' },
+  },
+  el('td', {}, el('span', { class: 'diff-kind' }, DIFF_LABELS[d.kind])),
+  el('td', {}, d.incident ? 'incident' : 'alert'),
+  el('td', {}, el('strong', {}, d.ruleName || d.ruleId || ''), el('div', { class: 'muted' }, d.ruleId || '')),
+  el('td', { class: 'actor' }, d.actor || '–'),
+  el('td', { class: 'time' }, time(d.time)),
+  el('td', {}, d.before ? badge(d.before) : '–', ' → ', d.after ? badge(d.after) : '–'),
+  el('td', {}, d.detail || '')));
+  box.append(el('div', { class: 'table-wrap' }, el('table', { id: 'backtest-diff', class: 'compact' },
+    el('thead', {}, el('tr', {}, ...['Change', 'Kind', 'Rule', 'Actor', 'Started', 'Severity', 'Detail'].map((h) => el('th', { scope: 'col' }, h)))),
+    el('tbody', {}, rows))));
+  if (result.differences.length > BACKTEST_ROWS) {
+    box.append(el('p', { class: 'muted' }, 'The first ' + BACKTEST_ROWS + ' of ' + result.differences.length
+      + ' differences; GET /rules/backtest/' + state.backtest.job + ' has them all.'));
   }
 }
 
@@ -592,6 +766,9 @@ function start() {
   document.addEventListener('keydown', (event) => { if (event.key === 'Escape' && state.openId) closeDetail(); });
   $('btn-acknowledge').addEventListener('click', () => triage('acknowledge'));
   $('btn-resolve').addEventListener('click', () => triage('resolve'));
+  $('backtest-run').addEventListener('click', runBacktest);
+  $('backtest-cancel').addEventListener('click', cancelBacktest);
+  $('backtest-close').addEventListener('click', closeBacktest);
 
   showView('incidents');
   connectStream();

@@ -22,7 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The SOC console used as an analyst uses it, in headless Chromium: open the console with a token,
  * watch the bundled attack arrive live (posted after the page is open, so nothing is there at load),
  * see marketing-uploader's incident turn Critical with its stages lit, open its detail, acknowledge
- * it, and find the acknowledgement in the API too. Saves {@code target/console-screenshot.png}.
+ * it, and find the acknowledgement in the API too; then, as an admin, edit a rule in the rules view and
+ * backtest it on the archive: the diff shows the alert the edit would remove. Saves
+ * {@code target/console-screenshot.png} and {@code target/console-backtest-screenshot.png}.
  */
 @QuarkusTest
 @TestProfile(ConsoleBrowserIT.FreshStore.class)
@@ -40,12 +42,15 @@ class ConsoleBrowserIT {
                     "trailsentry.dead-letter.file", DIR + "dead-letter.jsonl",
                     "trailsentry.context.baseline-file", DIR + "baselines.json",
                     "trailsentry.inbox.enabled", "false",
-                    "trailsentry.rules.watch", "false");
+                    "trailsentry.rules.watch", "false",
+                    // its own archive: the backtest at the end replays exactly the sample
+                    "trailsentry.archive.dir", DIR + "archive");
         }
     }
 
     static final Path SAMPLE = Path.of("samples/cloudtrail-sample.jsonl");
     static final Path SCREENSHOT = Path.of("target/console-screenshot.png");
+    static final Path BACKTEST_SCREENSHOT = Path.of("target/console-backtest-screenshot.png");
     static final String ACTOR = "marketing-uploader";
     static final String FULL_CHAIN = "discovery,privilege_escalation,persistence,collection";
     static final Duration WAIT = Duration.ofSeconds(90);
@@ -129,8 +134,50 @@ class ConsoleBrowserIT {
                     "document.querySelectorAll('#rules-body tr').length >= 16 "
                             + "&& document.getElementById('rules-body').innerText.includes('IAM enumeration burst') "
                             + "&& document.getElementById('reload-status').textContent.length > 0", WAIT, PAGE_STATE);
+
+            backtestAnEditedRule(browser);
             assertThat(browser.pageErrors()).as("JavaScript errors in the page").isEmpty();
         }
+    }
+
+    static final String ADMIN_POLICY_FILE = "privilege_escalation_admin_policy_attached.epl";
+    static final String ADMIN_POLICY_RULE_ID = "dc5a6b51-5547-4ea7-9789-1831f62a442e";
+    /** Compiling the edited rule and those after it: minutes with a cold rule cache on a busy two-core machine. */
+    static final Duration BACKTEST_WAIT = Duration.ofMinutes(5);
+    static final String BACKTEST_STATE = "JSON.stringify({status: document.getElementById('backtest-status').textContent, "
+            + "message: document.getElementById('message').textContent, result: document.getElementById('backtest-result').innerText})";
+
+    /**
+     * As an admin: open the rule behind marketing-uploader's AdministratorAccess alert, take AttachUserPolicy out
+     * of its condition, backtest it, and find that alert among the gone ones.
+     */
+    private static void backtestAnEditedRule(HeadlessChromium browser) throws Exception {
+        browser.evaluate("document.getElementById('token-input').value = '" + TestApi.ADMIN_TOKEN + "'; "
+                + "document.getElementById('token-form').requestSubmit()");
+        String open = "document.querySelector(\"button.backtest-open[data-file='" + ADMIN_POLICY_FILE + "']\")";
+        browser.waitUntil("each rule offers a backtest", open + " !== null", WAIT, PAGE_STATE);
+        browser.evaluate(open + ".click()");
+        browser.waitUntil("the editor holds the rule's text, read from the server",
+                "document.getElementById('backtest-status').dataset.state === 'ready' "
+                        + "&& document.getElementById('backtest-text').value.includes(\"('AttachUserPolicy', \")", WAIT, BACKTEST_STATE);
+        browser.evaluate("(t => { t.value = t.value.replace(\"('AttachUserPolicy', \", \"(\"); })(document.getElementById('backtest-text')); "
+                + "document.getElementById('backtest-run').click()");
+        browser.waitUntil("the diff lists marketing-uploader's AdministratorAccess alert as gone",
+                "document.getElementById('backtest-status').dataset.state === 'done' "
+                        + "&& [...document.querySelectorAll('#backtest-diff tbody tr')].some(r => r.dataset.kind === 'gone' "
+                        + "&& r.dataset.incident === 'false' && r.dataset.ruleId === '" + ADMIN_POLICY_RULE_ID + "' "
+                        + "&& r.innerText.includes('" + ACTOR + "'))", BACKTEST_WAIT, BACKTEST_STATE);
+        JsonNode shown = browser.evaluate("({summary: document.getElementById('backtest-summary').textContent, "
+                + "newRows: document.querySelectorAll('#backtest-diff tr.diff-new').length, "
+                + "strayText: [...document.getElementById('backtest-result').childNodes].filter(n => n.nodeType !== 1).length})");
+        assertThat(shown.get("strayText").asInt()).as("only elements in the result, no stray text such as 'null'").isZero();
+        // What the server archived: the sample less the records of a chunk older than what the chunk before released (late).
+        long archived = TestApi.asViewer().get("/status").then().statusCode(200).extract().jsonPath().getLong("archive.written");
+        assertThat(shown.get("summary").asText()).startsWith("Over " + archived + " archived event(s)");
+        assertThat(shown.get("newRows").asInt()).as("taking a condition out adds nothing").isZero();
+        assertThat(Files.readString(Path.of("epl", ADMIN_POLICY_FILE))).as("nothing saved").contains("('AttachUserPolicy', ");
+        browser.evaluate("document.getElementById('backtest').scrollIntoView({block: 'center'})");
+        Files.write(BACKTEST_SCREENSHOT, browser.screenshot());
     }
 
     /** The sample as four consecutive HTTP payloads, in file order, each after the page is open. */

@@ -20,6 +20,11 @@ class OpenApiIT {
                 .body("paths.'/events'.post.summary", containsString("(admin)"))
                 .body("paths.'/alerts'.get.summary", containsString("(viewer)"))
                 .body("paths.'/rules/validate'.post.summary", containsString("(admin)"))
+                .body("paths.'/rules/backtest'.post.summary", containsString("(admin)"))
+                .body("paths.'/rules/backtest'.post.responses", hasKey("409"))
+                .body("paths.'/rules/backtest/{id}'.get.summary", containsString("(admin)"))
+                .body("paths.'/rules/backtest/{id}'.delete.summary", containsString("(admin)"))
+                .body("paths.'/rules/files/{name}'.get.summary", containsString("(admin)"))
                 .body("paths.'/events'.post.responses", hasKey("429"));
         given().get("/q/swagger-ui/").then().statusCode(200).body(containsString("swagger"));
     }

@@ -2,6 +2,7 @@ package io.trailsentry.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.trailsentry.backtest.BacktestTraffic;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,7 +13,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -30,9 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class BacktestCommandTest {
 
-    static final String ACCOUNT = "111122223333";
-    static final Instant NIGHT = Instant.parse("2026-01-20T02:00:00Z");
-    static final String BULK_SECRETS = "cbb110e7-c48f-4608-a834-81864ba34b32";
+    static final String BULK_SECRETS = BacktestTraffic.BULK_SECRETS;
 
     @TempDir
     static Path dir;
@@ -49,26 +47,9 @@ class BacktestCommandTest {
                 Files.copy(f, changed.resolve(f.getFileName()));
             }
         }
-        Path rule = changed.resolve("credential_access_secrets_bulk_retrieval.epl");
-        String text = Files.readString(rule);
-        assertThat(text).contains("create variable int secrets_bulk_threshold = 10;");
-        Files.writeString(rule, text.replace("create variable int secrets_bulk_threshold = 10;", "create variable int secrets_bulk_threshold = 5;"));
-        Files.writeString(changed.resolve("allowlist.yaml"), "principals:\n  - arn:aws:iam::*:user/scanner-*\n");
-
-        List<String> lines = new ArrayList<>();
-        // Six distinct secrets at night: under the shipped threshold, over the changed one.
-        for (int i = 0; i < 6; i++) {
-            lines.add(secretRead("reader-" + i, NIGHT.plusSeconds(30L * i), "reader", "s" + i));
-        }
-        // The scanner reads twelve: over both thresholds, and allowlisted in the changed rules.
-        for (int i = 0; i < 12; i++) {
-            lines.add(secretRead("scanner-" + i, NIGHT.plusSeconds(3600 + 20L * i), "scanner-prod", "s" + i));
-        }
-        // Someone reading a few secrets through the day: under both thresholds.
-        for (int h = 0; h < 24; h++) {
-            lines.add(secretRead("daily-" + h, NIGHT.plusSeconds(3600L * h), "app", "s" + (h % 3)));
-        }
-        lines.sort(java.util.Comparator.comparing(l -> l.substring(l.indexOf("\"eventTime\":\"") + 13, l.indexOf("\"eventTime\":\"") + 33)));
+        Files.writeString(changed.resolve(BacktestTraffic.RULE_FILE), BacktestTraffic.loweredRule(Path.of("epl")));
+        Files.writeString(changed.resolve("allowlist.yaml"), BacktestTraffic.ALLOWLIST);
+        List<String> lines = BacktestTraffic.day();
         traffic = dir.resolve("day.jsonl");
         Files.write(traffic, lines);
         config = dir.resolve("backtest.properties");
@@ -94,7 +75,7 @@ class BacktestCommandTest {
         assertThat(gone.get("before").asText()).isEqualTo("High");
         assertThat(gone.get("after").isNull()).isTrue();
         assertThat(diff.get("newAlerts").asInt()).isEqualTo(1);
-        assertThat(diff.get("events").asInt()).isEqualTo(42);
+        assertThat(diff.get("events").asInt()).isEqualTo(BacktestTraffic.EVENTS);
     }
 
     @Test
@@ -146,15 +127,5 @@ class BacktestCommandTest {
         int code = new RulesCommand(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))
                 .run(Stream.concat(Stream.of("backtest"), Stream.of(args)).toList());
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
-    static String secretRead(String eventId, Instant time, String user, String secretId) {
-        return """
-                {"eventVersion":"1.09","eventTime":"%s","eventSource":"secretsmanager.amazonaws.com","eventName":"GetSecretValue",\
-                "awsRegion":"us-east-1","sourceIPAddress":"203.0.113.9","userAgent":"aws-cli/2.15.28","eventID":"%s","readOnly":true,\
-                "eventType":"AwsApiCall","recipientAccountId":"%s","requestParameters":{"secretId":"%s"},\
-                "userIdentity":{"type":"IAMUser","principalId":"AIDA%s","arn":"arn:aws:iam::%s:user/%s","accountId":"%s",\
-                "accessKeyId":"AKIAEXAMPLE00000001","userName":"%s"}}"""
-                .formatted(time, eventId, ACCOUNT, secretId, user.toUpperCase().replace("-", ""), ACCOUNT, user, ACCOUNT, user);
     }
 }
