@@ -121,6 +121,15 @@ public interface TrailSentryConfig {
          */
         @WithDefault("4000000")
         int maxRememberedEventIds();
+
+        /**
+         * State budget: rows per rule table at most. Rules keep a row per actor (and API, bucket…) for
+         * their window; never-seen principals are free to make, so past this a table drops its least
+         * recently seen rows (its lowest counts for a counting table). A row that holds a call is
+         * about 1-2 KB.
+         */
+        @WithDefault("100000")
+        int maxRuleTableRows();
     }
 
     interface Alerts {
