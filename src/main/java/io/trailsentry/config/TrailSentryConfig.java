@@ -123,12 +123,12 @@ public interface TrailSentryConfig {
         int maxRememberedEventIds();
 
         /**
-         * State budget: rows per rule table at most. Rules keep a row per actor (and API, bucket…) for
-         * their window; never-seen principals are free to make, so past this a table drops its least
-         * recently seen rows (its lowest counts for a counting table). A row that holds a call is
-         * about 1-2 KB.
+         * State budget: rows in all rule tables together at most. Rules keep a row per actor (and API,
+         * bucket…) for their window; never-seen principals are free to make, so past this the biggest
+         * tables drop their least recently seen rows (their lowest counts for a counting table). A row
+         * that holds a call is about 1-2 KB.
          */
-        @WithDefault("100000")
+        @WithDefault("250000")
         int maxRuleTableRows();
     }
 

@@ -182,9 +182,9 @@ public final class DetectionEngine implements AutoCloseable {
         return buffer.idsForgottenEarly();
     }
 
-    /** The rule tables' part of the state budget: rows in the fullest table, the cap per table, rows evicted. */
-    public long fullestTableRows() {
-        return esper.fullestTableRows();
+    /** The rule tables' part of the state budget: rows in all tables, their cap, rows evicted. */
+    public long tableRows() {
+        return esper.tableRows();
     }
 
     public int maxTableRows() {

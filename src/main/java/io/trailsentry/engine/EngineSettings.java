@@ -16,7 +16,7 @@ import java.util.Map;
  * @param dedupHorizon     how long eventIDs are remembered behind the newest released event (at least the allowed lateness)
  * @param maxEventIds      eventIDs remembered at most, whatever the horizon (part of the state budget)
  * @param ruleCache        compiled rules kept on disk between starts and reloads ({@link CompiledRuleCache#NONE}: none)
- * @param maxTableRows     rows per rule table at most, whatever the rules' windows (part of the state budget)
+ * @param maxTableRows     rows in all rule tables together at most, whatever the rules' windows (part of the state budget)
  */
 public record EngineSettings(Path rulesDir, Duration allowedLateness, Map<String, Object> ruleParameters, Duration maxHold,
                              EventTimeBounds eventTimeBounds, Duration dedupHorizon, int maxEventIds, CompiledRuleCache ruleCache,

@@ -70,13 +70,13 @@ public final class EsperEngine implements AutoCloseable {
     /** Files whose rules were disabled for spending their budget, by path; they stay off until their text changes. */
     private final Map<String, DisabledFile> disabledFiles = new LinkedHashMap<>();
     private boolean clockStarted;
-    /** Rows per rule table at most (the state budget); checked every {@link #TABLE_CHECK_EVERY} events. */
+    /** Rows in all rule tables together at most (the state budget); checked every {@link #TABLE_CHECK_EVERY} events. */
     private RuleTableBudget tableBudget = new RuleTableBudget(DEFAULT_MAX_TABLE_ROWS);
     private int sinceTableCheck;
 
-    /** 100,000 rows per table: a few tens of MB for the tables that keep a call per row. */
-    public static final int DEFAULT_MAX_TABLE_ROWS = 100_000;
-    /** A table grows by at most this many rows between checks: a few per cent of the cap. */
+    /** 250,000 rows: up to ~400 MB when every row keeps a call, much less when most are counts. */
+    public static final int DEFAULT_MAX_TABLE_ROWS = 250_000;
+    /** The tables grow by at most this many rows between checks: well under one per cent of the cap. */
     static final int TABLE_CHECK_EVERY = 1024;
 
     public EsperEngine(Consumer<RuleHit> hits) {
@@ -748,21 +748,21 @@ public final class EsperEngine implements AutoCloseable {
         }
     }
 
-    /** Caps every rule table at {@code maxRows} rows (see {@link RuleTableBudget}). */
+    /** Caps the rule tables, together, at {@code maxRows} rows (see {@link RuleTableBudget}). */
     public void limitTableRows(int maxRows) {
         this.tableBudget = new RuleTableBudget(maxRows);
     }
 
-    /** Cuts back the rule tables over their cap now; {@link #send} does it every {@value #TABLE_CHECK_EVERY} events. */
+    /** Cuts back the rule tables if they are over their cap now; {@link #send} does it every {@value #TABLE_CHECK_EVERY} events. */
     public void enforceTableBudget() {
         sinceTableCheck = 0;
         tableBudget.enforce(((com.espertech.esper.runtime.internal.kernel.service.EPRuntimeSPI) runtime)
                 .getServicesContext().getTableManagementService());
     }
 
-    /** The rule-table part of the state budget: rows in the fullest table at the last check, the cap, rows evicted. */
-    public long fullestTableRows() {
-        return tableBudget.fullestRows();
+    /** The rule-table part of the state budget: rows in all tables at the last check, the cap, rows evicted. */
+    public long tableRows() {
+        return tableBudget.rows();
     }
 
     public int maxTableRows() {

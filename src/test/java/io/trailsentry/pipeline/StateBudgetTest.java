@@ -85,7 +85,7 @@ class StateBudgetTest {
 
             StateUsage tables = usage(server, "rule_tables");
             assertThat(tables.capacity()).isEqualTo(300);
-            assertThat(tables.entries()).isBetween(1L, 300L);
+            assertThat(tables.entries()).as("rows in all rule tables").isBetween(1L, 300L);
             assertThat(tables.evictions()).as("rows evicted from at least two discovery tables").isGreaterThan(2 * 5_000L);
             assertThat(alerts).filteredOn(a -> REAL.equals(a.actor().actorKey())).extracting(a -> a.rule().ruleName())
                     .as("the burst after the sessions is detected").contains("IAM enumeration burst (sliding 10-minute window)");
