@@ -121,6 +121,15 @@ public interface TrailSentryConfig {
          */
         @WithDefault("4000000")
         int maxRememberedEventIds();
+
+        /**
+         * State budget: rows in all rule tables together at most. Rules keep a row per actor (and API,
+         * bucket…) for their window; never-seen principals are free to make, so past this the biggest
+         * tables drop their least recently seen rows (their lowest counts for a counting table). A row
+         * that holds a call is about 1-2 KB.
+         */
+        @WithDefault("250000")
+        int maxRuleTableRows();
     }
 
     interface Alerts {

@@ -52,6 +52,7 @@ public final class DetectionEngine implements AutoCloseable {
         this.enricher = enricher;
         this.settings = settings;
         this.esper = new EsperEngine(hits);
+        esper.limitTableRows(settings.maxTableRows());
         try {
             if (checked) {
                 esper.deployChecked(rules, settings.ruleParameters());
@@ -179,6 +180,19 @@ public final class DetectionEngine implements AutoCloseable {
 
     public long idsForgottenEarly() {
         return buffer.idsForgottenEarly();
+    }
+
+    /** The rule tables' part of the state budget: rows in all tables, their cap, rows evicted. */
+    public long tableRows() {
+        return esper.tableRows();
+    }
+
+    public int maxTableRows() {
+        return esper.maxTableRows();
+    }
+
+    public long tableRowsEvicted() {
+        return esper.tableRowsEvicted();
     }
 
     /** The event-time clock, epoch millis; 0 before the first event. */

@@ -70,6 +70,14 @@ public final class EsperEngine implements AutoCloseable {
     /** Files whose rules were disabled for spending their budget, by path; they stay off until their text changes. */
     private final Map<String, DisabledFile> disabledFiles = new LinkedHashMap<>();
     private boolean clockStarted;
+    /** Rows in all rule tables together at most (the state budget); checked every {@link #TABLE_CHECK_EVERY} events. */
+    private RuleTableBudget tableBudget = new RuleTableBudget(DEFAULT_MAX_TABLE_ROWS);
+    private int sinceTableCheck;
+
+    /** 250,000 rows: up to ~400 MB when every row keeps a call, much less when most are counts. */
+    public static final int DEFAULT_MAX_TABLE_ROWS = 250_000;
+    /** The tables grow by at most this many rows between checks: well under one per cent of the cap. */
+    static final int TABLE_CHECK_EVERY = 1024;
 
     public EsperEngine(Consumer<RuleHit> hits) {
         this.hits = hits;
@@ -735,6 +743,34 @@ public final class EsperEngine implements AutoCloseable {
         if (!failures.isEmpty()) {
             disableFailedRules();
         }
+        if (++sinceTableCheck >= TABLE_CHECK_EVERY) {
+            enforceTableBudget();
+        }
+    }
+
+    /** Caps the rule tables, together, at {@code maxRows} rows (see {@link RuleTableBudget}). */
+    public void limitTableRows(int maxRows) {
+        this.tableBudget = new RuleTableBudget(maxRows);
+    }
+
+    /** Cuts back the rule tables if they are over their cap now; {@link #send} does it every {@value #TABLE_CHECK_EVERY} events. */
+    public void enforceTableBudget() {
+        sinceTableCheck = 0;
+        tableBudget.enforce(((com.espertech.esper.runtime.internal.kernel.service.EPRuntimeSPI) runtime)
+                .getServicesContext().getTableManagementService());
+    }
+
+    /** The rule-table part of the state budget: rows in all tables at the last check, the cap, rows evicted. */
+    public long tableRows() {
+        return tableBudget.rows();
+    }
+
+    public int maxTableRows() {
+        return tableBudget.maxRows();
+    }
+
+    public long tableRowsEvicted() {
+        return tableBudget.evictions();
     }
 
     private static final Pattern FOR_STATEMENT = Pattern.compile("for statement '([^']*)'");

@@ -318,6 +318,7 @@ public final class DetectionPipeline implements AutoCloseable {
         }
         usage.add(new StateUsage("incidents", scorer.openIncidents(), scorer.maxOpenIncidents(), scorer.evictedIncidents()));
         usage.add(new StateUsage("event_ids", engine.rememberedIds(), engine.maxRememberedIds(), engine.idsForgottenEarly()));
+        usage.add(new StateUsage("rule_tables", engine.tableRows(), engine.maxTableRows(), engine.tableRowsEvicted()));
         stateUsage = List.copyOf(usage);
     }
 

@@ -127,6 +127,7 @@ public final class Pipelines {
         Map<String, Object> parameters = new HashMap<>(config.rules().parameters());
         return new EngineSettings(config.rules().dir(), config.engine().allowedLateness(), parameters, Duration.ZERO,
                 EventTimeBounds.replay(config.engine().maxFutureSkew()), config.engine().allowedLateness(),
-                config.engine().maxRememberedEventIds(), CompiledRuleCache.in(config.rules().cacheDir().orElse(null)));
+                config.engine().maxRememberedEventIds(), CompiledRuleCache.in(config.rules().cacheDir().orElse(null)),
+                config.engine().maxRuleTableRows());
     }
 }

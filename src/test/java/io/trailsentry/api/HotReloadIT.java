@@ -214,6 +214,73 @@ class HotReloadIT {
         incidentOf("AIDALADDERD00000001", "Medium");
     }
 
+    static final String SIGMA_FILE = "discovery_caller_identity_from_probe_network.yml";
+    static final String SIGMA_ID = "5b0c2f4e-7d1a-4c3b-9e8f-1a2b3c4d5e6f";
+    static final String SIGMA_RULE = """
+            title: Caller identity checked from the probe network
+            id: 5b0c2f4e-7d1a-4c3b-9e8f-1a2b3c4d5e6f
+            status: test
+            description: GetCallerIdentity from the test's probe address.
+            logsource:
+                product: aws
+                service: cloudtrail
+            detection:
+                selection:
+                    eventName: GetCallerIdentity
+                    sourceIPAddress: '198.51.100.77'
+                condition: selection
+            falsepositives:
+                - none, a test
+            tags:
+                - attack.discovery
+                - attack.t1087.004
+            level: high
+            """;
+
+    @Test
+    @Order(6)
+    void aSigmaRuleDroppedIntoTheFolderRunsAndAnEditChangesItAndABrokenOneIsRefusedWithItsLine() throws Exception {
+        Path sigma = RULES.resolve(SIGMA_FILE);
+        Files.writeString(sigma, SIGMA_RULE);
+        watcher.poll();
+        TestApi.asViewer().get("/rules").then().statusCode(200)
+                .body("lastReload.ok", equalTo(true))
+                .body("lastReload.added", hasItem(SIGMA_FILE))
+                .body("rules.find { it.id == '" + SIGMA_ID + "' }.severity", equalTo("High"));
+        post(List.of(CloudTrailJson.record("sigma-1", Instant.parse("2024-10-03T10:00:00Z"), "GetCallerIdentity", "AIDASIGMAPROBE00001", "probe", "198.51.100.77")));
+        assertThat(sigmaAlerts("AIDASIGMAPROBE00001")).isEqualTo(1);
+
+        // Edited on disk: the new address is the one that alerts, the old one no longer does.
+        edit(SIGMA_FILE, "'198.51.100.77'", "'198.51.100.78'");
+        watcher.poll();
+        TestApi.asViewer().get("/rules").then().body("lastReload.ok", equalTo(true)).body("lastReload.redeployed", hasItem(SIGMA_FILE));
+        post(List.of(CloudTrailJson.record("sigma-2", Instant.parse("2024-10-03T10:05:00Z"), "GetCallerIdentity", "AIDASIGMAPROBE00002", "probe", "198.51.100.77"),
+                CloudTrailJson.record("sigma-3", Instant.parse("2024-10-03T10:06:00Z"), "GetCallerIdentity", "AIDASIGMAPROBE00003", "probe", "198.51.100.78")));
+        assertThat(sigmaAlerts("AIDASIGMAPROBE00002")).isZero();
+        assertThat(sigmaAlerts("AIDASIGMAPROBE00003")).isEqualTo(1);
+
+        // Broken (an unsupported modifier on line 11): refused with file and line; the edited version and
+        // every other rule keep running.
+        edit(SIGMA_FILE, "sourceIPAddress:", "sourceIPAddress|windash:");
+        watcher.poll();
+        TestApi.asViewer().get("/rules").then().statusCode(200)
+                .body("lastReload.refused[0].file", equalTo(SIGMA_FILE))
+                .body("lastReload.refused[0].line", equalTo(11))
+                .body("lastReload.refused[0].message", containsString("windash"))
+                .body("rules.id", hasItems(SIGMA_ID, SLIDING));
+        post(List.of(CloudTrailJson.record("sigma-4", Instant.parse("2024-10-03T10:10:00Z"), "GetCallerIdentity", "AIDASIGMAPROBE00004", "probe", "198.51.100.78")));
+        assertThat(sigmaAlerts("AIDASIGMAPROBE00004")).isEqualTo(1);
+
+        Files.delete(sigma);
+        watcher.poll();
+        TestApi.asViewer().get("/rules").then().body("lastReload.removed", hasItem(SIGMA_FILE)).body("rules.id", not(hasItem(SIGMA_ID)));
+    }
+
+    private static int sigmaAlerts(String principalId) {
+        return TestApi.asViewer().queryParam("principal", principalId).get("/alerts").then().statusCode(200)
+                .extract().jsonPath().getList("findAll { it.ruleId == '" + SIGMA_ID + "' }").size();
+    }
+
     /**
      * The incident id of the principal's latest incident alert, checking its severity; with a null
      * severity, checks there is none yet.

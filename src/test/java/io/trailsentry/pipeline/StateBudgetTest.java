@@ -64,6 +64,34 @@ class StateBudgetTest {
         }
     }
 
+    @Test
+    void oneShotDiscoveryCallersAreHeldAtTheRuleTableCapAndARealBurstStillAlerts(@TempDir Path dir) throws Exception {
+        Path properties = dir.resolve("tables.properties");
+        Files.writeString(properties, "trailsentry.engine.max-rule-table-rows=300\n");
+        TrailSentryConfig config = StandaloneConfig.load(properties);
+        List<Alert> alerts = new ArrayList<>();
+        try (DetectionPipeline server = Pipelines.serverPipeline(config, PipelineFixture.rules(), new Baselines(config.context().maxActors()),
+                List.of(alerts::add), d -> { })) {
+            Instant t = Instant.parse("2026-11-02T09:00:00Z");
+            // 6,000 sessions, one DescribeInstances each within ten minutes: every discovery table
+            // (data read after discovery, discovery burst, escalation after discovery) gets a row per session.
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < 6_000; i++) {
+                sb.append(SprayInput.record("describe-" + i, t.plusMillis(i * 100L), "DescribeInstances", "ec2.amazonaws.com",
+                        "arn:aws:sts::111122223333:assumed-role/workers/s" + i, "198.51.100." + (i % 250 + 1))).append('\n');
+            }
+            server.ingestPayload(sb.toString().getBytes(StandardCharsets.UTF_8), "http", d -> { });
+            server.ingestPayload(bytes(SprayInput.burst(REAL, t.plusSeconds(610), 60)), "http", d -> { });
+
+            StateUsage tables = usage(server, "rule_tables");
+            assertThat(tables.capacity()).isEqualTo(300);
+            assertThat(tables.entries()).as("rows in all rule tables").isBetween(1L, 300L);
+            assertThat(tables.evictions()).as("rows evicted from at least two discovery tables").isGreaterThan(2 * 5_000L);
+            assertThat(alerts).filteredOn(a -> REAL.equals(a.actor().actorKey())).extracting(a -> a.rule().ruleName())
+                    .as("the burst after the sessions is detected").contains("IAM enumeration burst (sliding 10-minute window)");
+        }
+    }
+
     private static StateUsage usage(DetectionPipeline pipeline, String state) {
         return pipeline.stateUsage().stream().filter(u -> u.state().equals(state)).findFirst().orElseThrow();
     }
