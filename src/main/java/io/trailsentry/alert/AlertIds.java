@@ -31,9 +31,14 @@ public final class AlertIds {
         return uuid(key);
     }
 
+    /**
+     * An incident alert's id: one per incident, severity and stages — and whether it was only kept
+     * (building blocks) or paged, so the alert that pages an incident first kept quiet is not taken
+     * for a duplicate of the quiet one.
+     */
     public static String incident(Incident incident) {
         return uuid(String.join("|", Alert.INCIDENT_RULE_ID, incident.incidentId(), incident.severity().severity().name(),
-                String.join(",", incident.stages())));
+                String.join(",", incident.stages())) + (incident.onlyBuildingBlocks() ? "|building-blocks" : ""));
     }
 
     /**

@@ -96,6 +96,7 @@ public final class Scorer {
         }
         Severity before = state.severity;
         int stagesBefore = state.stages.size();
+        boolean quietBefore = stagesBefore > 0 && state.quiet();
         state.add(signal, actorEvent);
         Incident incident = state.snapshot(ladder, stages);
         bucket(state.severity).remove(root);
@@ -104,10 +105,12 @@ public final class Scorer {
         if (state.severity.compareTo(Severity.Low) > 0) {
             suspicious.add(root);
         }
-        // Opened, reached a new stage, or went up the ladder: worth an incident alert. Only more of
-        // the same (another hit of a rule already counted) is not.
+        // Opened, reached a new stage, went up the ladder, or was building blocks only (scored, not
+        // paged) until a rule that alerts joined it: worth an incident alert. Only more of the same
+        // (another hit of a rule already counted) is not.
         boolean escalated = stagesBefore == 0 || state.stages.size() > stagesBefore
-                || incident.severity().severity().ordinal() > before.ordinal();
+                || incident.severity().severity().ordinal() > before.ordinal()
+                || (quietBefore && !incident.onlyBuildingBlocks());
         return new Outcome(incident, escalated);
     }
 
@@ -229,6 +232,11 @@ public final class Scorer {
         boolean allowlisted = true;
         /** Every signal so far came from a building-block rule. */
         boolean buildingBlocks = true;
+
+        /** What {@link Incident#onlyBuildingBlocks()} says of this incident now: scored, not paged. */
+        boolean quiet() {
+            return buildingBlocks && stages.size() < 2;
+        }
         final Map<String, String> firstHitByRule = new HashMap<>();
         /** The severity in context of each rule's first hit: what its signal points are for. */
         final Map<String, Severity> ruleSeverity = new HashMap<>();
@@ -313,7 +321,7 @@ public final class Scorer {
             return new Incident(incidentId, actorKey, actorName, principalId, principalArn, accountId, severity, score,
                     orderedStages, List.copyOf(contexts), List.copyOf(breakdown), List.copyOf(signals), Set.copyOf(linked),
                     Set.copyOf(accessKeys), List.copyOf(ips), List.copyOf(evidence.keySet()), Instant.ofEpochMilli(firstSeen),
-                    Instant.ofEpochMilli(lastSeen), List.copyOf(evidence.values()), List.copyOf(unknownIps), buildingBlocks && stages.size() < 2);
+                    Instant.ofEpochMilli(lastSeen), List.copyOf(evidence.values()), List.copyOf(unknownIps), quiet());
         }
     }
 }

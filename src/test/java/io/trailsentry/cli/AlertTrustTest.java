@@ -179,6 +179,23 @@ class AlertTrustTest {
                         .map(a -> a.get("alertId").asText()).toList());
     }
 
+    @Test
+    void anIncidentOfBuildingBlocksIsPagedWhenARuleThatAlertsJoinsItInTheSameStage() throws Exception {
+        // CreateUser (a building block), then an access key for that other user (an alert of the same
+        // stage): the incident neither gains a stage nor need go up the ladder, yet now reaches people.
+        Path input = write("same-stage.jsonl", List.of(
+                call("bb-create", TUESDAY_02, "iam", "CreateUser", "mallory", "203.0.113.7", "{\"userName\":\"backdoor\"}"),
+                call("then-key", TUESDAY_02.plusSeconds(60), "iam", "CreateAccessKey", "mallory", "203.0.113.7", "{\"userName\":\"backdoor\"}")));
+        Path alerts = dir.resolve("same-stage-alerts.jsonl");
+        Path findings = dir.resolve("same-stage-findings.jsonl");
+        assertThat(replay(alerts, findings, input)).as(err.toString()).isZero();
+
+        List<JsonNode> incidents = read(alerts).stream().filter(a -> a.get("ruleId").asText().equals("trailsentry-incident")).toList();
+        assertThat(incidents).extracting(a -> a.get("buildingBlock").asBoolean()).as("first kept quiet, then paged").containsExactly(true, false);
+        assertThat(incidents.get(1).get("stages").toString()).isEqualTo("[\"persistence\"]");
+        assertThat(read(findings)).extracting(f -> f.at("/metadata/uid").asText()).contains(incidents.get(1).get("alertId").asText());
+    }
+
     /** 60 IAM List calls, 5 s apart, then CreateUser: the write-up's enumeration followed by a persistence call. */
     static List<String> listingThenCreateUser(String user, Instant start, String ip) {
         List<String> lines = new ArrayList<>(CloudTrailJson.burst("AIDA" + user.toUpperCase().replace("-", "") + "0000", user, start, 60, 5, ip));
