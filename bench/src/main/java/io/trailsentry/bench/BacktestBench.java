@@ -34,8 +34,9 @@ import java.util.stream.Stream;
  * business hours, plus an enumeration burst and a privilege-escalation chain) is written as S3
  * delivery files, then {@link Backtest} replays it through the two rule sets a backtest compares, side
  * by side as it always does: the deployed rules folder and a changed copy of it (the same rules plus
- * {@link #ADDED_RULES} generated ones, as a change that adds rules; see {@link GeneratedRules}). Events/s counts each input event
- * once (both sets evaluate it), from the moment the slower set has its rules compiled and deployed.
+ * {@link #ADDED_RULES} generated ones, as a change that adds rules; see {@link GeneratedRules}).
+ * Events/s counts each input event once (both sets evaluate it), from the moment the slower set has
+ * its rules compiled and deployed. One pass, as a backtest is: the code is as cold as in a real one.
  */
 final class BacktestBench {
 

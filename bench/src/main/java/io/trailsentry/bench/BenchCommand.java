@@ -35,6 +35,9 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
+ * The benchmarks' command line; {@code --input FILE} is {@link InputBench} (real records: the limit,
+ * end to end, the rule-count table), {@code --backtest} is {@link BacktestBench}, {@code --latency}
+ * {@link LatencyBench}, {@code --representations} {@link RepresentationBench}. Without them:
  * {@code bench [--events N] [--seed S] [--principals P] [--rounds R]}: generates a realistic mixed
  * CloudTrail stream in memory (many principals, 1–2 KB records, a few attacks), then measures in one
  * run parse-only throughput (the JSON-parse limit) and end-to-end replay (parse → normalise → context

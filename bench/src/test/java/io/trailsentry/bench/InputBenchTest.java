@@ -41,8 +41,9 @@ class InputBenchTest {
         assertThat(code).isZero();
         String report = out.toString(StandardCharsets.UTF_8);
         assertThat(report).contains("| field-reading limit, one thread", "| end-to-end replay, ", "| end-to-end / limit | ",
-                "| CPU per event, best round: reader thread / engine thread", "| event time a round |");
-        assertThat(report).contains("| rules | compile + deploy | events/s (best round) | µs/event, wall | engine thread CPU µs/event | relative cost");
+                "| CPU per event, best round: reader thread / engine thread", "| event time a round |",
+                "| the same from CPU time, a core each: limit / end-to-end (slower thread) / ratio |");
+        assertThat(report).contains("| rules | compile + deploy | events/s (best round) | µs/event, wall | engine thread CPU µs/event | relative cost (engine CPU) | all threads CPU µs/event | alerts |");
         assertThat(report).contains("| 4 generated (4 single-call, 0 window) |", "| 12 generated (11 single-call, 1 window) |", "shipped (for reference)");
         JsonNode json = AlertJson.mapper().readTree(dir.resolve("bench-input-latest.json").toFile());
         assertThat(json.get("recordsPerRound").asLong()).isEqualTo(2 * 1_304);
