@@ -35,6 +35,9 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
+ * The benchmarks' command line; {@code --input FILE} is {@link InputBench} (real records: the limit,
+ * end to end, the rule-count table), {@code --backtest} is {@link BacktestBench}, {@code --latency}
+ * {@link LatencyBench}, {@code --representations} {@link RepresentationBench}. Without them:
  * {@code bench [--events N] [--seed S] [--principals P] [--rounds R]}: generates a realistic mixed
  * CloudTrail stream in memory (many principals, 1–2 KB records, a few attacks), then measures in one
  * run parse-only throughput (the JSON-parse limit) and end-to-end replay (parse → normalise → context
@@ -50,7 +53,12 @@ public final class BenchCommand {
             + "       trailsentry bench --peers [--events N] [--rounds R]\n"
             + "                                     (two rules on TrailSentry, Siddhi and plain Java side by side; run by bin/trailsentry)\n"
             + "       trailsentry bench --representations [--events N] [--seed S] [--principals P] [--rounds R]\n"
-            + "                                     (Esper event representation: bean vs Map vs object array vs JSON on one rule mix)";
+            + "                                     (Esper event representation: bean vs Map vs object array vs JSON on one rule mix)\n"
+            + "       trailsentry bench --input FILE [--repeat N] [--rounds R] [--rule-counts 16,100,300,1000|none]\n"
+            + "                                     (real records: the one-thread field-reading limit, end-to-end replay with every rule,\n"
+            + "                                      their ratio, CPU per event per thread, and the throughput by number of generated rules)\n"
+            + "       trailsentry bench --backtest [--events N] [--principals P] [--seed S]\n"
+            + "                                     (rules backtest over a day of generated traffic: events/s through both rule sets)";
 
     private final PrintStream out;
     private final PrintStream err;
@@ -73,6 +81,10 @@ public final class BenchCommand {
         int heapEvery = 0;
         double newPrincipals = 0;
         int burstAt = -1;
+        Path input = null;
+        int repeat = 1;
+        List<Integer> ruleCounts = InputBench.DEFAULT_RULE_COUNTS;
+        boolean backtest = false;
         Path outDir = Path.of("target", "bench");
         try {
             for (int i = 0; i < args.size(); i++) {
@@ -90,6 +102,10 @@ public final class BenchCommand {
                     case "--heap-every" -> heapEvery = Integer.parseInt(args.get(++i));
                     case "--new-principals" -> newPrincipals = Double.parseDouble(args.get(++i));
                     case "--burst-at" -> burstAt = Integer.parseInt(args.get(++i));
+                    case "--input" -> input = Path.of(args.get(++i));
+                    case "--repeat" -> repeat = Integer.parseInt(args.get(++i));
+                    case "--rule-counts" -> ruleCounts = ruleCounts(args.get(++i));
+                    case "--backtest" -> backtest = true;
                     case "--peers" -> {
                         // The peer engines are test-scope dependencies, kept out of this jar on purpose.
                         err.println("bench --peers runs from the test class path (the peer engines are not in this jar): "
@@ -109,6 +125,12 @@ public final class BenchCommand {
             if (args.contains("--rounds") && rounds < 1) {
                 throw new IllegalArgumentException("--rounds must be positive");
             }
+            if (repeat < 1) {
+                throw new IllegalArgumentException("--repeat must be positive");
+            }
+            if (input != null && !Files.isRegularFile(input)) {
+                throw new IllegalArgumentException("--input " + input + " is not a file");
+            }
         } catch (RuntimeException e) {
             err.println("bad arguments: " + e.getMessage() + "\n" + USAGE);
             return 2;
@@ -117,6 +139,12 @@ public final class BenchCommand {
             if (representations) {
                 rounds = rounds > 0 ? rounds : 3;
                 return new RepresentationBench(out).run(events, seed, principals, rounds, outDir);
+            }
+            if (input != null) {
+                return new InputBench(out).run(input, repeat, rounds > 0 ? rounds : 3, ruleCounts, outDir);
+            }
+            if (backtest) {
+                return new BacktestBench(out).run(events, principals, seed, outDir);
             }
             if (latency) {
                 return new LatencyBench(out).run(rate, seconds, heapEvery, newPrincipals, burstAt, outDir);
@@ -129,10 +157,29 @@ public final class BenchCommand {
         } catch (RuleLoadException e) {
             err.println("rules did not load:\n" + e.getMessage());
             return 3;
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage());
+            return 2;
         } catch (IOException e) {
-            err.println("cannot write results: " + e.getMessage());
+            err.println("cannot read the input or write results: " + e.getMessage());
             return 1;
         }
+    }
+
+    /** {@code 16,100,300,1000}, or {@code none} for no rule-count table. */
+    static List<Integer> ruleCounts(String text) {
+        if (text.equals("none")) {
+            return List.of();
+        }
+        List<Integer> counts = new ArrayList<>();
+        for (String part : text.split(",")) {
+            int count = Integer.parseInt(part.trim());
+            if (count < 1) {
+                throw new IllegalArgumentException("--rule-counts takes positive numbers, got " + count);
+            }
+            counts.add(count);
+        }
+        return List.copyOf(counts);
     }
 
     /** The benchmark stream: background calls of many principals plus an enumeration burst and a privilege-escalation chain. */
