@@ -74,18 +74,39 @@ public final class CompiledRuleCache {
         }
     }
 
+    /**
+     * Writes an entry aside and moves it in with one atomic rename, so a reader (another thread, or
+     * another process sharing the folder, as a build's test JVMs do) sees a whole entry or none. Two
+     * writers of one key each rename their own whole copy of the same module; the last one stays.
+     */
     void put(String key, EPCompiled compiled) {
         if (dir == null) {
             return;
         }
+        Path tmp = null;
         try {
             Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, key, ".tmp");
+            tmp = Files.createTempFile(dir, key, ".tmp");
             EPCompiledIOUtil.write(compiled, tmp.toFile());
             Files.move(tmp, dir.resolve(key + ".jar"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            tmp = null;
             prune();
         } catch (IOException | RuntimeException e) {
             LOG.debugf("compiled-rule cache %s not written (%s)", dir, e.getMessage());
+        } finally {
+            deleteQuietly(tmp);
+        }
+    }
+
+    /** A copy that was not moved in (a failed write, a rename refused while another process reads the entry) is not left behind. */
+    private static void deleteQuietly(Path tmp) {
+        if (tmp == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(tmp);
+        } catch (IOException e) {
+            LOG.debugf("compiled-rule cache: %s not deleted (%s)", tmp, e.getMessage());
         }
     }
 

@@ -3,8 +3,8 @@ package io.trailsentry.alert;
 import io.trailsentry.context.Baselines;
 import io.trailsentry.context.ContextEnricher;
 import io.trailsentry.context.ContextSettings;
-import io.trailsentry.engine.EngineSettings;
 import io.trailsentry.engine.RuleLoadException;
+import io.trailsentry.engine.TestRules;
 import io.trailsentry.ingest.DeadLetter;
 import io.trailsentry.pipeline.DetectionPipeline;
 import io.trailsentry.scoring.ScoringSettings;
@@ -30,7 +30,7 @@ public final class SampleAlerts {
         if (alerts == null) {
             List<Alert> out = new ArrayList<>();
             List<DeadLetter> rejected = new ArrayList<>();
-            try (DetectionPipeline pipeline = new DetectionPipeline(EngineSettings.defaults(RULES), null,
+            try (DetectionPipeline pipeline = new DetectionPipeline(TestRules.settings(RULES), null,
                     new ContextEnricher(ContextSettings.defaults(), new Baselines(100_000)),
                     ScoringSettings.defaults(), List.of(out::add), rejected::add)) {
                 pipeline.ingest(SAMPLE);

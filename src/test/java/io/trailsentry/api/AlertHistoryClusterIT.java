@@ -2,6 +2,7 @@ package io.trailsentry.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.trailsentry.engine.TestRules;
 import io.trailsentry.kafka.AppInstance;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +39,7 @@ class AlertHistoryClusterIT {
         Map<String, String> properties = new HashMap<>();
         properties.put("quarkus.http.port", "0");
         properties.put("trailsentry.rules.dir", "epl");
+        properties.put("trailsentry.rules.cache-dir", TestRules.CACHE_DIR.toAbsolutePath().toString());
         properties.put("trailsentry.rules.watch", "false");
         properties.put("trailsentry.inbox.enabled", "false");
         properties.put("trailsentry.api.auth.admin-tokens", "it:" + TOKEN);

@@ -5,6 +5,7 @@ import io.trailsentry.engine.CompiledRules;
 import io.trailsentry.engine.DetectionEngine;
 import io.trailsentry.engine.EngineSettings;
 import io.trailsentry.engine.EsperEngine;
+import io.trailsentry.engine.TestRules;
 import io.trailsentry.engine.sigma.SigmaCompilation;
 import io.trailsentry.engine.sigma.SigmaCompiler;
 import io.trailsentry.engine.sigma.SigmaFieldMap;
@@ -110,7 +111,7 @@ class DocSnippetsTest {
 
     @Test
     void theRuleTableIsTheRulesOwnMetadata() throws Exception {
-        CompiledRules compiled = EsperEngine.compile(Path.of("epl"), Map.of());
+        CompiledRules compiled = TestRules.shipped();
         List<String> expected;
         try (DetectionEngine engine = new DetectionEngine(EngineSettings.defaults(Path.of("epl")), compiled, hit -> { })) {
             expected = RuleTable.markdown(engine.rules());

@@ -3,6 +3,7 @@ package io.trailsentry.engine;
 import io.trailsentry.ingest.CloudTrailEvent;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,24 +12,36 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+/**
+ * The engine's event-time mechanics (bins, sliding windows, lateness, duplicates, idling, flushing,
+ * parameters) shown on the two IAM-enumeration rules, deployed on their own. A test whose claim is
+ * about every rule (nothing fires, the same hits whatever the order) runs the whole shipped set.
+ */
 class DetectionEngineTest {
 
     static final String COMPAT = "cfaaf0bc-16d1-48df-ac8b-9d901bbd516a";
     static final String SLIDING = "8d3f6a52-4c1e-4b8e-9a57-2f0c7d9e1b34";
+    /** The compat and sliding rules alone. */
     static CompiledRules rules;
+    /** Every shipped rule. */
+    static CompiledRules shipped;
 
     @BeforeAll
-    static void compile() throws RuleLoadException {
-        rules = EsperEngine.compile(Path.of("epl"));
+    static void compile(@TempDir Path dir) throws Exception {
+        rules = EsperEngine.compile(TestRules.copyOf(dir, "discovery_iam_enumeration_compat.epl", "discovery_iam_enumeration_sliding.epl"));
+        shipped = TestRules.shipped();
     }
 
     static List<RuleHit> run(List<CloudTrailEvent> events) throws RuleLoadException {
+        return run(rules, events);
+    }
+
+    static List<RuleHit> run(CompiledRules set, List<CloudTrailEvent> events) throws RuleLoadException {
         List<RuleHit> hits = new ArrayList<>();
-        try (DetectionEngine engine = new DetectionEngine(EngineSettings.defaults(Path.of("epl")), rules, hits::add)) {
+        try (DetectionEngine engine = new DetectionEngine(EngineSettings.defaults(Path.of("epl")), set, hits::add)) {
             events.forEach(engine::accept);
             engine.finish();
         }
@@ -57,8 +70,8 @@ class DetectionEngineTest {
 
     @Test
     void exactlyThresholdIsSilent() throws Exception {
-        List<RuleHit> hits = run(TestEvents.burst("AIDAEXAMPLE", Instant.parse("2024-08-01T10:10:00Z"), 50, 5, "203.0.113.42"));
-        assertThat(hits).isEmpty();
+        List<RuleHit> hits = run(shipped, TestEvents.burst("AIDAEXAMPLE", Instant.parse("2024-08-01T10:10:00Z"), 50, 5, "203.0.113.42"));
+        assertThat(hits).as("no shipped rule fires").isEmpty();
     }
 
     @Test
@@ -119,11 +132,11 @@ class DetectionEngineTest {
         events.addAll(TestEvents.burst("AIDASHUF", boundary, 32, 3, "203.0.113.42"));
         events.addAll(TestEvents.burst("AIDACOMPAT", boundary.plusSeconds(30), 55, 4, "203.0.113.9"));
         events.sort(java.util.Comparator.comparing(CloudTrailEvent::getEventTime));
-        List<RuleHit> sorted = run(events);
+        List<RuleHit> sorted = run(shipped, events);
 
         List<CloudTrailEvent> shuffled = TestEvents.shuffleWithin(events, Duration.ofMinutes(4), 42);
         assertThat(shuffled).isNotEqualTo(events);
-        List<RuleHit> replayed = run(shuffled);
+        List<RuleHit> replayed = run(shipped, shuffled);
         assertThat(summary(replayed)).isEqualTo(summary(sorted));
         assertThat(summary(sorted)).hasSize(3);
     }
@@ -134,13 +147,13 @@ class DetectionEngineTest {
         List<CloudTrailEvent> twice = new ArrayList<>(burst);
         twice.addAll(burst);
         List<RuleHit> hits = new ArrayList<>();
-        try (DetectionEngine engine = new DetectionEngine(EngineSettings.defaults(Path.of("epl")), rules, hits::add)) {
+        try (DetectionEngine engine = new DetectionEngine(EngineSettings.defaults(Path.of("epl")), shipped, hits::add)) {
             twice.forEach(engine::accept);
             engine.finish();
             assertThat(engine.stats().duplicates()).isEqualTo(30);
             assertThat(engine.stats().processed()).isEqualTo(30);
         }
-        assertThat(hits).isEmpty();
+        assertThat(hits).as("no shipped rule fires").isEmpty();
     }
 
     @Test

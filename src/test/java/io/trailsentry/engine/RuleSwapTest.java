@@ -9,24 +9,24 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Swapping a rule set keeps the state of rules that did not change and refuses a broken set whole. */
+/**
+ * Swapping a rule set keeps the state of rules that did not change and refuses a broken set whole.
+ * Three shipped rules show it (the swap works by file, whatever the set's size); compiled without
+ * the cache, they are also this suite's proof that compiling shipped rules needs no cache.
+ */
 class RuleSwapTest {
 
     static final String COMPAT = "cfaaf0bc-16d1-48df-ac8b-9d901bbd516a";
+    static final String COMPAT_FILE = "discovery_iam_enumeration_compat.epl";
     static final String SLIDING_FILE = "discovery_iam_enumeration_sliding.epl";
+    static final String TRAIL_STOPPED_FILE = "defense_evasion_cloudtrail_stopped_or_deleted.epl";
 
     static Path copyOfRules(Path dir) throws Exception {
-        try (Stream<Path> files = Files.list(Path.of("epl"))) {
-            for (Path f : files.toList()) {
-                Files.copy(f, dir.resolve(f.getFileName()));
-            }
-        }
-        return dir;
+        return TestRules.copyOf(dir, COMPAT_FILE, SLIDING_FILE, TRAIL_STOPPED_FILE);
     }
 
     @Test
@@ -59,13 +59,14 @@ class RuleSwapTest {
         try (EsperEngine engine = new EsperEngine(h -> { })) {
             engine.deploy(EsperEngine.compile(rules), Map.of());
             int before = engine.rules().size();
-            Files.writeString(rules.resolve("defense_evasion_cloudtrail_stopped_or_deleted.epl"),
-                    Files.readString(rules.resolve("defense_evasion_cloudtrail_stopped_or_deleted.epl")).replace("@Tag(name='mitre', value='TA0005:T1562.008')", ""));
+            assertThat(before).isEqualTo(3);
+            Files.writeString(rules.resolve(TRAIL_STOPPED_FILE),
+                    Files.readString(rules.resolve(TRAIL_STOPPED_FILE)).replace("@Tag(name='mitre', value='TA0005:T1562.008')", ""));
             // compiles, but the scratch deployment finds the rule without its MITRE tag
             CompiledRules broken = EsperEngine.compile(rules);
             assertThatThrownBy(() -> engine.swap(broken, Map.of()))
                     .isInstanceOf(RuleLoadException.class)
-                    .hasMessageContaining("defense_evasion_cloudtrail_stopped_or_deleted.epl").hasMessageContaining("mitre");
+                    .hasMessageContaining(TRAIL_STOPPED_FILE).hasMessageContaining("mitre");
             assertThat(engine.rules()).hasSize(before);
         }
     }

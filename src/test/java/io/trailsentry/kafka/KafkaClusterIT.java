@@ -1,6 +1,7 @@
 package io.trailsentry.kafka;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.trailsentry.engine.TestRules;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -162,6 +163,7 @@ class KafkaClusterIT {
         properties.put("mp.messaging.outgoing.dead-letter.topic", deadLetters);
         properties.put("quarkus.http.port", "0");
         properties.put("trailsentry.rules.dir", "epl");
+        properties.put("trailsentry.rules.cache-dir", TestRules.CACHE_DIR.toAbsolutePath().toString());
         properties.put("trailsentry.rules.watch", "false");
         properties.put("trailsentry.inbox.enabled", "false");
         properties.put("trailsentry.alerts.file", data.resolve("alerts.jsonl").toString());

@@ -6,9 +6,9 @@ import io.trailsentry.context.ContextEnricher;
 import io.trailsentry.context.ContextSettings;
 import io.trailsentry.engine.CompiledRules;
 import io.trailsentry.engine.EngineSettings;
-import io.trailsentry.engine.EsperEngine;
 import io.trailsentry.engine.RuleError;
 import io.trailsentry.engine.RuleLoadException;
+import io.trailsentry.engine.TestRules;
 import io.trailsentry.ingest.DeadLetter;
 import io.trailsentry.pipeline.DetectionPipeline;
 import io.trailsentry.scoring.ScoringSettings;
@@ -43,7 +43,7 @@ class PartitionPipelinesTest {
 
     @BeforeAll
     static void compile() throws RuleLoadException {
-        rules = EsperEngine.compile(RULES);
+        rules = TestRules.compile(RULES);
     }
 
     @AfterEach

@@ -8,7 +8,7 @@ import io.trailsentry.context.ContextEnricher;
 import io.trailsentry.context.ContextSettings;
 import io.trailsentry.engine.CompiledRules;
 import io.trailsentry.engine.EngineSettings;
-import io.trailsentry.engine.EsperEngine;
+import io.trailsentry.engine.TestRules;
 import io.trailsentry.pipeline.DetectionPipeline;
 import io.trailsentry.scoring.ScoringSettings;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -125,7 +125,7 @@ final class SampleFeed {
      * time; building blocks and suppressed alerts are not for the topic.
      */
     Map<String, Instant> expectedAlerts() throws Exception {
-        CompiledRules rules = EsperEngine.compile(RULES);
+        CompiledRules rules = TestRules.compile(RULES);
         Map<String, Instant> expected = new HashMap<>();
         for (String account : accounts) {
             List<Alert> alerts = new ArrayList<>();

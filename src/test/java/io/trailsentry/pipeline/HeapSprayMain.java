@@ -4,10 +4,9 @@ import io.trailsentry.alert.Alert;
 import io.trailsentry.config.StandaloneConfig;
 import io.trailsentry.config.TrailSentryConfig;
 import io.trailsentry.context.Baselines;
-import io.trailsentry.engine.EsperEngine;
+import io.trailsentry.engine.TestRules;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +28,7 @@ public final class HeapSprayMain {
         TrailSentryConfig config = StandaloneConfig.load(null);
         AtomicLong count = new AtomicLong();
         List<Alert> real = new ArrayList<>();
-        try (DetectionPipeline server = Pipelines.serverPipeline(config, EsperEngine.compile(Path.of("epl")),
+        try (DetectionPipeline server = Pipelines.serverPipeline(config, TestRules.shipped(),
                 new Baselines(config.context().maxActors()), List.of(a -> {
                     count.incrementAndGet();
                     if (StateBudgetTest.REAL.equals(a.actor().actorKey())) {

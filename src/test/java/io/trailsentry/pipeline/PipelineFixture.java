@@ -6,8 +6,8 @@ import io.trailsentry.context.ContextEnricher;
 import io.trailsentry.context.ContextSettings;
 import io.trailsentry.engine.CompiledRules;
 import io.trailsentry.engine.EngineSettings;
-import io.trailsentry.engine.EsperEngine;
 import io.trailsentry.engine.RuleLoadException;
+import io.trailsentry.engine.TestRules;
 import io.trailsentry.ingest.CloudTrailEvent;
 import io.trailsentry.ingest.DeadLetter;
 import io.trailsentry.scoring.ScoringSettings;
@@ -16,7 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The whole pipeline over the real {@code epl/} folder, compiled once per JVM, fed in memory. */
+/** The whole pipeline over the real {@code epl/} folder, compiled once per JVM (through the build's rule cache), fed in memory. */
 final class PipelineFixture {
 
     static final Path RULES = Path.of("epl");
@@ -46,7 +46,7 @@ final class PipelineFixture {
 
     static synchronized CompiledRules rules() throws RuleLoadException {
         if (compiled == null) {
-            compiled = EsperEngine.compile(RULES);
+            compiled = TestRules.compile(RULES);
         }
         return compiled;
     }

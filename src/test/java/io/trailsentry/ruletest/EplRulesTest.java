@@ -1,9 +1,9 @@
 package io.trailsentry.ruletest;
 
 import io.trailsentry.context.StageCatalog;
-import io.trailsentry.engine.EsperEngine;
 import io.trailsentry.engine.Mitre;
 import io.trailsentry.engine.RuleMetadata;
+import io.trailsentry.engine.TestRules;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -30,7 +30,7 @@ class EplRulesTest {
 
     @BeforeAll
     static void compile() throws Exception {
-        runner = new RuleTestRunner(RULES, EsperEngine.compile(RULES));
+        runner = new RuleTestRunner(RULES, TestRules.compile(RULES));
     }
 
     @TestFactory

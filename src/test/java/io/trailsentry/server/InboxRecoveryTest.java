@@ -6,7 +6,7 @@ import io.trailsentry.config.StandaloneConfig;
 import io.trailsentry.config.TrailSentryConfig;
 import io.trailsentry.context.Baselines;
 import io.trailsentry.engine.CompiledRules;
-import io.trailsentry.engine.EsperEngine;
+import io.trailsentry.engine.TestRules;
 import io.trailsentry.pipeline.DetectionPipeline;
 import io.trailsentry.pipeline.Pipelines;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,7 +44,7 @@ class InboxRecoveryTest {
 
     @BeforeAll
     static void compile() throws Exception {
-        rules = EsperEngine.compile(Path.of("epl"));
+        rules = TestRules.shipped();
     }
 
     @Test
