@@ -108,7 +108,15 @@ public final class StageCatalog {
      * stays small. Keyed by the parsed strings themselves (the parser shares one instance per value,
      * whose hash is computed once) rather than a "service:name" string built for every event.
      */
-    private final Map<String, Map<String, String[]>> cache = new ConcurrentHashMap<>();
+    /**
+     * What the catalogue says of each (source, name) seen: the stages it has whatever the request,
+     * and the entries whose request-field condition decides the rest. Matching every entry's pattern
+     * is done once per call name; a call with conditions then only checks its own.
+     */
+    private final Map<String, Map<String, Resolution>> cache = new ConcurrentHashMap<>();
+
+    private record Resolution(String[] unconditional, Set<String> unconditionalSet, List<Entry> conditional) {
+    }
 
     private StageCatalog(String source, List<Stage> stages, List<Entry> entries) {
         this.source = source;
@@ -316,37 +324,42 @@ public final class StageCatalog {
     public String[] stagesOf(CloudTrailEvent e) {
         String source = e.getEventSource() == null ? "" : e.getEventSource();
         String name = e.getEventName() == null ? "" : e.getEventName();
-        Map<String, String[]> byName = cache.get(source);
-        String[] cached = byName == null ? null : byName.get(name);
-        if (cached != null) {
-            return cached;
+        Map<String, Resolution> byName = cache.get(source);
+        Resolution resolution = byName == null ? null : byName.get(name);
+        if (resolution == null) {
+            resolution = resolve(service(e.getEventSource()) + ":" + e.getEventName());
+            if (cache.size() < 10_000 && (byName == null || byName.size() < 10_000)) {
+                cache.computeIfAbsent(source, s -> new ConcurrentHashMap<>()).put(name, resolution);
+            }
         }
-        String key = service(e.getEventSource()) + ":" + e.getEventName();
-        Set<String> matched = new LinkedHashSet<>();
-        boolean anyCondition = false;
-        JsonNode parameters = null;
-        for (Entry entry : entries) {
-            if (!entry.pattern().matcher(key).matches()) {
-                continue;
-            }
-            if (entry.conditionField() == null) {
-                matched.add(entry.stage());
-                continue;
-            }
-            anyCondition = true;
-            if (parameters == null) {
-                parameters = parameters(e);
-            }
+        if (resolution.conditional().isEmpty()) {
+            return resolution.unconditional();
+        }
+        Set<String> matched = new LinkedHashSet<>(resolution.unconditionalSet());
+        JsonNode parameters = parameters(e);
+        for (Entry entry : resolution.conditional()) {
             JsonNode actual = parameters.get(entry.conditionField());
             if (actual != null && ("*".equals(entry.conditionValue()) || actual.asText().equalsIgnoreCase(entry.conditionValue()))) {
                 matched.add(entry.stage());
             }
         }
-        String[] result = matched.isEmpty() ? NONE : inLadderOrder(matched).toArray(String[]::new);
-        if (!anyCondition && cache.size() < 10_000 && (byName == null || byName.size() < 10_000)) {
-            cache.computeIfAbsent(source, s -> new ConcurrentHashMap<>()).put(name, result);
+        return matched.isEmpty() ? NONE : inLadderOrder(matched).toArray(String[]::new);
+    }
+
+    private Resolution resolve(String key) {
+        Set<String> unconditional = new LinkedHashSet<>();
+        List<Entry> conditional = new java.util.ArrayList<>();
+        for (Entry entry : entries) {
+            if (entry.pattern().matcher(key).matches()) {
+                if (entry.conditionField() == null) {
+                    unconditional.add(entry.stage());
+                } else {
+                    conditional.add(entry);
+                }
+            }
         }
-        return result;
+        return new Resolution(unconditional.isEmpty() ? NONE : inLadderOrder(unconditional).toArray(String[]::new),
+                Set.copyOf(unconditional), List.copyOf(conditional));
     }
 
     private static JsonNode parameters(CloudTrailEvent e) {
