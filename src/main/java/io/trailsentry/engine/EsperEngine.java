@@ -807,6 +807,8 @@ public final class EsperEngine implements AutoCloseable {
         if (!failures.isEmpty()) {
             disableFailedRules();
         }
+        // Every rule has seen it: what windows and tables keep of it from now on is its text.
+        event.releaseParsedJson();
         if (++sinceTableCheck >= TABLE_CHECK_EVERY) {
             enforceTableBudget();
         }

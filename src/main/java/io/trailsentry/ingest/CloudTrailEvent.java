@@ -212,6 +212,13 @@ public final class CloudTrailEvent {
      * additional data), for tests of "parsed once per event". Not a bean property, so not a rule field.
      */
     public int jsonParses() { return json.parses(); }
+
+    /**
+     * The engine has evaluated this event: keep the JSON texts, drop what was parsed of them (an event
+     * kept in a rule's window then costs its text, not a tree several times its size). Later look-ups
+     * parse again and keep nothing. Not a bean property.
+     */
+    public void releaseParsedJson() { json.release(); }
     /** {@code userIdentity.type}: IAMUser, AssumedRole, Root, AWSService, FederatedUser, … */
     public String getUserIdentityType() { return userIdentityType; }
     public String getPrincipalId() { return principalId; }

@@ -53,9 +53,11 @@ class HotReloadIT {
         @Override
         public Map<String, String> getConfigOverrides() {
             // A new alert file per run: GET /alerts reads the file back at start, and an earlier run's
-            // alerts for the same principals would answer for this one's.
+            // alerts for the same principals would answer for this one's. A literal name, not
+            // ${quarkus.uuid}: Quarkus leaves a profile's overrides in the system properties, where
+            // a later plain test's StandaloneConfig cannot expand that expression.
             return Map.of("trailsentry.rules.dir", RULES.toString(),
-                    "trailsentry.alerts.file", "target/test-data/hot-reload/alerts-${quarkus.uuid}.jsonl",
+                    "trailsentry.alerts.file", "target/test-data/hot-reload/alerts-" + java.util.UUID.randomUUID() + ".jsonl",
                     "trailsentry.dead-letter.file", "target/test-data/hot-reload/dead-letter.jsonl",
                     "trailsentry.context.baseline-file", "target/test-data/hot-reload/baselines.json",
                     "trailsentry.inbox.enabled", "false");

@@ -96,6 +96,18 @@ class RequestFieldRulesTest {
     }
 
     @Test
+    void anEvaluatedEventKeepsItsTextAndNotItsParsedTree(@TempDir Path dir) throws Exception {
+        CloudTrailEvent match = event("match", "{\"a\":{\"b\":\"v\"},\"userName\":\"backdoor\",\"items\":[{\"id\":\"first\"},{\"id\":\"second\"}]}");
+        run(dir, List.of(match));
+        int parsed = match.jsonParses();
+
+        // Read again after the rules (a window's aggregate leaving, evidence): right, parsed each time, kept never.
+        assertThat(match.getRequestParameter("userName")).isEqualTo("backdoor");
+        assertThat(match.getRequestParameter("items.1.id")).isEqualTo("second");
+        assertThat(match.jsonParses()).isEqualTo(parsed + 2);
+    }
+
+    @Test
     void theSandboxAcceptsTheMappedGetters() {
         EsperEngine.Validation result = EsperEngine.validate(RULES, "request_fields.epl", io.trailsentry.context.StageCatalog.bundled());
         assertThat(result.errors()).isEmpty();
