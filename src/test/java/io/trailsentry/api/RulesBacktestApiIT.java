@@ -71,7 +71,7 @@ class RulesBacktestApiIT {
         body.put("files", Map.of(BacktestTraffic.RULE_FILE, BacktestTraffic.loweredRule(Path.of("epl")), "allowlist.yaml", BacktestTraffic.ALLOWLIST));
         body.put("from", "2026-01-20");
         body.put("to", "2026-01-22");
-        body.put("maxNewAlerts", 1);
+        body.put("maxNewAlerts", 2);
 
         String id = submit(body);
         JsonPath job = awaitFinished(id);
@@ -86,21 +86,26 @@ class RulesBacktestApiIT {
             differences.add(d.get("kind") + " " + (Boolean.TRUE.equals(d.get("incident")) ? "incident" : "alert") + " " + d.get("ruleId")
                     + " " + d.get("actor"));
         }
-        assertThat(differences).containsExactly(
+        // Each alert brings its incident along: the reads open a quiet incident that the alert pages.
+        assertThat(differences).containsExactlyInAnyOrder(
                 "NEW alert " + BULK_SECRETS + " reader",
+                "NEW incident trailsentry-incident reader",
+                "GONE incident trailsentry-incident scanner-prod",
                 "GONE alert " + BULK_SECRETS + " scanner-prod");
-        assertThat(diff.getString("differences[0].time")).isEqualTo("2026-01-20T02:00:00Z");
-        assertThat(diff.getString("differences[0].after")).isEqualTo("High");
-        assertThat(diff.getString("differences[0].before")).isNull();
-        assertThat(diff.getString("differences[1].before")).isEqualTo("High");
-        assertThat(diff.getString("differences[1].after")).isNull();
-        assertThat(diff.getInt("newAlerts")).isEqualTo(1);
-        assertThat(diff.getInt("maxNewAlerts")).isEqualTo(1);
+        int added = differences.indexOf("NEW alert " + BULK_SECRETS + " reader");
+        int gone = differences.indexOf("GONE alert " + BULK_SECRETS + " scanner-prod");
+        assertThat(diff.getString("differences[" + added + "].time")).isEqualTo("2026-01-20T02:00:00Z");
+        assertThat(diff.getString("differences[" + added + "].after")).isEqualTo("High");
+        assertThat(diff.getString("differences[" + added + "].before")).isNull();
+        assertThat(diff.getString("differences[" + gone + "].before")).isEqualTo("High");
+        assertThat(diff.getString("differences[" + gone + "].after")).isNull();
+        assertThat(diff.getInt("newAlerts")).as("alerts and incidents").isEqualTo(2);
+        assertThat(diff.getInt("maxNewAlerts")).isEqualTo(2);
         assertThat(diff.getInt("events")).isEqualTo(BacktestTraffic.EVENTS);
         assertThat(diff.getBoolean("capped")).isFalse();
         assertThat(diff.getString("from")).isEqualTo("2026-01-20T00:00:00Z");
         assertThat(diff.getString("to")).isEqualTo("2026-01-22T00:00:00Z");
-        assertThat(diff.getList("groups")).hasSize(2);
+        assertThat(diff.getList("groups")).as("by rule and actor: the alert and the incident of each").hasSize(4);
     }
 
     @Test
