@@ -478,30 +478,10 @@ public final class EsperEngine implements AutoCloseable {
      * the whole set that a scratch runtime costs (as long as the first).
      */
     private SwapResult deployIntoEmptyRuntime(CompiledRules next, Map<String, Object> parameters) throws RuleLoadException {
-        List<RuleError> errors = new ArrayList<>();
-        List<RuleMetadata> all = new ArrayList<>();
-        Map<String, Object> unused = new HashMap<>(parameters);
         boolean deployed = false;
         try {
-            for (CompiledRules.CompiledFile file : next.files()) {
-                EPDeployment deployment;
-                try {
-                    deployment = runtime.getDeploymentService()
-                            .deploy(file.compiled(), new DeploymentOptions().setDeploymentId(file.relativePath()));
-                } catch (EPDeployException e) {
-                    errors.add(new RuleError(file.relativePath(), 0, 0, "deploy failed: " + e.getMessage()));
-                    continue;
-                }
-                readRuleMetadata(file, deployment, next.stages(), all, errors);
-                unused.keySet().removeIf(name -> hasVariable(runtime, file.relativePath(), name));
-                if (errors.isEmpty()) { // once the set is refused, the files after are deployed only to report their errors too
-                    deployedFiles.put(file.relativePath(), wire(file, deployment, next.stages(), parameters));
-                }
-            }
-            errors.addAll(duplicateIds(all));
-            for (String name : unused.keySet()) {
-                errors.add(new RuleError("(configuration)", 0, 0, "rule parameter '" + name + "' is not a variable of any rule module"));
-            }
+            List<RuleError> errors = deployChecked(runtime, next, parameters,
+                    (file, deployment) -> deployedFiles.put(file.relativePath(), wire(file, deployment, next.stages(), parameters)));
             if (!errors.isEmpty()) {
                 throw new RuleLoadException(errors);
             }
@@ -524,34 +504,48 @@ public final class EsperEngine implements AutoCloseable {
     }
 
     private void validateInScratchRuntime(CompiledRules next, Map<String, Object> parameters) throws RuleLoadException {
-        StageCatalog stages = next.stages();
         EPRuntime scratch = EPRuntimeProvider.getRuntime("trailsentry-validate-" + UUID.randomUUID(), configuration);
         try {
-            List<RuleError> errors = new ArrayList<>();
-            List<RuleMetadata> all = new ArrayList<>();
-            Map<String, Object> unused = new HashMap<>(parameters);
-            for (CompiledRules.CompiledFile file : next.files()) {
-                EPDeployment deployment;
-                try {
-                    deployment = scratch.getDeploymentService()
-                            .deploy(file.compiled(), new DeploymentOptions().setDeploymentId(file.relativePath()));
-                } catch (EPDeployException e) {
-                    errors.add(new RuleError(file.relativePath(), 0, 0, "deploy failed: " + e.getMessage()));
-                    continue;
-                }
-                readRuleMetadata(file, deployment, stages, all, errors);
-                unused.keySet().removeIf(name -> hasVariable(scratch, file.relativePath(), name));
-            }
-            errors.addAll(duplicateIds(all));
-            for (String name : unused.keySet()) {
-                errors.add(new RuleError("(configuration)", 0, 0, "rule parameter '" + name + "' is not a variable of any rule module"));
-            }
+            List<RuleError> errors = deployChecked(scratch, next, parameters, (file, deployment) -> { });
             if (!errors.isEmpty()) {
                 throw new RuleLoadException(errors);
             }
         } finally {
             scratch.destroy();
         }
+    }
+
+    /**
+     * Deploys every file of {@code next} into {@code target} and checks the set as it goes: every
+     * rule's metadata, unique ids, every parameter a variable of some module. {@code accepted} sees
+     * each file deployed while no error has been found (once the set is refused, the files after are
+     * deployed only to report their errors too). Answers the errors; none means the set is good.
+     */
+    private static List<RuleError> deployChecked(EPRuntime target, CompiledRules next, Map<String, Object> parameters,
+                                                 java.util.function.BiConsumer<CompiledRules.CompiledFile, EPDeployment> accepted) {
+        List<RuleError> errors = new ArrayList<>();
+        List<RuleMetadata> all = new ArrayList<>();
+        Map<String, Object> unused = new HashMap<>(parameters);
+        for (CompiledRules.CompiledFile file : next.files()) {
+            EPDeployment deployment;
+            try {
+                deployment = target.getDeploymentService()
+                        .deploy(file.compiled(), new DeploymentOptions().setDeploymentId(file.relativePath()));
+            } catch (EPDeployException e) {
+                errors.add(new RuleError(file.relativePath(), 0, 0, "deploy failed: " + e.getMessage()));
+                continue;
+            }
+            readRuleMetadata(file, deployment, next.stages(), all, errors);
+            unused.keySet().removeIf(name -> hasVariable(target, file.relativePath(), name));
+            if (errors.isEmpty()) {
+                accepted.accept(file, deployment);
+            }
+        }
+        errors.addAll(duplicateIds(all));
+        for (String name : unused.keySet()) {
+            errors.add(new RuleError("(configuration)", 0, 0, "rule parameter '" + name + "' is not a variable of any rule module"));
+        }
+        return errors;
     }
 
     /** Reads every rule's metadata from a deployment; a rule with incomplete metadata becomes an error naming its file. */
