@@ -51,28 +51,18 @@ final class RecordResync {
      */
     static Result skip(InputStream in, long start, int depth) throws IOException {
         Scan scan = new Scan(in);
-        boolean inString = false;
-        boolean escaped = false;
+        Strings strings = new Strings();
         int b;
         while ((b = scan.read()) >= 0) {
             if (b == '\n') {
                 // JSON strings cannot hold a raw line break: a scan that started inside a string is in step again
-                inString = false;
-                escaped = false;
+                strings.lineBreak();
                 continue;
             }
-            if (inString) {
-                if (escaped) {
-                    escaped = false;
-                } else if (b == '\\') {
-                    escaped = true;
-                } else if (b == '"') {
-                    inString = false;
-                }
+            if (strings.swallow(b)) {
                 continue;
             }
             switch (b) {
-                case '"' -> inString = true;
                 case '{', '[' -> depth++;
                 case '}', ']' -> {
                     if (depth == 0) {
@@ -108,21 +98,13 @@ final class RecordResync {
     /** Consumes the rest of a container {@code depth} levels deep (strings respected); the input after it. */
     static InputStream closeContainer(InputStream in, int depth) throws IOException {
         Scan scan = new Scan(in);
-        boolean inString = false;
-        boolean escaped = false;
+        Strings strings = new Strings();
         int b;
         while (depth > 0 && (b = scan.read()) >= 0) {
-            if (inString) {
-                if (escaped) {
-                    escaped = false;
-                } else if (b == '\\') {
-                    escaped = true;
-                } else if (b == '"') {
-                    inString = false;
-                }
-            } else if (b == '"') {
-                inString = true;
-            } else if (b == '{' || b == '[') {
+            if (strings.swallow(b)) {
+                continue;
+            }
+            if (b == '{' || b == '[') {
                 depth++;
             } else if (b == '}' || b == ']') {
                 depth--;
@@ -227,6 +209,37 @@ final class RecordResync {
 
         Result result(Found found, long start) {
             return new Result(found, bytes, keys, start + read, read, newlines, sinceNewline + 1);
+        }
+    }
+
+    /** Where a scan stands with respect to JSON strings: what is inside one is not structure. */
+    private static final class Strings {
+        private boolean inside;
+        private boolean escaped;
+
+        /** Whether {@code b} belongs to a string (its quotes included), so the scan passes over it. */
+        boolean swallow(int b) {
+            if (inside) {
+                if (escaped) {
+                    escaped = false;
+                } else if (b == '\\') {
+                    escaped = true;
+                } else if (b == '"') {
+                    inside = false;
+                }
+                return true;
+            }
+            if (b == '"') {
+                inside = true;
+                return true;
+            }
+            return false;
+        }
+
+        /** A raw line break cannot be inside a JSON string: in step again. */
+        void lineBreak() {
+            inside = false;
+            escaped = false;
         }
     }
 }
