@@ -130,6 +130,15 @@ public interface TrailSentryConfig {
          */
         @WithDefault("250000")
         int maxRuleTableRows();
+
+        /**
+         * State budget: events in all rule windows together at most. A window holds the event rate
+         * times its length (600,000 calls for a 10-minute window at 1,000 matching calls a second);
+         * past this the biggest windows drop the events of their actors with the fewest events,
+         * oldest first. An event in a window is about 1 KB.
+         */
+        @WithDefault("400000")
+        int maxRuleWindowEvents();
     }
 
     interface Alerts {

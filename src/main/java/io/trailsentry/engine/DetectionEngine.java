@@ -52,7 +52,7 @@ public final class DetectionEngine implements AutoCloseable {
         this.enricher = enricher;
         this.settings = settings;
         this.esper = new EsperEngine(hits);
-        esper.limitTableRows(settings.maxTableRows());
+        esper.limitRuleState(settings.ruleStateCaps());
         try {
             if (checked) {
                 esper.deployChecked(rules, settings.ruleParameters());
@@ -183,16 +183,13 @@ public final class DetectionEngine implements AutoCloseable {
     }
 
     /** The rule tables' part of the state budget: rows in all tables, their cap, rows evicted. */
-    public long tableRows() {
-        return esper.tableRows();
+    public RuleStateUse ruleTableUse() {
+        return esper.ruleTableUse();
     }
 
-    public int maxTableRows() {
-        return esper.maxTableRows();
-    }
-
-    public long tableRowsEvicted() {
-        return esper.tableRowsEvicted();
+    /** The rule windows' part of the state budget: events in all windows, their cap, events evicted. */
+    public RuleStateUse ruleWindowUse() {
+        return esper.ruleWindowUse();
     }
 
     /** The event-time clock, epoch millis; 0 before the first event. */

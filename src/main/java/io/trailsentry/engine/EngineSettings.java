@@ -16,11 +16,11 @@ import java.util.Map;
  * @param dedupHorizon     how long eventIDs are remembered behind the newest released event (at least the allowed lateness)
  * @param maxEventIds      eventIDs remembered at most, whatever the horizon (part of the state budget)
  * @param ruleCache        compiled rules kept on disk between starts and reloads ({@link CompiledRuleCache#NONE}: none)
- * @param maxTableRows     rows in all rule tables together at most, whatever the rules' windows (part of the state budget)
+ * @param ruleStateCaps    what the rules' tables and windows hold together at most, whatever the rate (part of the state budget)
  */
 public record EngineSettings(Path rulesDir, Duration allowedLateness, Map<String, Object> ruleParameters, Duration maxHold,
                              EventTimeBounds eventTimeBounds, Duration dedupHorizon, int maxEventIds, CompiledRuleCache ruleCache,
-                             int maxTableRows) {
+                             RuleStateCaps ruleStateCaps) {
 
     /** 4 million ids, about 64 MB in the two generations' tables: over six minutes at 10,000 events/s. */
     public static final int DEFAULT_MAX_EVENT_IDS = 4_000_000;
@@ -28,11 +28,12 @@ public record EngineSettings(Path rulesDir, Duration allowedLateness, Map<String
     public EngineSettings {
         ruleParameters = Map.copyOf(ruleParameters);
         ruleCache = ruleCache == null ? CompiledRuleCache.NONE : ruleCache;
+        ruleStateCaps = ruleStateCaps == null ? RuleStateCaps.defaults() : ruleStateCaps;
     }
 
     public EngineSettings(Path rulesDir, Duration allowedLateness, Map<String, Object> ruleParameters) {
         this(rulesDir, allowedLateness, ruleParameters, Duration.ZERO, EventTimeBounds.defaults(), allowedLateness,
-                DEFAULT_MAX_EVENT_IDS, CompiledRuleCache.NONE, EsperEngine.DEFAULT_MAX_TABLE_ROWS);
+                DEFAULT_MAX_EVENT_IDS, CompiledRuleCache.NONE, RuleStateCaps.defaults());
     }
 
     public static EngineSettings defaults(Path rulesDir) {
@@ -45,31 +46,31 @@ public record EngineSettings(Path rulesDir, Duration allowedLateness, Map<String
     }
 
     public EngineSettings withRuleCache(CompiledRuleCache cache) {
-        return new EngineSettings(rulesDir, allowedLateness, ruleParameters, maxHold, eventTimeBounds, dedupHorizon, maxEventIds, cache, maxTableRows);
+        return new EngineSettings(rulesDir, allowedLateness, ruleParameters, maxHold, eventTimeBounds, dedupHorizon, maxEventIds, cache, ruleStateCaps);
     }
 
     /** The same settings over another rules folder (a backtest's changed copy). */
     public EngineSettings withRulesDir(Path dir) {
-        return new EngineSettings(dir, allowedLateness, ruleParameters, maxHold, eventTimeBounds, dedupHorizon, maxEventIds, ruleCache, maxTableRows);
+        return new EngineSettings(dir, allowedLateness, ruleParameters, maxHold, eventTimeBounds, dedupHorizon, maxEventIds, ruleCache, ruleStateCaps);
     }
 
     public EngineSettings withMaxHold(Duration hold) {
-        return new EngineSettings(rulesDir, allowedLateness, ruleParameters, hold, eventTimeBounds, dedupHorizon, maxEventIds, ruleCache, maxTableRows);
+        return new EngineSettings(rulesDir, allowedLateness, ruleParameters, hold, eventTimeBounds, dedupHorizon, maxEventIds, ruleCache, ruleStateCaps);
     }
 
     public EngineSettings withEventTimeBounds(EventTimeBounds bounds) {
-        return new EngineSettings(rulesDir, allowedLateness, ruleParameters, maxHold, bounds, dedupHorizon, maxEventIds, ruleCache, maxTableRows);
+        return new EngineSettings(rulesDir, allowedLateness, ruleParameters, maxHold, bounds, dedupHorizon, maxEventIds, ruleCache, ruleStateCaps);
     }
 
     public EngineSettings withDedupHorizon(Duration horizon) {
-        return new EngineSettings(rulesDir, allowedLateness, ruleParameters, maxHold, eventTimeBounds, horizon, maxEventIds, ruleCache, maxTableRows);
+        return new EngineSettings(rulesDir, allowedLateness, ruleParameters, maxHold, eventTimeBounds, horizon, maxEventIds, ruleCache, ruleStateCaps);
     }
 
     public EngineSettings withMaxEventIds(int max) {
-        return new EngineSettings(rulesDir, allowedLateness, ruleParameters, maxHold, eventTimeBounds, dedupHorizon, max, ruleCache, maxTableRows);
+        return new EngineSettings(rulesDir, allowedLateness, ruleParameters, maxHold, eventTimeBounds, dedupHorizon, max, ruleCache, ruleStateCaps);
     }
 
-    public EngineSettings withMaxTableRows(int max) {
-        return new EngineSettings(rulesDir, allowedLateness, ruleParameters, maxHold, eventTimeBounds, dedupHorizon, maxEventIds, ruleCache, max);
+    public EngineSettings withRuleStateCaps(RuleStateCaps caps) {
+        return new EngineSettings(rulesDir, allowedLateness, ruleParameters, maxHold, eventTimeBounds, dedupHorizon, maxEventIds, ruleCache, caps);
     }
 }

@@ -70,14 +70,14 @@ public final class EsperEngine implements AutoCloseable {
     /** Files whose rules were disabled for spending their budget, by path; they stay off until their text changes. */
     private final Map<String, DisabledFile> disabledFiles = new LinkedHashMap<>();
     private boolean clockStarted;
-    /** Rows in all rule tables together at most (the state budget); checked every {@link #TABLE_CHECK_EVERY} events. */
-    private RuleTableBudget tableBudget = new RuleTableBudget(DEFAULT_MAX_TABLE_ROWS);
-    private int sinceTableCheck;
+    /** Rows in all rule tables together at most (the state budget); checked every {@link #STATE_CHECK_EVERY} events. */
+    private RuleTableBudget tableBudget = new RuleTableBudget(RuleStateCaps.DEFAULT_MAX_TABLE_ROWS);
+    /** Events in all rule windows together at most (the state budget); checked with the tables. */
+    private RuleWindowBudget windowBudget = new RuleWindowBudget(RuleStateCaps.DEFAULT_MAX_WINDOW_EVENTS);
+    private int sinceStateCheck;
 
-    /** 250,000 rows: up to ~400 MB when every row keeps a call, much less when most are counts. */
-    public static final int DEFAULT_MAX_TABLE_ROWS = 250_000;
-    /** The tables grow by at most this many rows between checks: well under one per cent of the cap. */
-    static final int TABLE_CHECK_EVERY = 1024;
+    /** Tables and windows grow by at most this many entries between checks: well under one per cent of the caps. */
+    static final int STATE_CHECK_EVERY = 1024;
 
     public EsperEngine(Consumer<RuleHit> hits) {
         this.hits = hits;
@@ -803,34 +803,37 @@ public final class EsperEngine implements AutoCloseable {
         }
         // Every rule has seen it: what windows and tables keep of it from now on is its text.
         event.releaseParsedJson();
-        if (++sinceTableCheck >= TABLE_CHECK_EVERY) {
-            enforceTableBudget();
+        if (++sinceStateCheck >= STATE_CHECK_EVERY) {
+            enforceRuleStateBudget();
         }
     }
 
-    /** Caps the rule tables, together, at {@code maxRows} rows (see {@link RuleTableBudget}). */
-    public void limitTableRows(int maxRows) {
-        this.tableBudget = new RuleTableBudget(maxRows);
+    /** Caps the rule tables and windows, each part all together (see {@link RuleTableBudget}, {@link RuleWindowBudget}). */
+    public void limitRuleState(RuleStateCaps caps) {
+        this.tableBudget = new RuleTableBudget(caps.maxTableRows());
+        this.windowBudget = new RuleWindowBudget(caps.maxWindowEvents());
     }
 
-    /** Cuts back the rule tables if they are over their cap now; {@link #send} does it every {@value #TABLE_CHECK_EVERY} events. */
-    public void enforceTableBudget() {
-        sinceTableCheck = 0;
-        tableBudget.enforce(((com.espertech.esper.runtime.internal.kernel.service.EPRuntimeSPI) runtime)
-                .getServicesContext().getTableManagementService());
+    /** Cuts back the rule tables and windows that are over their caps now; {@link #send} does it every {@value #STATE_CHECK_EVERY} events. */
+    public void enforceRuleStateBudget() {
+        sinceStateCheck = 0;
+        var services = ((com.espertech.esper.runtime.internal.kernel.service.EPRuntimeSPI) runtime).getServicesContext();
+        tableBudget.enforce(services.getTableManagementService());
+        if (windowBudget.enforce(services.getNamedWindowManagementService())) {
+            // The windows' consumers (the per-actor counts fed by their remove stream) hear of the
+            // deletions now, as they would at the end of an event, not after the next one.
+            ((com.espertech.esper.runtime.internal.kernel.service.EPEventServiceImpl) events).processThreadWorkQueue();
+        }
     }
 
     /** The rule-table part of the state budget: rows in all tables at the last check, the cap, rows evicted. */
-    public long tableRows() {
-        return tableBudget.rows();
+    public RuleStateUse ruleTableUse() {
+        return new RuleStateUse(tableBudget.rows(), tableBudget.maxRows(), tableBudget.evictions());
     }
 
-    public int maxTableRows() {
-        return tableBudget.maxRows();
-    }
-
-    public long tableRowsEvicted() {
-        return tableBudget.evictions();
+    /** The rule-window part of the state budget: events in all windows at the last check, the cap, events evicted. */
+    public RuleStateUse ruleWindowUse() {
+        return new RuleStateUse(windowBudget.events(), windowBudget.maxEvents(), windowBudget.evictions());
     }
 
     private static final Pattern FOR_STATEMENT = Pattern.compile("for statement '([^']*)'");

@@ -318,7 +318,10 @@ public final class DetectionPipeline implements AutoCloseable {
         }
         usage.add(new StateUsage("incidents", scorer.openIncidents(), scorer.maxOpenIncidents(), scorer.evictedIncidents()));
         usage.add(new StateUsage("event_ids", engine.rememberedIds(), engine.maxRememberedIds(), engine.idsForgottenEarly()));
-        usage.add(new StateUsage("rule_tables", engine.tableRows(), engine.maxTableRows(), engine.tableRowsEvicted()));
+        io.trailsentry.engine.RuleStateUse tables = engine.ruleTableUse();
+        usage.add(new StateUsage("rule_tables", tables.entries(), tables.capacity(), tables.evictions()));
+        io.trailsentry.engine.RuleStateUse windows = engine.ruleWindowUse();
+        usage.add(new StateUsage("rule_windows", windows.entries(), windows.capacity(), windows.evictions()));
         stateUsage = List.copyOf(usage);
     }
 

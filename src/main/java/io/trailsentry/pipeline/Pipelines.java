@@ -12,6 +12,7 @@ import io.trailsentry.context.Baselines;
 import io.trailsentry.context.ContextEnricher;
 import io.trailsentry.context.ContextSettings;
 import io.trailsentry.engine.RuleLoadException;
+import io.trailsentry.engine.RuleStateCaps;
 import io.trailsentry.ingest.DeadLetterSink;
 import io.trailsentry.pipeline.DetectionPipeline;
 import io.trailsentry.scoring.ScoringSettings;
@@ -128,6 +129,6 @@ public final class Pipelines {
         return new EngineSettings(config.rules().dir(), config.engine().allowedLateness(), parameters, Duration.ZERO,
                 EventTimeBounds.replay(config.engine().maxFutureSkew()), config.engine().allowedLateness(),
                 config.engine().maxRememberedEventIds(), CompiledRuleCache.in(config.rules().cacheDir().orElse(null)),
-                config.engine().maxRuleTableRows());
+                new RuleStateCaps(config.engine().maxRuleTableRows(), config.engine().maxRuleWindowEvents()));
     }
 }

@@ -53,7 +53,7 @@ public final class PipelineMetrics implements AlertSink {
     }
 
     /** The parts of the state budget (docs/operations.md, Bounds). */
-    static final java.util.List<String> STATES = java.util.List.of("actors", "incidents", "lineage", "event_ids", "rule_tables");
+    static final java.util.List<String> STATES = java.util.List.of("actors", "incidents", "lineage", "event_ids", "rule_tables", "rule_windows");
 
     static io.trailsentry.pipeline.StateUsage usage(DetectionPipeline pipeline, String state) {
         for (io.trailsentry.pipeline.StateUsage usage : pipeline.stateUsage()) {

@@ -27,6 +27,7 @@ class HeapSpraySoakTest {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-XX:+UseSerialGC",
                 "-Dtrailsentry.context.max-actors=20000", "-Dtrailsentry.scoring.max-open-incidents=5000",
                 "-Dtrailsentry.context.max-lineage-links=20000", "-Dtrailsentry.engine.max-remembered-event-ids=1000000",
+                "-Dtrailsentry.engine.max-rule-table-rows=50000", "-Dtrailsentry.engine.max-rule-window-events=50000",
                 "-cp", System.getProperty("java.class.path"), HeapSprayMain.class.getName(), "1000000"))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
 

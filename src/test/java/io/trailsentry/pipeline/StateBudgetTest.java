@@ -92,6 +92,44 @@ class StateBudgetTest {
         }
     }
 
+    @Test
+    void oneCallSessionsAreHeldAtTheRuleWindowCapAndARealReadBurstAlertsOnce(@TempDir Path dir) throws Exception {
+        Path properties = dir.resolve("windows.properties");
+        Files.writeString(properties, "trailsentry.engine.max-rule-window-events=300\n");
+        TrailSentryConfig config = StandaloneConfig.load(properties);
+        List<Alert> alerts = new ArrayList<>();
+        try (DetectionPipeline server = Pipelines.serverPipeline(config, PipelineFixture.rules(), new Baselines(config.context().maxActors()),
+                List.of(alerts::add), d -> { })) {
+            Instant t = Instant.parse("2026-11-02T09:00:00Z");
+            // 6,000 sessions, one GetObject each within ten minutes: the S3 read-burst window keeps
+            // every one of them for its 10 minutes.
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < 6_000; i++) {
+                sb.append(SprayInput.record("read-" + i, t.plusMillis(i * 100L), "GetObject", "s3.amazonaws.com",
+                        "arn:aws:sts::111122223333:assumed-role/workers/s" + i, "198.51.100." + (i % 250 + 1))).append('\n');
+            }
+            // ...and then one actor reads 150 objects in five minutes, with the sessions still calling.
+            for (int i = 0; i < 150; i++) {
+                Instant at = t.plusSeconds(610 + 2L * i);
+                sb.append(SprayInput.record("real-read-" + i, at, "GetObject", "s3.amazonaws.com", REAL, "203.0.113.9")).append('\n');
+                sb.append(SprayInput.record("late-read-" + i, at.plusMillis(500), "GetObject", "s3.amazonaws.com",
+                        "arn:aws:sts::111122223333:assumed-role/workers/late" + i, "198.51.100.7")).append('\n');
+            }
+            server.ingestPayload(sb.toString().getBytes(StandardCharsets.UTF_8), "http", d -> { });
+
+            StateUsage windows = usage(server, "rule_windows");
+            assertThat(windows.capacity()).isEqualTo(300);
+            assertThat(windows.entries()).as("events in all rule windows").isBetween(1L, 300L);
+            assertThat(windows.evictions()).as("one-call sessions evicted").isGreaterThan(5_000L);
+            // The real actor's reads are the last to go, and the count kept beside the window follows
+            // the evictions: it crosses the threshold once, not again each time others are cut.
+            assertThat(alerts).filteredOn(a -> REAL.equals(a.actor().actorKey())).extracting(a -> a.rule().ruleName())
+                    .as("the read burst during the spray is detected, once").containsOnlyOnce("S3 read burst");
+            assertThat(alerts).filteredOn(a -> a.actor().actorKey().contains("/workers/")).extracting(a -> a.rule().ruleName())
+                    .as("no one-call session is taken for a burst").doesNotContain("S3 read burst");
+        }
+    }
+
     private static StateUsage usage(DetectionPipeline pipeline, String state) {
         return pipeline.stateUsage().stream().filter(u -> u.state().equals(state)).findFirst().orElseThrow();
     }
