@@ -590,12 +590,11 @@ public final class DetectionPipeline implements AutoCloseable {
     private void onHit(RuleHit hit) {
         Signal signal = Signal.of(hit, ladder);
         Scorer.Outcome outcome = scorer.accept(signal);
-        String incidentId = outcome.incident() == null ? null : outcome.incident().incidentId();
-        for (Alert alert : alertFactory.create(signal, incidentId)) {
+        for (Alert alert : alertFactory.create(signal, outcome.incidentId())) {
             emit(alert);
         }
         if (outcome.escalated()) {
-            emit(alertFactory.incident(outcome.incident(), stages));
+            emit(alertFactory.incident(outcome.escalation(), stages));
         }
     }
 

@@ -36,8 +36,20 @@ public final class Scorer {
     static final int SIGNALS_CAP = 200;
     private static final int PURGE_EVERY = 1024;
 
-    /** What a hit did to its incident. {@code incident} is null for a hit with no actor (AWS service calls). */
-    public record Outcome(Incident incident, boolean escalated) {
+    /**
+     * What a hit did to its incident.
+     *
+     * @param incidentId the incident the hit joined; null for a hit with no actor (AWS service calls)
+     * @param escalation the incident as it stands, when this hit escalated it (worth an incident
+     *                   alert); null otherwise. Built only then: most hits add more of the same, and
+     *                   copying an incident's signals and evidence for each was a tenth of the engine
+     *                   thread's time.
+     */
+    public record Outcome(String incidentId, Incident escalation) {
+
+        public boolean escalated() {
+            return escalation != null;
+        }
     }
 
     private final ScoringSettings settings;
@@ -77,7 +89,7 @@ public final class Scorer {
         RuleHit hit = signal.hit();
         CloudTrailEvent actorEvent = hit.events().stream().filter(e -> e.getActorKey() != null).findFirst().orElse(null);
         if (actorEvent == null) {
-            return new Outcome(null, false);
+            return new Outcome(null, null);
         }
         long now = hit.engineTime();
         purgeExpired(now);
@@ -98,9 +110,9 @@ public final class Scorer {
         int stagesBefore = state.stages.size();
         boolean quietBefore = stagesBefore > 0 && state.quiet();
         state.add(signal, actorEvent);
-        Incident incident = state.snapshot(ladder, stages);
+        Severity after = state.severity(ladder, stages).severity();
         bucket(state.severity).remove(root);
-        state.severity = incident.severity().severity();
+        state.severity = after;
         bucket(state.severity).put(root, state); // last: the most recently active of its severity
         if (state.severity.compareTo(Severity.Low) > 0) {
             suspicious.add(root);
@@ -109,9 +121,9 @@ public final class Scorer {
         // paged) until a rule that alerts joined it: worth an incident alert. Only more of the same
         // (another hit of a rule already counted) is not.
         boolean escalated = stagesBefore == 0 || state.stages.size() > stagesBefore
-                || incident.severity().severity().ordinal() > before.ordinal()
-                || (quietBefore && !incident.onlyBuildingBlocks());
-        return new Outcome(incident, escalated);
+                || after.ordinal() > before.ordinal()
+                || (quietBefore && !state.quiet());
+        return new Outcome(state.incidentId, escalated ? state.snapshot(ladder, stages) : null);
     }
 
     public int openIncidents() {
@@ -300,6 +312,11 @@ public final class Scorer {
             }
         }
 
+        /** The ladder's severity for the stages reached so far, in context, with why. */
+        AdjustedSeverity severity(ScoringLadder ladder, StageCatalog catalog) {
+            return severityOf(stages, catalog, ContextEvidence.of(contexts, allowlisted, true, ladder), ladder);
+        }
+
         Incident snapshot(ScoringLadder ladder, StageCatalog catalog) {
             ScoringLadder.Points points = ladder.points();
             List<ScoreItem> breakdown = new ArrayList<>();
@@ -317,7 +334,7 @@ public final class Scorer {
                 breakdown.add(new ScoreItem("lineage", "created identities acted: " + String.join(", ", linked), points.lineage()));
             }
             int score = Math.max(0, Math.min(100, breakdown.stream().mapToInt(ScoreItem::points).sum()));
-            AdjustedSeverity severity = severityOf(stages, catalog, ContextEvidence.of(contexts, allowlisted, true, ladder), ladder);
+            AdjustedSeverity severity = severity(ladder, catalog);
             return new Incident(incidentId, actorKey, actorName, principalId, principalArn, accountId, severity, score,
                     orderedStages, List.copyOf(contexts), List.copyOf(breakdown), List.copyOf(signals), Set.copyOf(linked),
                     Set.copyOf(accessKeys), List.copyOf(ips), List.copyOf(evidence.keySet()), Instant.ofEpochMilli(firstSeen),
