@@ -203,21 +203,20 @@ public final class RulesCommand implements Callable<Integer> {
                 parent.err.println(e.getMessage());
                 return ExitCode.USAGE;
             }
-            int passed = 0;
-            int failed = 0;
-            for (Path file : testFiles) {
-                for (RuleTestResult result : runner.run(file)) {
+            int[] passedFailed = new int[2];
+            runner.runAll(testFiles, Runtime.getRuntime().availableProcessors(), (file, results) -> {
+                for (RuleTestResult result : results) {
                     if (result.passed()) {
-                        passed++;
+                        passedFailed[0]++;
                         parent.out.printf("PASS %s: %s%n", file, result.caseName());
                     } else {
-                        failed++;
+                        passedFailed[1]++;
                         parent.out.printf("FAIL %s: %s%n  %s%n", file, result.caseName(), result.detail());
                     }
                 }
-            }
-            parent.out.println("rule tests: " + passed + " passed, " + failed + " failed");
-            return failed == 0 && passed > 0 ? ExitCode.OK : ExitCode.FINDINGS;
+            });
+            parent.out.println("rule tests: " + passedFailed[0] + " passed, " + passedFailed[1] + " failed");
+            return passedFailed[1] == 0 && passedFailed[0] > 0 ? ExitCode.OK : ExitCode.FINDINGS;
         }
     }
 }

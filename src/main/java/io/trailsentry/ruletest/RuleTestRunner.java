@@ -99,6 +99,44 @@ public final class RuleTestRunner {
         return results;
     }
 
+    /**
+     * Runs the cases of every file, {@code threads} files at a time: each case has an engine of its
+     * own, so files are independent, and on two cores the run takes about half as long. {@code results}
+     * gets each file's results in the order of the files, as soon as that file and those before it are
+     * done.
+     */
+    public void runAll(List<Path> files, int threads, java.util.function.BiConsumer<Path, List<RuleTestResult>> results) {
+        if (threads <= 1 || files.size() <= 1) {
+            files.forEach(file -> results.accept(file, run(file)));
+            return;
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, task -> {
+            Thread thread = new Thread(task, "rule-tests");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<java.util.concurrent.Future<List<RuleTestResult>>> running = new ArrayList<>();
+            for (Path file : files) {
+                running.add(pool.submit(() -> run(file)));
+            }
+            for (int i = 0; i < files.size(); i++) {
+                List<RuleTestResult> fileResults;
+                try {
+                    fileResults = running.get(i).get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    fileResults = List.of(new RuleTestResult(files.get(i), "(file)", false, String.valueOf(e.getCause())));
+                }
+                results.accept(files.get(i), fileResults);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("rule tests interrupted", e);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     /** The rule's own file and the files it depends on. */
     private CompiledRules rulesFor(String ruleId) {
         String ruleFile = deployedRules.stream().filter(r -> r.id().equals(ruleId)).map(RuleMetadata::file).findFirst().orElseThrow();
