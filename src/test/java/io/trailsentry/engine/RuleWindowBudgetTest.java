@@ -41,11 +41,8 @@ class RuleWindowBudgetTest {
 
     @Test
     void theEventsOfTheActorsWithTheFewestGoFirstAndTheCountsFollow() throws Exception {
-        Configuration configuration = EsperEngine.newConfiguration();
-        EPRuntime runtime = EPRuntimeProvider.getRuntime("window-budget-" + UUID.randomUUID(), configuration);
+        EPRuntime runtime = deployed();
         try {
-            runtime.getEventService().advanceTime(0); // event time, as the engine runs it
-            runtime.getDeploymentService().deploy(EPCompilerProvider.getCompiler().compile(RULES, new CompilerArguments(configuration)));
             Instant t = Instant.parse("2026-11-02T09:00:00Z");
             // 30 one-read sessions, a reader with 12 reads among them, 4 rare calls
             for (int i = 0; i < 30; i++) {
@@ -92,11 +89,8 @@ class RuleWindowBudgetTest {
 
     @Test
     void windowsUnderTheCapAreLeftAlone() throws Exception {
-        Configuration configuration = EsperEngine.newConfiguration();
-        EPRuntime runtime = EPRuntimeProvider.getRuntime("window-budget-" + UUID.randomUUID(), configuration);
+        EPRuntime runtime = deployed();
         try {
-            runtime.getEventService().advanceTime(0); // event time, as the engine runs it
-            runtime.getDeploymentService().deploy(EPCompilerProvider.getCompiler().compile(RULES, new CompilerArguments(configuration)));
             Instant t = Instant.parse("2026-11-02T09:00:00Z");
             for (int i = 0; i < 30; i++) {
                 send(runtime, "session-" + i, "GetObject", t.plusSeconds(i));
@@ -115,6 +109,15 @@ class RuleWindowBudgetTest {
     @Test
     void aCapBelowTenIsRefused() {
         assertThatThrownBy(() -> new RuleWindowBudget(5)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** A runtime on event time with {@link #RULES} deployed. */
+    private static EPRuntime deployed() throws Exception {
+        Configuration configuration = EsperEngine.newConfiguration();
+        EPRuntime runtime = EPRuntimeProvider.getRuntime("window-budget-" + UUID.randomUUID(), configuration);
+        runtime.getEventService().advanceTime(0); // event time, as the engine runs it
+        runtime.getDeploymentService().deploy(EPCompilerProvider.getCompiler().compile(RULES, new CompilerArguments(configuration)));
+        return runtime;
     }
 
     private static void send(EPRuntime runtime, String principal, String eventName, Instant time) {

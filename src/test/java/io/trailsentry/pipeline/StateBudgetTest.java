@@ -66,20 +66,12 @@ class StateBudgetTest {
 
     @Test
     void oneShotDiscoveryCallersAreHeldAtTheRuleTableCapAndARealBurstStillAlerts(@TempDir Path dir) throws Exception {
-        Path properties = dir.resolve("tables.properties");
-        Files.writeString(properties, "trailsentry.engine.max-rule-table-rows=300\n");
-        TrailSentryConfig config = StandaloneConfig.load(properties);
         List<Alert> alerts = new ArrayList<>();
-        try (DetectionPipeline server = Pipelines.serverPipeline(config, PipelineFixture.rules(), new Baselines(config.context().maxActors()),
-                List.of(alerts::add), d -> { })) {
+        try (DetectionPipeline server = pipelineWith(dir, "trailsentry.engine.max-rule-table-rows=300", alerts)) {
             Instant t = Instant.parse("2026-11-02T09:00:00Z");
             // 6,000 sessions, one DescribeInstances each within ten minutes: every discovery table
             // (data read after discovery, discovery burst, escalation after discovery) gets a row per session.
-            StringBuilder sb = new StringBuilder();
-            for (int i = 0; i < 6_000; i++) {
-                sb.append(SprayInput.record("describe-" + i, t.plusMillis(i * 100L), "DescribeInstances", "ec2.amazonaws.com",
-                        "arn:aws:sts::111122223333:assumed-role/workers/s" + i, "198.51.100." + (i % 250 + 1))).append('\n');
-            }
+            StringBuilder sb = oneCallSessions(6_000, "DescribeInstances", "ec2.amazonaws.com", t);
             server.ingestPayload(sb.toString().getBytes(StandardCharsets.UTF_8), "http", d -> { });
             server.ingestPayload(bytes(SprayInput.burst(REAL, t.plusSeconds(610), 60)), "http", d -> { });
 
@@ -94,20 +86,12 @@ class StateBudgetTest {
 
     @Test
     void oneCallSessionsAreHeldAtTheRuleWindowCapAndARealReadBurstAlertsOnce(@TempDir Path dir) throws Exception {
-        Path properties = dir.resolve("windows.properties");
-        Files.writeString(properties, "trailsentry.engine.max-rule-window-events=300\n");
-        TrailSentryConfig config = StandaloneConfig.load(properties);
         List<Alert> alerts = new ArrayList<>();
-        try (DetectionPipeline server = Pipelines.serverPipeline(config, PipelineFixture.rules(), new Baselines(config.context().maxActors()),
-                List.of(alerts::add), d -> { })) {
+        try (DetectionPipeline server = pipelineWith(dir, "trailsentry.engine.max-rule-window-events=300", alerts)) {
             Instant t = Instant.parse("2026-11-02T09:00:00Z");
             // 6,000 sessions, one GetObject each within ten minutes: the S3 read-burst window keeps
             // every one of them for its 10 minutes.
-            StringBuilder sb = new StringBuilder();
-            for (int i = 0; i < 6_000; i++) {
-                sb.append(SprayInput.record("read-" + i, t.plusMillis(i * 100L), "GetObject", "s3.amazonaws.com",
-                        "arn:aws:sts::111122223333:assumed-role/workers/s" + i, "198.51.100." + (i % 250 + 1))).append('\n');
-            }
+            StringBuilder sb = oneCallSessions(6_000, "GetObject", "s3.amazonaws.com", t);
             // ...and then one actor reads 150 objects in five minutes, with the sessions still calling.
             for (int i = 0; i < 150; i++) {
                 Instant at = t.plusSeconds(610 + 2L * i);
@@ -128,6 +112,24 @@ class StateBudgetTest {
             assertThat(alerts).filteredOn(a -> a.actor().actorKey().contains("/workers/")).extracting(a -> a.rule().ruleName())
                     .as("no one-call session is taken for a burst").doesNotContain("S3 read burst");
         }
+    }
+
+    /** A server pipeline over the test rules with one setting changed. */
+    private static DetectionPipeline pipelineWith(Path dir, String setting, List<Alert> alerts) throws Exception {
+        Path properties = dir.resolve("budget.properties");
+        Files.writeString(properties, setting + "\n");
+        TrailSentryConfig config = StandaloneConfig.load(properties);
+        return Pipelines.serverPipeline(config, PipelineFixture.rules(), new Baselines(config.context().maxActors()), List.of(alerts::add), d -> { });
+    }
+
+    /** {@code n} assumed-role sessions, each making one call, 100 ms apart from {@code start}. */
+    private static StringBuilder oneCallSessions(int n, String eventName, String source, Instant start) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            sb.append(SprayInput.record(eventName + "-" + i, start.plusMillis(i * 100L), eventName, source,
+                    "arn:aws:sts::111122223333:assumed-role/workers/s" + i, "198.51.100." + (i % 250 + 1))).append('\n');
+        }
+        return sb;
     }
 
     private static StateUsage usage(DetectionPipeline pipeline, String state) {
