@@ -23,11 +23,23 @@ import java.util.regex.Pattern;
  *   <li>{@link #infrastructureAsCode}: Terraform, Pulumi and Ansible, whose plans read and write
  *       many resources by design.</li>
  * </ul>
- * Several rules call these on most events (any call may carry an offensive agent), so each answer
- * first scans the agent for its markers without copying it, and only a hit pays for lower-casing or
- * a regular expression.
+ * Several rules call these on most events (any call may carry an offensive agent), so an agent is
+ * classified once, all four answers together, and kept in a small direct-mapped memo: a stream
+ * repeats a few hundred agents endlessly (the reader hands out the same String instance for each),
+ * and scanning every agent for every marker in every rule was a tenth of the engine thread. A memo
+ * slot is replaced on collision, so agents made up by the million cost one classification each and
+ * no memory. Classifying scans the agent for its markers without copying it; only a hit pays for
+ * lower-casing or a regular expression.
  */
 public final class ClientAgents {
+
+    /** The four answers for one agent. */
+    private record Kind(String agent, String offensiveTool, String s3GuiClient, boolean console, boolean infrastructureAsCode) {
+    }
+
+    /** Power of two. Racy by design: a slot holds an immutable record, so a reader sees a whole one or another. */
+    private static final int MEMO_SLOTS = 1024;
+    private static final Kind[] MEMO = new Kind[MEMO_SLOTS];
 
     /** A pen-testing distribution's token: kernel {@code kali3-amd64}, {@code distrib#parrot}, package {@code +kali1}. */
     private static final Pattern PENTEST_DISTRIBUTION =
@@ -41,9 +53,41 @@ public final class ClientAgents {
 
     /** {@code TruffleHog}, {@code Kali Linux}, {@code Parrot OS} or {@code Pentoo} when the agent shows one; null otherwise. */
     public static String offensiveTool(String userAgent) {
-        if (userAgent == null) {
-            return null;
+        return userAgent == null ? null : kindOf(userAgent).offensiveTool();
+    }
+
+    /** {@code S3 Browser} or {@code Cyberduck} when the agent is one of those desktop clients; null otherwise. */
+    public static String s3GuiClient(String userAgent) {
+        return userAgent == null ? null : kindOf(userAgent).s3GuiClient();
+    }
+
+    /**
+     * The console or a browser: {@code Mozilla/…}, the console's own agents
+     * ({@code console.amazonaws.com}, {@code console.ec2.amazonaws.com}, {@code s3.console.aws.amazon.com},
+     * {@code [S3Console/0.4, aws-internal/3 …]})
+     * and {@code AWS Internal}, which console pages log for many reads.
+     */
+    public static boolean console(String userAgent) {
+        return userAgent != null && kindOf(userAgent).console();
+    }
+
+    /** Terraform (or another HashiCorp tool), Pulumi or Ansible. */
+    public static boolean infrastructureAsCode(String userAgent) {
+        return userAgent != null && kindOf(userAgent).infrastructureAsCode();
+    }
+
+    private static Kind kindOf(String userAgent) {
+        int slot = userAgent.hashCode() & (MEMO_SLOTS - 1);
+        Kind kind = MEMO[slot];
+        if (kind != null && (kind.agent() == userAgent || kind.agent().equals(userAgent))) {
+            return kind;
         }
+        kind = new Kind(userAgent, findOffensiveTool(userAgent), findS3GuiClient(userAgent), isConsole(userAgent), isInfrastructureAsCode(userAgent));
+        MEMO[slot] = kind;
+        return kind;
+    }
+
+    private static String findOffensiveTool(String userAgent) {
         if (containsIgnoreCase(userAgent, "trufflehog")) {
             return "TruffleHog";
         }
@@ -63,36 +107,22 @@ public final class ClientAgents {
         };
     }
 
-    /** {@code S3 Browser} or {@code Cyberduck} when the agent is one of those desktop clients; null otherwise. */
-    public static String s3GuiClient(String userAgent) {
-        if (userAgent == null) {
-            return null;
-        }
+    private static String findS3GuiClient(String userAgent) {
         if (containsIgnoreCase(userAgent, "s3 browser")) {
             return "S3 Browser";
         }
         return containsIgnoreCase(userAgent, "cyberduck") ? "Cyberduck" : null;
     }
 
-    /**
-     * The console or a browser: {@code Mozilla/…}, the console's own agents
-     * ({@code console.amazonaws.com}, {@code console.ec2.amazonaws.com}, {@code s3.console.aws.amazon.com},
-     * {@code [S3Console/0.4, aws-internal/3 …]})
-     * and {@code AWS Internal}, which console pages log for many reads.
-     */
-    public static boolean console(String userAgent) {
-        if (userAgent == null) {
-            return false;
-        }
+    private static boolean isConsole(String userAgent) {
         if (userAgent.regionMatches(true, 0, "mozilla/", 0, 8) || userAgent.equalsIgnoreCase("AWS Internal")) {
             return true;
         }
         return containsIgnoreCase(userAgent, "console") && CONSOLE.matcher(userAgent.toLowerCase(Locale.ROOT)).find();
     }
 
-    /** Terraform (or another HashiCorp tool), Pulumi or Ansible. */
-    public static boolean infrastructureAsCode(String userAgent) {
-        return userAgent != null && (containsIgnoreCase(userAgent, "terraform") || containsIgnoreCase(userAgent, "hashicorp")
+    private static boolean isInfrastructureAsCode(String userAgent) {
+        return (containsIgnoreCase(userAgent, "terraform") || containsIgnoreCase(userAgent, "hashicorp")
                 || containsIgnoreCase(userAgent, "pulumi") || containsIgnoreCase(userAgent, "ansible"));
     }
 

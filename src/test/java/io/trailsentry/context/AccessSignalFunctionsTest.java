@@ -65,6 +65,28 @@ class AccessSignalFunctionsTest {
         assertThat(ClientAgents.infrastructureAsCode(agent)).isEqualTo(iac);
     }
 
+    /**
+     * Agents are classified once and remembered in a small memo whose slots are replaced on
+     * collision: the answers stay right for equal agents that are other String instances, and after
+     * thousands of made-up agents have pushed them out.
+     */
+    @org.junit.jupiter.api.Test
+    void rememberedAnswersStayRightAcrossInstancesAndCollisions() {
+        String kali = "aws-cli/2.13.5 Python/3.11.4 Linux/6.3.0-kali1-amd64 exe/x86_64.kali.2023 prompt/off";
+        String terraform = "APN/1.0 HashiCorp/1.0 Terraform/1.7.4 (+https://www.terraform.io) terraform-provider-aws/5.40.0";
+        assertThat(ClientAgents.offensiveTool(kali)).isEqualTo("Kali Linux");
+        assertThat(ClientAgents.infrastructureAsCode(terraform)).isTrue();
+        for (int i = 0; i < 20_000; i++) {
+            String madeUp = "aws-sdk-go/1." + i + " (go1.21; linux; amd64)";
+            assertThat(ClientAgents.offensiveTool(madeUp)).isNull();
+            assertThat(ClientAgents.infrastructureAsCode(madeUp)).isFalse();
+        }
+        assertThat(ClientAgents.offensiveTool(new String(kali.toCharArray()))).isEqualTo("Kali Linux");
+        assertThat(ClientAgents.infrastructureAsCode(new String(terraform.toCharArray()))).isTrue();
+        assertThat(ClientAgents.console(terraform)).isFalse();
+        assertThat(ClientAgents.s3GuiClient("S3 Browser 11.5.7 https://s3browser.com")).isEqualTo("S3 Browser");
+    }
+
     static Stream<Arguments> objectKeys() {
         return Stream.of(
                 Arguments.of("home directory AWS credentials", "backups/home/alice/.aws/credentials", "AWS credentials"),
