@@ -104,18 +104,16 @@ public final class StageCatalog {
     private final Map<String, Stage> byKey;
     private final List<Entry> entries;
     /**
-     * Unconditional results per eventSource, then eventName; the set of API names is finite, so this
-     * stays small. Keyed by the parsed strings themselves (the parser shares one instance per value,
-     * whose hash is computed once) rather than a "service:name" string built for every event.
-     */
-    /**
-     * What the catalogue says of each (source, name) seen: the stages it has whatever the request,
-     * and the entries whose request-field condition decides the rest. Matching every entry's pattern
-     * is done once per call name; a call with conditions then only checks its own.
+     * What the catalogue says of each (source, name) seen, per eventSource then eventName: the stages
+     * it has whatever the request, and the entries whose request-field condition decides the rest.
+     * Matching every entry's pattern is done once per call name; a call with conditions then only
+     * checks its own. The set of API names is finite, so this stays small. Keyed by the parsed strings
+     * themselves (the parser shares one instance per value, whose hash is computed once) rather than a
+     * "service:name" string built for every event.
      */
     private final Map<String, Map<String, Resolution>> cache = new ConcurrentHashMap<>();
 
-    private record Resolution(String[] unconditional, Set<String> unconditionalSet, List<Entry> conditional) {
+    private record Resolution(String[] unconditional, List<Entry> conditional) {
     }
 
     private StageCatalog(String source, List<Stage> stages, List<Entry> entries) {
@@ -335,7 +333,7 @@ public final class StageCatalog {
         if (resolution.conditional().isEmpty()) {
             return resolution.unconditional();
         }
-        Set<String> matched = new LinkedHashSet<>(resolution.unconditionalSet());
+        Set<String> matched = new LinkedHashSet<>(java.util.Arrays.asList(resolution.unconditional()));
         JsonNode parameters = parameters(e);
         for (Entry entry : resolution.conditional()) {
             JsonNode actual = parameters.get(entry.conditionField());
@@ -359,7 +357,7 @@ public final class StageCatalog {
             }
         }
         return new Resolution(unconditional.isEmpty() ? NONE : inLadderOrder(unconditional).toArray(String[]::new),
-                Set.copyOf(unconditional), List.copyOf(conditional));
+                List.copyOf(conditional));
     }
 
     private static JsonNode parameters(CloudTrailEvent e) {
