@@ -110,7 +110,8 @@ public final class Scorer {
         int stagesBefore = state.stages.size();
         boolean quietBefore = stagesBefore > 0 && state.quiet();
         state.add(signal, actorEvent);
-        Severity after = state.severity(ladder, stages).severity();
+        AdjustedSeverity adjusted = state.severity(ladder, stages);
+        Severity after = adjusted.severity();
         bucket(state.severity).remove(root);
         state.severity = after;
         bucket(state.severity).put(root, state); // last: the most recently active of its severity
@@ -123,7 +124,7 @@ public final class Scorer {
         boolean escalated = stagesBefore == 0 || state.stages.size() > stagesBefore
                 || after.ordinal() > before.ordinal()
                 || (quietBefore && !state.quiet());
-        return new Outcome(state.incidentId, escalated ? state.snapshot(ladder, stages) : null);
+        return new Outcome(state.incidentId, escalated ? state.snapshot(ladder, stages, adjusted) : null);
     }
 
     public int openIncidents() {
@@ -317,7 +318,8 @@ public final class Scorer {
             return severityOf(stages, catalog, ContextEvidence.of(contexts, allowlisted, true, ladder), ladder);
         }
 
-        Incident snapshot(ScoringLadder ladder, StageCatalog catalog) {
+        /** The incident as it stands, with the severity {@link #severity} gave for it just now. */
+        Incident snapshot(ScoringLadder ladder, StageCatalog catalog, AdjustedSeverity severity) {
             ScoringLadder.Points points = ladder.points();
             List<ScoreItem> breakdown = new ArrayList<>();
             firstHitByRule.forEach((ruleId, ruleName) ->
@@ -334,7 +336,6 @@ public final class Scorer {
                 breakdown.add(new ScoreItem("lineage", "created identities acted: " + String.join(", ", linked), points.lineage()));
             }
             int score = Math.max(0, Math.min(100, breakdown.stream().mapToInt(ScoreItem::points).sum()));
-            AdjustedSeverity severity = severity(ladder, catalog);
             return new Incident(incidentId, actorKey, actorName, principalId, principalArn, accountId, severity, score,
                     orderedStages, List.copyOf(contexts), List.copyOf(breakdown), List.copyOf(signals), Set.copyOf(linked),
                     Set.copyOf(accessKeys), List.copyOf(ips), List.copyOf(evidence.keySet()), Instant.ofEpochMilli(firstSeen),
