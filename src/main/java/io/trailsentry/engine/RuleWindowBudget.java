@@ -116,14 +116,21 @@ final class RuleWindowBudget {
     static List<EventBean> victims(Iterable<EventBean> contents, EventPropertyGetter actor, long drop) {
         List<EventBean> all = new ArrayList<>();
         contents.forEach(all::add);
-        if (actor != null) {
-            Map<Object, Integer> perActor = new HashMap<>();
-            for (EventBean event : all) {
-                perActor.merge(actor.get(event), 1, Integer::sum);
-            }
-            // List.sort is stable: window order survives among actors with as many events.
-            all.sort(Comparator.comparingInt(event -> perActor.get(actor.get(event))));
+        int n = (int) Math.min(drop, all.size());
+        if (actor == null) {
+            return all.subList(0, n);
         }
-        return all.subList(0, (int) Math.min(drop, all.size()));
+        record Ranked(EventBean event, Object actor) {
+        }
+        List<Ranked> ranked = new ArrayList<>(all.size());
+        Map<Object, Integer> perActor = new HashMap<>();
+        for (EventBean event : all) {
+            Object key = actor.get(event);
+            ranked.add(new Ranked(event, key));
+            perActor.merge(key, 1, Integer::sum);
+        }
+        // List.sort is stable: window order survives among actors with as many events.
+        ranked.sort(Comparator.comparingInt(r -> perActor.get(r.actor())));
+        return ranked.subList(0, n).stream().map(Ranked::event).toList();
     }
 }
