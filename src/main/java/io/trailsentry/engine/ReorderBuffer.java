@@ -38,9 +38,7 @@ public final class ReorderBuffer {
         if (byTime != 0) {
             return byTime;
         }
-        String ia = a.getEventID();
-        String ib = b.getEventID();
-        return ia == null ? (ib == null ? 0 : -1) : (ib == null ? 1 : ia.compareTo(ib));
+        return CloudTrailEvent.compareEventIds(a, b);
     };
 
     private final long allowedLatenessMillis;

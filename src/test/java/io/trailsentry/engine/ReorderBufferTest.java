@@ -69,4 +69,36 @@ class ReorderBufferTest {
         assertThat(ids(out)).containsExactly("x");
         assertThat(buffer.duplicates()).isEqualTo(1);
     }
+
+    @Test
+    void eventsOfOneSecondLeaveInTheStringOrderOfTheirIdsWhateverTheirFirstCharacters() {
+        // The sort looks at a key of each id's first four characters before the Strings: ids equal
+        // there, shorter than four, holding a NUL or above the ASCII range must still come out in
+        // String order, and events without an id first.
+        List<String> ids = new ArrayList<>(List.of("abcd", "abc", "ab", "abcde", "abcc\uffff", "ab\u0000", "ab\u0000x",
+                "\u00e9t\u00e9", "Z", "", "9f1c0e2a-1b2c-4d5e-8f90-123456789abc", "9f1c0e2a-1b2c-4d5e-8f90-123456789abb",
+                "\ud83d\ude00", "\uffff\uffff\uffff\uffff0", "\uffff\uffff\uffff\uffff"));
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 300; i++) {
+            StringBuilder id = new StringBuilder();
+            for (int c = random.nextInt(7); c > 0; c--) {
+                id.append("ab\u0000\u00e9\uffff".charAt(random.nextInt(5)));
+            }
+            ids.add(id.toString());
+        }
+        List<String> distinct = ids.stream().distinct().toList();
+        List<CloudTrailEvent> shuffled = new ArrayList<>(distinct.stream().map(id -> at(5, id)).toList());
+        shuffled.add(TestEvents.call("ListUsers", T.plusSeconds(5), "AIDA", "1.1.1.1").eventID(null).build());
+        java.util.Collections.shuffle(shuffled, random);
+
+        List<CloudTrailEvent> out = new ArrayList<>();
+        ReorderBuffer buffer = new ReorderBuffer(Duration.ofMinutes(5), out::add);
+        shuffled.forEach(buffer::offer);
+        buffer.flush();
+
+        List<String> expected = new ArrayList<>();
+        expected.add(null);
+        expected.addAll(distinct.stream().sorted().toList());
+        assertThat(ids(out)).containsExactlyElementsOf(expected);
+    }
 }
