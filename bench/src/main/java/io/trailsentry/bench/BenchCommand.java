@@ -49,7 +49,9 @@ public final class BenchCommand {
     static final String USAGE = "usage: trailsentry bench [--events N] [--seed S] [--principals P] [--rounds R] [--out DIR]\n"
             + "       trailsentry bench --actors N   (state per active actor: N actors each active in every window, retained heap after GC)\n"
             + "       trailsentry bench --latency [--rate R] [--seconds S] [--heap-every SECONDS] [--new-principals SHARE] [--burst-at MINUTE]\n"
-            + "                                     (live path: arrival → alert percentiles at a steady rate; heap trend for a soak)\n"
+            + "                         [--streamed]  (live path: arrival → alert percentiles at a steady rate, each 10 ms payload evaluated\n"
+            + "                                        whole as the server does; --streamed: records one by one, released by the max-hold;\n"
+            + "                                        heap trend for a soak)\n"
             + "       trailsentry bench --peers [--events N] [--rounds R]\n"
             + "                                     (two rules on TrailSentry, Siddhi and plain Java side by side; run by bin/trailsentry)\n"
             + "       trailsentry bench --representations [--events N] [--seed S] [--principals P] [--rounds R]\n"
@@ -81,6 +83,7 @@ public final class BenchCommand {
         int heapEvery = 0;
         double newPrincipals = 0;
         int burstAt = -1;
+        boolean streamed = false;
         Path input = null;
         int repeat = 1;
         List<Integer> ruleCounts = InputBench.DEFAULT_RULE_COUNTS;
@@ -102,6 +105,7 @@ public final class BenchCommand {
                     case "--heap-every" -> heapEvery = Integer.parseInt(args.get(++i));
                     case "--new-principals" -> newPrincipals = Double.parseDouble(args.get(++i));
                     case "--burst-at" -> burstAt = Integer.parseInt(args.get(++i));
+                    case "--streamed" -> streamed = true;
                     case "--input" -> input = Path.of(args.get(++i));
                     case "--repeat" -> repeat = Integer.parseInt(args.get(++i));
                     case "--rule-counts" -> ruleCounts = ruleCounts(args.get(++i));
@@ -147,7 +151,7 @@ public final class BenchCommand {
                 return new BacktestBench(out).run(events, principals, seed, outDir);
             }
             if (latency) {
-                return new LatencyBench(out).run(rate, seconds, heapEvery, newPrincipals, burstAt, outDir);
+                return new LatencyBench(out).run(rate, seconds, heapEvery, newPrincipals, burstAt, streamed, outDir);
             }
             if (actors > 0) {
                 return actorMemory(actors, outDir);
