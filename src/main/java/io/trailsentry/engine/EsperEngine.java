@@ -14,7 +14,6 @@ import com.espertech.esper.runtime.client.EPDeployException;
 import com.espertech.esper.runtime.client.EPDeployment;
 import com.espertech.esper.runtime.client.EPEventService;
 import com.espertech.esper.runtime.client.EPRuntime;
-import com.espertech.esper.runtime.client.EPRuntimeProvider;
 import com.espertech.esper.runtime.client.EPStatement;
 import com.espertech.esper.runtime.client.EPUndeployException;
 import io.trailsentry.context.DataFileException;
@@ -39,7 +38,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -82,12 +80,11 @@ public final class EsperEngine implements AutoCloseable {
     public EsperEngine(Consumer<RuleHit> hits) {
         this.hits = hits;
         this.configuration = newConfiguration();
-        // A unique URI: Quarkus dev mode and tests start several engines in one JVM.
-        String uri = "trailsentry-" + UUID.randomUUID();
+        // An idle runtime when there is one (creating one copies the configuration), else a new one.
+        this.runtime = IdleRuntimes.take("trailsentry-");
         // Rules that spend their budget are reported here (on the engine thread, mid-event) and
         // disabled once the event is through: undeploying inside Esper's own evaluation is not safe.
-        RuleFailureHandler.register(uri, failures::add);
-        this.runtime = EPRuntimeProvider.getRuntime(uri, configuration);
+        RuleFailureHandler.register(runtime.getURI(), failures::add);
         this.events = runtime.getEventService();
         // The type is configured, not deployed, so one sender outlives every rule swap; it saves the
         // by-name type lookup sendEventBean does for each event.
@@ -504,14 +501,14 @@ public final class EsperEngine implements AutoCloseable {
     }
 
     private void validateInScratchRuntime(CompiledRules next, Map<String, Object> parameters) throws RuleLoadException {
-        EPRuntime scratch = EPRuntimeProvider.getRuntime("trailsentry-validate-" + UUID.randomUUID(), configuration);
+        EPRuntime scratch = IdleRuntimes.take("trailsentry-validate-");
         try {
             List<RuleError> errors = deployChecked(scratch, next, parameters, (file, deployment) -> { });
             if (!errors.isEmpty()) {
                 throw new RuleLoadException(errors);
             }
         } finally {
-            scratch.destroy();
+            IdleRuntimes.giveBack(scratch);
         }
     }
 
@@ -966,7 +963,7 @@ public final class EsperEngine implements AutoCloseable {
     @Override
     public void close() {
         RuleFailureHandler.unregister(runtime.getURI());
-        runtime.destroy();
+        IdleRuntimes.giveBack(runtime);
     }
 
     private static Object coerce(Object value, Object current) {
