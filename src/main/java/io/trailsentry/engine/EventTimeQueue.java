@@ -45,7 +45,9 @@ final class EventTimeQueue {
             if (bucket == null) {
                 bucket = new Bucket(key);
                 buckets.put(key, bucket);
-                firstBucket = null; // may no longer be the first; found again on the next peek
+                if (firstBucket != null && key < firstBucket.key) {
+                    firstBucket = bucket; // an earlier second than any held; otherwise the first stays first
+                }
             }
             recent[slot] = bucket;
         }
