@@ -20,7 +20,8 @@ import java.util.stream.Stream;
  * it compiled before: compiling is most of a start. An entry's key covers everything the byte code
  * depends on — the module's text (after rule parameters), the modules compiled before it (each
  * module is compiled against them), the event class's properties, the sandbox's version and the
- * functions rules may call as registered (a budgeted function rethrows), and the Esper and TrailSentry versions — so a change to any of them misses the cache. A cached
+ * functions rules may call as registered (a budgeted function rethrows), the Esper configuration
+ * they are compiled with, and the Esper and TrailSentry versions — so a change to any of them misses the cache. A cached
  * module still goes through the sandbox's byte-code check before it is used. A cache that cannot
  * be read or written is skipped, never an error.
  */
@@ -31,11 +32,17 @@ public final class CompiledRuleCache {
     static final int MAX_ENTRIES = 4096;
     /** No cache: compile every time. */
     public static final CompiledRuleCache NONE = new CompiledRuleCache(null);
-    private static final String FINGERPRINT = EsperEngine.sha256(String.join("|",
-            "esper-" + EPCompiledIOUtil.class.getPackage().getImplementationVersion(),
-            "trailsentry-" + ProductVersion.get(),
-            eventProperties(),
-            RuleSandbox.cacheFingerprint()));
+    /**
+     * Worked out on another thread from the moment the class is first used (a command reads the rules
+     * folder meanwhile): serialising the configuration is some 40 ms of a 1.5 s start.
+     */
+    private static final java.util.concurrent.CompletableFuture<String> FINGERPRINT = java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> EsperEngine.sha256(String.join("|",
+                    "esper-" + EPCompiledIOUtil.class.getPackage().getImplementationVersion(),
+                    "trailsentry-" + ProductVersion.get(),
+                    eventProperties(),
+                    RuleSandbox.cacheFingerprint(),
+                    configuration(EsperEngine.newConfiguration()))));
 
     private final Path dir;
 
@@ -54,7 +61,7 @@ public final class CompiledRuleCache {
 
     /** The key of a module compiled after the module whose key is {@code previous} (empty for the first). */
     static String key(String previous, String relativePath, String text) {
-        return EsperEngine.sha256(FINGERPRINT + "\n" + previous + "\n" + relativePath + "\n" + text);
+        return EsperEngine.sha256(FINGERPRINT.join() + "\n" + previous + "\n" + relativePath + "\n" + text);
     }
 
     /** The module cached under {@code key}, or null. */
@@ -122,6 +129,22 @@ public final class CompiledRuleCache {
         for (Path old : oldestFirst.subList(0, entries.size() - MAX_ENTRIES)) {
             Files.deleteIfExists(old);
         }
+    }
+
+    /**
+     * The configuration rules are compiled with ({@link EsperEngine#newConfiguration()}), as Esper
+     * itself copies it (Java serialisation): a changed compiler or runtime setting (filter planning,
+     * execution order, an event type) changes the byte code, so it must miss the cache. The content is
+     * all names and values, so the same configuration gives the same bytes from one start to the next.
+     */
+    static String configuration(com.espertech.esper.common.client.configuration.Configuration configuration) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(configuration);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("the Esper configuration did not serialise", e);
+        }
+        return "configuration-" + EsperEngine.sha256(new String(bytes.toByteArray(), java.nio.charset.StandardCharsets.ISO_8859_1));
     }
 
     /** The event type's getters with their types: a module compiled against another event class must not be reused. */

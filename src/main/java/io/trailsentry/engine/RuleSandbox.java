@@ -236,7 +236,9 @@ public final class RuleSandbox {
         configuration.getCommon().getTransientConfiguration().put(ClassForNameProvider.NAME, new NameGate());
         configuration.getCompiler().getByteCode().setAllowInlinedClass(false);
         configuration.getCompiler().getScripts().setEnabled(false);
-        SINGLE_ROW_FUNCTIONS.forEach((name, method) -> {
+        // In name order: Map.ofEntries iterates in an order that changes from one JVM to the next, and
+        // the configuration's serialised form is part of the compiled-rule cache key.
+        new java.util.TreeMap<>(SINGLE_ROW_FUNCTIONS).forEach((name, method) -> {
             var function = new com.espertech.esper.common.client.configuration.compiler.ConfigurationCompilerPlugInSingleRowFunction();
             function.setName(name);
             function.setFunctionClassName(RuleFunctions.class.getName());

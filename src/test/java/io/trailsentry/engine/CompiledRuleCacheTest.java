@@ -65,4 +65,38 @@ class CompiledRuleCacheTest {
             assertThat(engine.rules()).extracting(RuleMetadata::name).containsExactly("Plain");
         }
     }
+
+    @Test
+    void theKeyFollowsTheEsperConfigurationTheRulesAreCompiledWith() {
+        String shipped = CompiledRuleCache.configuration(EsperEngine.newConfiguration());
+        assertThat(CompiledRuleCache.configuration(EsperEngine.newConfiguration())).isEqualTo(shipped);
+        var unprioritised = EsperEngine.newConfiguration();
+        unprioritised.getRuntime().getExecution().setPrioritized(false);
+        assertThat(CompiledRuleCache.configuration(unprioritised)).isNotEqualTo(shipped);
+        var otherPlanning = EsperEngine.newConfiguration();
+        otherPlanning.getCompiler().getExecution().setFilterIndexPlanning(
+                com.espertech.esper.common.client.configuration.compiler.ConfigurationCompilerExecution.FilterIndexPlanning.BASIC);
+        assertThat(CompiledRuleCache.configuration(otherPlanning)).isNotEqualTo(shipped);
+    }
+
+    /**
+     * The same from one JVM to the next: a fingerprint that changed between starts (a map iterated in
+     * the JVM's random order) would make every start compile every rule again.
+     */
+    @Test
+    void theConfigurationPartOfTheKeyIsTheSameInAnotherJvm() throws Exception {
+        String javaCommand = ProcessHandle.current().info().command().orElse("java");
+        Process child = new ProcessBuilder(javaCommand, "-cp", System.getProperty("java.class.path"), PrintConfigurationKey.class.getName())
+                .redirectErrorStream(false).start();
+        String printed = new String(child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        assertThat(child.waitFor()).isZero();
+        assertThat(printed).isEqualTo(CompiledRuleCache.configuration(EsperEngine.newConfiguration()));
+    }
+
+    /** Run in a child JVM by the test above. */
+    public static final class PrintConfigurationKey {
+        public static void main(String[] args) {
+            System.out.println(CompiledRuleCache.configuration(EsperEngine.newConfiguration()));
+        }
+    }
 }
