@@ -32,10 +32,17 @@ class BenchCommandTest {
         // the injected burst and chain are found at bench scale too, once in each round's week
         assertThat(json.get("rounds").asInt()).isEqualTo(2);
         assertThat(json.get("alerts").asLong()).isGreaterThanOrEqualTo(20);
-        // every week is the same traffic a week later, through one pipeline: each rule fires as often in both
-        json.get("alertsByRule").fields().forEachRemaining(rule ->
-                assertThat(rule.getValue().asInt() % 2).as(rule.getKey() + " fired an odd number of times over two identical weeks").isZero());
-        assertThat(json.get("alertsByRule").size()).isGreaterThanOrEqualTo(5);
+        // Every week is the same traffic a week later, through one pipeline: the injected attacks (the
+        // enumeration burst, the escalation chain) alert the same in both weeks. Not every rule does:
+        // one that learns (GetCallerIdentity from an unknown IP) alerts in the first week only, and a
+        // detection still gathering at a week's end reports in the next week's first minutes.
+        JsonNode byRule = json.get("alertsByRule");
+        for (String attack : List.of("IAM enumeration burst (sliding 10-minute window)", "AWSCloudTrail - User IAM Enumeration",
+                "IAM user created", "Administrator policy attached", "Privilege or persistence call after discovery")) {
+            assertThat(byRule.path(attack).asInt()).as(attack).isPositive();
+            assertThat(byRule.path(attack).asInt() % 2).as(attack + " alerted an odd number of times over two identical weeks").isZero();
+        }
+        assertThat(byRule.size()).isGreaterThanOrEqualTo(5);
     }
 
     @Test
