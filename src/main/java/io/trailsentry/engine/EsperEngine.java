@@ -58,9 +58,11 @@ public final class EsperEngine implements AutoCloseable {
     private static final Pattern LINE_COLUMN = Pattern.compile("at line (\\d+) column (\\d+)");
 
     private final Configuration configuration;
-    private final EPRuntime runtime;
-    private final EPEventService events;
-    private final com.espertech.esper.common.client.EventSender sender;
+    // Not final: close() hands the runtime back to IdleRuntimes for another engine and drops these,
+    // so a call after close fails loudly here instead of reaching the other engine's rules.
+    private EPRuntime runtime;
+    private EPEventService events;
+    private com.espertech.esper.common.client.EventSender sender;
     private final Consumer<RuleHit> hits;
     private final Map<String, DeployedFile> deployedFiles = new LinkedHashMap<>();
     private final Map<String, AtomicLong> hitCounts = new ConcurrentHashMap<>();
@@ -962,8 +964,15 @@ public final class EsperEngine implements AutoCloseable {
 
     @Override
     public void close() {
-        RuleFailureHandler.unregister(runtime.getURI());
-        IdleRuntimes.giveBack(runtime);
+        EPRuntime returned = runtime;
+        if (returned == null) {
+            return; // closed already
+        }
+        runtime = null;
+        events = null;
+        sender = null;
+        RuleFailureHandler.unregister(returned.getURI());
+        IdleRuntimes.giveBack(returned);
     }
 
     private static Object coerce(Object value, Object current) {

@@ -75,4 +75,14 @@ class IdleRuntimesTest {
         }
         assertThat(IdleRuntimes.idle()).isPositive();
     }
+
+    @Test
+    void aClosedEngineCannotReachTheRuntimeItGaveBack() {
+        EsperEngine engine = new EsperEngine(hit -> { });
+        engine.close();
+        engine.close(); // twice is fine
+        CloudTrailEvent event = TestEvents.call("GetObject", Instant.parse("2026-12-02T10:00:00Z"), "AIDA", "1.1.1.1").build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine.send(event)).isInstanceOf(NullPointerException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine.advanceTo(1L)).isInstanceOf(NullPointerException.class);
+    }
 }
