@@ -762,6 +762,10 @@ public final class EsperEngine implements AutoCloseable {
         configuration.getRuntime().getExecution().setPrioritized(true);
         // Rules cannot reach Java beyond their values and the allowed functions (API-submitted EPL included).
         RuleSandbox.apply(configuration);
+        // Generated classes are not looked for on the application's class path first (transient: not
+        // part of the configuration's serialised form, so not of the compiled-rule cache key).
+        configuration.getCommon().getTransientConfiguration().put(
+                com.espertech.esper.common.client.util.ClassLoaderProvider.NAME, new GeneratedClassLookup());
         // A statement that throws while it evaluates: logged, or, when it spent its budget, disabled.
         configuration.getRuntime().getExceptionHandling().addClass(RuleFailureHandler.class);
         return configuration;
