@@ -13,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
 /**
@@ -21,9 +22,9 @@ import java.util.stream.Stream;
  * depends on — the module's text (after rule parameters), the modules compiled before it (each
  * module is compiled against them), the event class's properties, the sandbox's version and the
  * functions rules may call as registered (a budgeted function rethrows), the Esper configuration
- * they are compiled with, and the Esper and TrailSentry versions — so a change to any of them misses the cache. A cached
- * module still goes through the sandbox's byte-code check before it is used. A cache that cannot
- * be read or written is skipped, never an error.
+ * they are compiled with, and the Esper and TrailSentry versions — so a change to any of them misses
+ * the cache. A cached module still goes through the sandbox's byte-code check before it is used. A
+ * cache that cannot be read or written is skipped, never an error.
  */
 public final class CompiledRuleCache {
 
@@ -36,7 +37,7 @@ public final class CompiledRuleCache {
      * Worked out on another thread from the moment the class is first used (a command reads the rules
      * folder meanwhile): serialising the configuration is some 40 ms of a 1.5 s start.
      */
-    private static final java.util.concurrent.CompletableFuture<String> FINGERPRINT = java.util.concurrent.CompletableFuture.supplyAsync(
+    private static final CompletableFuture<String> FINGERPRINT = CompletableFuture.supplyAsync(
             () -> EsperEngine.sha256(String.join("|",
                     "esper-" + EPCompiledIOUtil.class.getPackage().getImplementationVersion(),
                     "trailsentry-" + ProductVersion.get(),
