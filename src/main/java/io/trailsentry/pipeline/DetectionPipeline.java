@@ -103,6 +103,9 @@ public final class DetectionPipeline implements AutoCloseable {
         this.engine = new DetectionEngine(settings, rules, context != null ? context : UnaryOperator.identity(), this::onHit);
         this.guard = new EventTimeGuard(settings.eventTimeBounds());
         publishRuleCounts();
+        // From the start, not only after the first 1,024 events: metrics and readiness show each
+        // part's capacity (and zero use) before any input.
+        publishStateUsage();
         logRefused(rules);
     }
 
@@ -326,8 +329,8 @@ public final class DetectionPipeline implements AutoCloseable {
     }
 
     /**
-     * The state budget, part by part, as of a recent engine step (refreshed every 1,024 events and at
-     * each flush); never waits for the engine. Per-actor rule state is the rules' own and expires with
+     * The state budget, part by part, as of a recent engine step (published when the pipeline is
+     * built, then every 1,024 events and at each flush); never waits for the engine. Per-actor rule state is the rules' own and expires with
      * their windows (docs/operations.md, Bounds).
      */
     public List<StateUsage> stateUsage() {

@@ -114,6 +114,19 @@ class StateBudgetTest {
         }
     }
 
+    @Test
+    void everyPartShowsItsCapacityBeforeAnyInput(@TempDir Path dir) throws Exception {
+        try (DetectionPipeline fresh = pipelineWith(dir, "trailsentry.engine.max-rule-window-events=300", new java.util.ArrayList<>())) {
+            assertThat(fresh.stateUsage()).extracting(StateUsage::state)
+                    .contains("actors", "lineage", "incidents", "event_ids", "rule_tables", "rule_windows");
+            assertThat(fresh.stateUsage()).allSatisfy(u -> {
+                assertThat(u.capacity()).as(u.state() + " capacity").isPositive();
+                assertThat(u.entries()).as(u.state() + " in use").isZero();
+            });
+            assertThat(usage(fresh, "rule_windows").capacity()).isEqualTo(300);
+        }
+    }
+
     /** A server pipeline over the test rules with one setting changed. */
     private static DetectionPipeline pipelineWith(Path dir, String setting, List<Alert> alerts) throws Exception {
         Path properties = dir.resolve("budget.properties");
