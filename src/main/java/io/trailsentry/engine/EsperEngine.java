@@ -57,7 +57,6 @@ public final class EsperEngine implements AutoCloseable {
 
     private static final Pattern LINE_COLUMN = Pattern.compile("at line (\\d+) column (\\d+)");
 
-    private final Configuration configuration;
     // Not final: close() hands the runtime back to IdleRuntimes for another engine and drops these,
     // so a call after close fails loudly here instead of reaching the other engine's rules.
     private EPRuntime runtime;
@@ -81,9 +80,8 @@ public final class EsperEngine implements AutoCloseable {
 
     public EsperEngine(Consumer<RuleHit> hits) {
         this.hits = hits;
-        this.configuration = newConfiguration();
         // An idle runtime when there is one (creating one copies the configuration), else a new one.
-        this.runtime = IdleRuntimes.take("trailsentry-");
+        this.runtime = IdleRuntimes.take();
         // Rules that spend their budget are reported here (on the engine thread, mid-event) and
         // disabled once the event is through: undeploying inside Esper's own evaluation is not safe.
         RuleFailureHandler.register(runtime.getURI(), failures::add);
@@ -503,7 +501,7 @@ public final class EsperEngine implements AutoCloseable {
     }
 
     private void validateInScratchRuntime(CompiledRules next, Map<String, Object> parameters) throws RuleLoadException {
-        EPRuntime scratch = IdleRuntimes.take("trailsentry-validate-");
+        EPRuntime scratch = IdleRuntimes.take();
         try {
             List<RuleError> errors = deployChecked(scratch, next, parameters, (file, deployment) -> { });
             if (!errors.isEmpty()) {

@@ -28,11 +28,12 @@ final class IdleRuntimes {
 
     /**
      * An empty runtime on the engines' configuration: an idle one when there is one, else a new one
-     * named {@code prefix} and a unique suffix (Quarkus dev mode and tests run several in one JVM).
+     * under a unique URI (Quarkus dev mode and tests run several in one JVM). One name for every use,
+     * as a runtime made for one use may serve another next.
      */
-    static EPRuntime take(String prefix) {
+    static EPRuntime take() {
         EPRuntime idle = IDLE.poll();
-        return idle != null ? idle : EPRuntimeProvider.getRuntime(prefix + UUID.randomUUID(), EsperEngine.newConfiguration());
+        return idle != null ? idle : EPRuntimeProvider.getRuntime("trailsentry-" + UUID.randomUUID(), EsperEngine.newConfiguration());
     }
 
     /**

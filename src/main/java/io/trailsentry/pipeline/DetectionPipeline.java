@@ -330,8 +330,8 @@ public final class DetectionPipeline implements AutoCloseable {
 
     /**
      * The state budget, part by part, as of a recent engine step (published when the pipeline is
-     * built, then every 1,024 events and at each flush); never waits for the engine. Per-actor rule state is the rules' own and expires with
-     * their windows (docs/operations.md, Bounds).
+     * built, then every 1,024 events and at each flush); never waits for the engine. Per-actor rule
+     * state is the rules' own and expires with their windows (docs/operations.md, Bounds).
      */
     public List<StateUsage> stateUsage() {
         return stateUsage;

@@ -28,7 +28,7 @@ class IdleRuntimesTest {
     @Test
     void aRuntimeGivenBackIsResetAndServesTheNextEngineWithNothingOfTheLastOne() throws Exception {
         EPCompiled compiled = EPCompilerProvider.getCompiler().compile(MODULE, new CompilerArguments(EsperEngine.newConfiguration()));
-        EPRuntime first = IdleRuntimes.take("idle-test-");
+        EPRuntime first = IdleRuntimes.take();
         String uri = first.getURI();
         first.getEventService().advanceTime(Instant.parse("2026-12-02T10:00:00Z").toEpochMilli());
         first.getDeploymentService().deploy(compiled);
@@ -42,7 +42,7 @@ class IdleRuntimesTest {
         List<EPRuntime> taken = new ArrayList<>();
         EPRuntime again = null;
         for (int i = 0; i < IdleRuntimes.MAX_IDLE && again == null; i++) {
-            EPRuntime next = IdleRuntimes.take("idle-test-");
+            EPRuntime next = IdleRuntimes.take();
             taken.add(next);
             if (next.getURI().equals(uri)) {
                 again = next;
